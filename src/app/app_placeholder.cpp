@@ -1,0 +1,1 @@
+// heraldd wiring (being written)
