@@ -1,0 +1,34 @@
+#pragma once
+// Observers of the orders stream: the deadline scheduler, metrics, and later the dispatcher and
+// the event bus. Called on the thread that made the change, after it is durable; implementations
+// must be quick and thread-safe (post real work elsewhere).
+#include <vector>
+
+#include "core/order.h"
+#include "store/store.h"
+
+namespace herald::engine {
+
+class OrderListener {
+ public:
+  virtual ~OrderListener() = default;
+  virtual void orders_created(const std::vector<core::Order>& /*orders*/) {}
+  virtual void orders_expired(const std::vector<store::ExpiredOrder>& /*expired*/) {}
+};
+
+// Fans one notification out to several listeners, in registration order.
+class OrderListeners final : public OrderListener {
+ public:
+  void add(OrderListener& listener) { listeners_.push_back(&listener); }
+  void orders_created(const std::vector<core::Order>& orders) override {
+    for (auto* l : listeners_) l->orders_created(orders);
+  }
+  void orders_expired(const std::vector<store::ExpiredOrder>& expired) override {
+    for (auto* l : listeners_) l->orders_expired(expired);
+  }
+
+ private:
+  std::vector<OrderListener*> listeners_;
+};
+
+}  // namespace herald::engine

@@ -1,0 +1,75 @@
+#pragma once
+// A thin RAII layer over one sqlite3 connection: cached prepared statements, typed binds and
+// columns, errors as core::Error. Not thread-safe: one connection belongs to one thread at a time.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/result.h"
+
+namespace herald::store::sqlite {
+
+class Database;
+
+// A prepared statement borrowed from its connection's cache; reset when the borrow ends.
+class Statement {
+ public:
+  Statement(sqlite3_stmt* stmt, Database& db) : stmt_(stmt), db_(&db) {}
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_), db_(other.db_) { other.stmt_ = nullptr; }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binds are 1-based, as in SQLite.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
+  Statement& bind_null(int index);
+
+  // Steps once: true when a row is available, false when done. Errors become core::Error.
+  core::Result<bool> step();
+  // Makes the statement ready to be bound and run again (for loops over rows to insert).
+  void reset();
+  // Steps to completion (for statements without rows).
+  core::Status run();
+
+  std::int64_t column_int(int index) const;
+  std::optional<std::int64_t> column_optional_int(int index) const;
+  std::string column_text(int index) const;
+  std::optional<std::string> column_optional_text(int index) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+  Database* db_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) and applies the connection pragmas. `synchronous` is the SQLite
+  // synchronous level for WAL ("FULL" survives power loss, "NORMAL" only process crashes).
+  static core::Result<std::unique_ptr<Database>> open(const std::string& path, std::string_view synchronous);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  core::Status exec(std::string_view sql);
+  core::Result<Statement> prepare(std::string_view sql);
+  core::Error error(std::string_view context) const;
+  std::int64_t changes() const { return sqlite3_changes64(db_); }
+  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace herald::store::sqlite

@@ -1,0 +1,124 @@
+#include "store/sqlite/schema.h"
+
+#include <array>
+#include <string>
+
+namespace herald::store::sqlite {
+
+namespace {
+
+// Tables follow Wazuh's global.db where it fits (agent, group, belongs), plus the orders stream.
+constexpr std::array kMigrations = {
+    R"sql(
+CREATE TABLE agent (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key_hash TEXT NOT NULL,
+  type TEXT NOT NULL DEFAULT '',
+  version TEXT NOT NULL DEFAULT '',
+  host TEXT NOT NULL DEFAULT '{}',
+  ip TEXT NOT NULL DEFAULT '',
+  os_name TEXT NOT NULL DEFAULT '',
+  os_version TEXT NOT NULL DEFAULT '',
+  os_platform TEXT NOT NULL DEFAULT '',
+  os_arch TEXT NOT NULL DEFAULT '',
+  "group" TEXT NOT NULL DEFAULT '',
+  connection_status TEXT NOT NULL DEFAULT 'never_connected',
+  status_code INTEGER NOT NULL DEFAULT 0,
+  date_add INTEGER NOT NULL,
+  last_keepalive INTEGER,
+  disconnection_time INTEGER NOT NULL DEFAULT 0,
+  node_name TEXT NOT NULL DEFAULT 'unknown',
+  group_config_status TEXT NOT NULL DEFAULT 'not synced'
+);
+CREATE INDEX agent_name ON agent(name);
+CREATE TABLE "group" (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  configuration TEXT,
+  configuration_sum TEXT
+);
+CREATE TABLE belongs (
+  id_agent TEXT NOT NULL REFERENCES agent(id) ON DELETE CASCADE,
+  id_group INTEGER NOT NULL REFERENCES "group"(id) ON DELETE CASCADE,
+  priority INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (id_agent, id_group)
+) WITHOUT ROWID;
+CREATE INDEX belongs_group ON belongs(id_group, id_agent);
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at INTEGER NOT NULL,
+  order_count INTEGER NOT NULL
+);
+CREATE TABLE orders (
+  request_id INTEGER NOT NULL,
+  order_id INTEGER NOT NULL,
+  agent_id TEXT,
+  agent_groups TEXT,
+  source TEXT NOT NULL,
+  user TEXT,
+  target_type TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  action_name TEXT NOT NULL,
+  action_args TEXT NOT NULL,
+  action_version TEXT,
+  timeout INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  deadline INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  result_code INTEGER,
+  result_message TEXT,
+  result_data TEXT,
+  agent_metadata TEXT,
+  PRIMARY KEY (request_id, order_id)
+) WITHOUT ROWID;
+CREATE INDEX orders_open_by_deadline ON orders(deadline) WHERE status IN ('pending', 'sent');
+CREATE INDEX orders_by_agent ON orders(agent_id, status) WHERE agent_id IS NOT NULL;
+CREATE INDEX orders_terminal_by_update ON orders(updated_at) WHERE status IN ('success', 'failure');
+)sql",
+};
+
+}  // namespace
+
+core::Status migrate(Database& db) {
+  if (auto status = db.exec("CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      !status) {
+    return status;
+  }
+  if (auto status = db.exec("BEGIN IMMEDIATE"); !status) return status;
+  std::int64_t version = 0;
+  {
+    auto select = db.prepare("SELECT value FROM metadata WHERE key = 'schema_version'");
+    if (!select) return select.error();
+    auto row = select->step();
+    if (!row) return row.error();
+    if (*row) version = std::stoll(select->column_text(0));
+  }
+  if (version > static_cast<std::int64_t>(kMigrations.size())) {
+    (void)db.exec("ROLLBACK");
+    return core::internal_error("database schema version " + std::to_string(version) +
+                                " is newer than this heraldd understands");
+  }
+  for (auto v = version; v < static_cast<std::int64_t>(kMigrations.size()); ++v) {
+    if (auto status = db.exec(kMigrations[static_cast<std::size_t>(v)]); !status) {
+      (void)db.exec("ROLLBACK");
+      return status;
+    }
+  }
+  auto upsert = db.prepare("INSERT INTO metadata(key, value) VALUES('schema_version', ?1) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!upsert) return upsert.error();
+  if (auto status = upsert->bind(1, std::to_string(kMigrations.size())).run(); !status) {
+    (void)db.exec("ROLLBACK");
+    return status;
+  }
+  return db.exec("COMMIT");
+}
+
+}  // namespace herald::store::sqlite

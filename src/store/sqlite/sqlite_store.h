@@ -1,0 +1,84 @@
+#pragma once
+// The embedded default backend: one SQLite file in WAL mode, one writer thread with group commit
+// (writer.h), readers on their own pooled connections.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/database.h"
+#include "store/sqlite/writer.h"
+#include "store/store.h"
+
+namespace herald::store::sqlite {
+
+struct SqliteOptions {
+  std::string path = "var/herald.db";
+  std::string synchronous = "FULL";  // FULL: durable across power loss; NORMAL: across crashes
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens the database, creates or migrates the schema. Errors: unavailable / internal.
+  static core::Result<std::unique_ptr<SqliteStore>> open(const SqliteOptions& options);
+  ~SqliteStore() override;
+
+  // OrderStore
+  core::Result<std::int64_t> append_orders(std::vector<core::Order>& orders) override;
+  core::Result<std::optional<core::Order>> find_order(const core::OrderKey& key) override;
+  core::Result<Page<core::Order>> list_orders(const OrderQuery& query) override;
+  core::Result<std::map<core::OrderStatus, std::int64_t>> count_orders_by_status() override;
+  core::Result<std::vector<ExpiredOrder>> expire_overdue_orders(std::int64_t now) override;
+  core::Result<std::vector<std::int64_t>> open_order_deadlines() override;
+  core::Result<std::vector<core::Order>> terminal_orders_before(std::int64_t cutoff, std::int64_t limit) override;
+  core::Status delete_orders(const std::vector<core::OrderKey>& keys) override;
+
+  // AgentStore
+  core::Status create_agent(const AgentRecord& agent) override;
+  core::Result<std::optional<AgentRecord>> find_agent(const std::string& id) override;
+  core::Result<Page<AgentRecord>> list_agents(std::int64_t offset, std::int64_t limit) override;
+  core::Result<std::vector<TargetAgent>> resolve_agents(const std::vector<std::string>& ids) override;
+  core::Result<std::vector<TargetAgent>> group_members(const std::string& group) override;
+
+  // GroupStore
+  core::Status create_group(const std::string& name) override;
+  core::Result<bool> group_exists(const std::string& name) override;
+  core::Result<std::vector<GroupRecord>> list_groups() override;
+  core::Status delete_group(const std::string& name) override;
+  core::Status assign_group(const std::string& agent_id, const std::string& group) override;
+  core::Status unassign_group(const std::string& agent_id, const std::string& group) override;
+  core::Result<Page<AgentRecord>> list_group_agents(const std::string& group, std::int64_t offset,
+                                                    std::int64_t limit) override;
+  core::Status put_group_configuration(const std::string& group, const std::string& yaml) override;
+  core::Result<std::optional<std::string>> group_configuration(const std::string& group) override;
+
+  // UserStore
+  core::Status create_user(const UserRecord& user) override;
+  core::Result<std::optional<UserRecord>> find_user(const std::string& name) override;
+
+  void close() override;
+
+ private:
+  SqliteStore(SqliteOptions options, std::unique_ptr<Database> writer_db);
+
+  // A reader connection borrowed from the pool for one call.
+  class ReadLease {
+   public:
+    ReadLease(SqliteStore& store, std::unique_ptr<Database> db) : store_(store), db_(std::move(db)) {}
+    ~ReadLease();
+    Database& operator*() { return *db_; }
+    Database* operator->() { return db_.get(); }
+
+   private:
+    SqliteStore& store_;
+    std::unique_ptr<Database> db_;
+  };
+  core::Result<std::unique_ptr<ReadLease>> read();
+
+  SqliteOptions options_;
+  Writer writer_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Database>> idle_readers_;
+};
+
+}  // namespace herald::store::sqlite

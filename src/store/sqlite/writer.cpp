@@ -1,0 +1,75 @@
+#include "store/sqlite/writer.h"
+
+#include <vector>
+
+namespace herald::store::sqlite {
+
+Writer::Writer(std::unique_ptr<Database> db) : db_(std::move(db)), thread_([this] { loop(); }) {}
+
+Writer::~Writer() { close(); }
+
+core::Status Writer::run(Job job) {
+  std::future<core::Status> done;
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) return core::unavailable("store is closed");
+    queue_.push_back(Pending{std::move(job), {}});
+    done = queue_.back().done.get_future();
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
+void Writer::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ && !thread_.joinable()) return;
+    closing_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Writer::loop() {
+  for (;;) {
+    std::deque<Pending> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      batch.swap(queue_);
+    }
+    commit_batch(batch);
+  }
+}
+
+void Writer::commit_batch(std::deque<Pending>& batch) {
+  if (auto begin = db_->exec("BEGIN IMMEDIATE"); !begin) {
+    for (auto& pending : batch) pending.done.set_value(begin.error());
+    return;
+  }
+  std::vector<core::Status> outcomes;
+  outcomes.reserve(batch.size());
+  for (auto& pending : batch) {
+    core::Status outcome = db_->exec("SAVEPOINT job");
+    if (outcome) {
+      try {
+        outcome = pending.job(*db_);
+      } catch (const std::exception& e) {
+        outcome = core::internal_error(std::string("store job threw: ") + e.what());
+      }
+      if (!outcome) (void)db_->exec("ROLLBACK TO job");
+      (void)db_->exec("RELEASE job");
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  auto commit = db_->exec("COMMIT");
+  if (!commit) {
+    (void)db_->exec("ROLLBACK");
+    for (auto& pending : batch) pending.done.set_value(core::unavailable(commit.error().message));
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
+}
+
+}  // namespace herald::store::sqlite

@@ -1,0 +1,107 @@
+#pragma once
+// The Store interfaces. Backends (store/sqlite, store/postgres) implement all of them; nothing
+// outside a backend folder includes a backend header, and app/ is the only place that picks one.
+//
+// Thread-safety: every method is safe for concurrent use from any thread. Every method may block
+// on I/O, so callers on an io_context thread run them through engine::BlockingPool. A write
+// returns only once it is durable (committed); concurrent writers share commits.
+// Errors: methods return core::Result; ErrorKind::unavailable means the database could not be
+// reached or is shutting down, ErrorKind::internal an unexpected database error.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/order.h"
+#include "core/result.h"
+#include "store/records.h"
+
+namespace herald::store {
+
+struct OrderQuery {
+  std::optional<core::OrderStatus> status;
+  std::optional<std::string> agent_id;
+  std::optional<std::int64_t> request_id;
+  std::optional<std::string> action;
+  std::optional<std::string> source;
+  std::optional<std::int64_t> created_before;  // older_than, resolved to an absolute time
+  enum class SortField { created_at, deadline, updated_at, id } sort = SortField::id;
+  bool descending = false;
+  std::int64_t offset = 0;
+  std::int64_t limit = 500;
+};
+
+struct ExpiredOrder {
+  core::OrderKey key;
+  core::OrderStatus previous;  // pending or sent
+  std::optional<std::string> agent_id;
+};
+
+class OrderStore {
+ public:
+  virtual ~OrderStore() = default;
+  // Assigns one new request id and order ids 1..n (written into each order's key) and stores
+  // all orders in one transaction: all or nothing. Returns the request id once durable.
+  virtual core::Result<std::int64_t> append_orders(std::vector<core::Order>& orders) = 0;
+  virtual core::Result<std::optional<core::Order>> find_order(const core::OrderKey& key) = 0;
+  virtual core::Result<Page<core::Order>> list_orders(const OrderQuery& query) = 0;
+  virtual core::Result<std::map<core::OrderStatus, std::int64_t>> count_orders_by_status() = 0;
+  // Moves every pending or sent order whose deadline is <= now to failure with a result that says
+  // why (core::kNotDeliveredMessage / kNoResultMessage). No cap per call.
+  virtual core::Result<std::vector<ExpiredOrder>> expire_overdue_orders(std::int64_t now) = 0;
+  // Distinct deadlines of orders still pending or sent, ascending (to resume after a restart).
+  virtual core::Result<std::vector<std::int64_t>> open_order_deadlines() = 0;
+  // Up to `limit` terminal orders last updated before `cutoff`, oldest first (for archiving).
+  virtual core::Result<std::vector<core::Order>> terminal_orders_before(std::int64_t cutoff, std::int64_t limit) = 0;
+  virtual core::Status delete_orders(const std::vector<core::OrderKey>& keys) = 0;
+};
+
+class AgentStore {
+ public:
+  virtual ~AgentStore() = default;
+  // ErrorKind::conflict when the id exists.
+  virtual core::Status create_agent(const AgentRecord& agent) = 0;
+  virtual core::Result<std::optional<AgentRecord>> find_agent(const std::string& id) = 0;
+  virtual core::Result<Page<AgentRecord>> list_agents(std::int64_t offset, std::int64_t limit) = 0;
+  // The agents among `ids` that exist, with their groups (order of `ids`, unknown ones skipped).
+  virtual core::Result<std::vector<TargetAgent>> resolve_agents(const std::vector<std::string>& ids) = 0;
+  // Every current member of `group`, with their groups. Empty when the group has none or does not exist.
+  virtual core::Result<std::vector<TargetAgent>> group_members(const std::string& group) = 0;
+};
+
+class GroupStore {
+ public:
+  virtual ~GroupStore() = default;
+  virtual core::Status create_group(const std::string& name) = 0;  // conflict when it exists
+  virtual core::Result<bool> group_exists(const std::string& name) = 0;
+  virtual core::Result<std::vector<GroupRecord>> list_groups() = 0;
+  // not_found when it does not exist. Members lose the group.
+  virtual core::Status delete_group(const std::string& name) = 0;
+  // Appends the group to the agent's groups (idempotent). not_found names what is missing.
+  virtual core::Status assign_group(const std::string& agent_id, const std::string& group) = 0;
+  // not_found when the agent, the group or the membership does not exist.
+  virtual core::Status unassign_group(const std::string& agent_id, const std::string& group) = 0;
+  virtual core::Result<Page<AgentRecord>> list_group_agents(const std::string& group, std::int64_t offset,
+                                                            std::int64_t limit) = 0;
+  // Stores the group's configuration file (YAML text). not_found when the group does not exist.
+  virtual core::Status put_group_configuration(const std::string& group, const std::string& yaml) = 0;
+  // nullopt when the group has no stored configuration; not_found when the group does not exist.
+  virtual core::Result<std::optional<std::string>> group_configuration(const std::string& group) = 0;
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  virtual core::Status create_user(const UserRecord& user) = 0;  // conflict when it exists
+  virtual core::Result<std::optional<UserRecord>> find_user(const std::string& name) = 0;
+};
+
+class Store : public OrderStore, public AgentStore, public GroupStore, public UserStore {
+ public:
+  // Makes everything accepted so far durable and stops the writer; later writes fail with
+  // ErrorKind::unavailable. Idempotent.
+  virtual void close() = 0;
+};
+
+}  // namespace herald::store
