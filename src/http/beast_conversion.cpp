@@ -1,0 +1,66 @@
+#include "http/beast_conversion.h"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/url/parse.hpp>
+
+namespace herald::http::detail {
+
+namespace bhttp = boost::beast::http;
+
+Method to_method(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get: return Method::get;
+    case bhttp::verb::head: return Method::head;
+    case bhttp::verb::post: return Method::post;
+    case bhttp::verb::put: return Method::put;
+    case bhttp::verb::patch: return Method::patch;
+    case bhttp::verb::delete_: return Method::del;
+    case bhttp::verb::options: return Method::options;
+    default: return Method::other;
+  }
+}
+
+core::Result<Request> to_request(BeastRequest&& beast_request, std::string remote_address) {
+  const auto target = beast_request.target();
+  const auto url = boost::urls::parse_origin_form(boost::urls::string_view(target.data(), target.size()));
+  if (!url) return core::invalid_argument("malformed request target");
+
+  Request request;
+  request.method = to_method(beast_request.method());
+  request.target = std::string(target);
+  request.path = url->path();
+  for (const auto& param : url->params()) request.query.emplace_back(param.key, param.value);
+  for (const auto& field : beast_request) {
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(beast_request.body());
+  request.remote_address = std::move(remote_address);
+  return request;
+}
+
+BeastResponse to_beast_response(const Response& response, unsigned version, bool keep_alive, bool head_request) {
+  // Beast rejects codes outside 100..999; such a status is a handler bug.
+  const unsigned status = response.status >= 100 && response.status <= 999 ? response.status : 500;
+  const bool bodiless = status < 200 || status == 204 || status == 304;
+
+  BeastResponse message;
+  message.version(version);
+  message.result(status);
+  message.set(bhttp::field::server, "herald");
+  for (const auto& [name, value] : response.headers) {
+    // Framing is ours: a handler's own Content-Length or Transfer-Encoding would corrupt it.
+    if (boost::beast::iequals(name, "content-length") || boost::beast::iequals(name, "transfer-encoding")) continue;
+    message.insert(name, value);
+  }
+  if (!bodiless) {
+    if (!response.content_type.empty() && message.count(bhttp::field::content_type) == 0) {
+      message.set(bhttp::field::content_type, response.content_type);
+    }
+    message.content_length(response.body.size());
+    if (!head_request) message.body() = response.body;
+  }
+  message.keep_alive(keep_alive);
+  return message;
+}
+
+}  // namespace herald::http::detail

@@ -1,0 +1,27 @@
+#pragma once
+// Internal to src/http (Beast must not leak into headers other folders include): conversions
+// between Beast messages and Herald's Request/Response.
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <string>
+
+#include "core/result.h"
+#include "http/message.h"
+
+namespace herald::http::detail {
+
+using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+Method to_method(boost::beast::http::verb verb);
+
+// Fills method, target, decoded path and query, headers and body. Fails (400) when the target is
+// not in origin form ("/path?query").
+core::Result<Request> to_request(BeastRequest&& beast_request, std::string remote_address);
+
+// Sets Content-Length always (except 204/304 and 1xx, which carry no body), Content-Type when
+// there is a body, and Connection per keep_alive. A HEAD reply keeps Content-Length, drops the body.
+BeastResponse to_beast_response(const Response& response, unsigned version, bool keep_alive, bool head_request);
+
+}  // namespace herald::http::detail

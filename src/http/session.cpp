@@ -1,0 +1,361 @@
+// One connection, start to end: [TLS handshake] → wait for a request → read it → route → run the
+// handler → write the reply → again while keep-alive lasts. The same code serves plain TCP and TLS.
+#include "http/session.h"
+
+#include <poll.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <optional>
+
+#include "http/beast_conversion.h"
+
+namespace herald::http::detail {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 4096;
+// How long to keep reading (and dropping) what a client still sends after an error reply.
+constexpr std::chrono::milliseconds kLingerTime{1000};
+// How often a busy connection with unread bytes is checked for a hang-up.
+constexpr std::chrono::milliseconds kHangUpPoll{500};
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// An error the server answers itself, before any handler runs.
+struct ProtocolError {
+  unsigned status;
+  std::string detail;
+};
+
+// nullopt: the client went away or was too slow; there is nobody to answer.
+std::optional<ProtocolError> classify_read_error(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::header_limit) return ProtocolError{431, "request header fields too large"};
+  if (ec == bhttp::error::body_limit) return ProtocolError{413, "request body too large"};
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+    return ProtocolError{400, "malformed request: " + ec.message()};
+  }
+  return std::nullopt;
+}
+
+// True once the peer has closed its side (FIN/RST), without consuming any byte: the request it
+// sent may be followed by a pipelined one that must stay readable. A client that half-closes
+// after its request is treated as gone, like the agent that gives up on a long-poll.
+bool peer_hung_up(tcp::socket& socket) {
+  pollfd descriptor{socket.native_handle(), POLLRDHUP, 0};
+  return ::poll(&descriptor, 1, 0) > 0 && (descriptor.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+std::string peer_address(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto address = socket.remote_endpoint(ec).address();
+  if (ec) return {};
+  // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; report a.b.c.d.
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
+// Marks the connection busy for the server's shutdown and its in-flight counter.
+class BusyScope {
+ public:
+  BusyScope(ServerState& server, Connection& connection) : server_(server), connection_(connection) {
+    connection_.in_handler = true;
+    ++server_.in_flight_requests;
+  }
+  ~BusyScope() {
+    connection_.in_handler = false;
+    --server_.in_flight_requests;
+  }
+  BusyScope(const BusyScope&) = delete;
+  BusyScope& operator=(const BusyScope&) = delete;
+
+ private:
+  ServerState& server_;
+  Connection& connection_;
+};
+
+template <class Stream>
+class Session {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(std::shared_ptr<ServerState> server, std::shared_ptr<Connection> connection, tcp::socket socket)
+      : server_(std::move(server)),
+        connection_(std::move(connection)),
+        remote_address_(peer_address(socket)),
+        stream_(make_stream(std::move(socket))) {}
+
+  asio::awaitable<void> run() {
+    // Cancellation (a hard shutdown) closes the socket too; let operations fail with an error
+    // instead of throwing, so that every reply still gets its on_written(false).
+    co_await asio::this_coro::throw_if_cancelled(false);
+    connection_->close_socket = [this] { lowest().close(); };
+    if (co_await handshake()) {
+      for (bool first = true; !server_->stopping; first = false) {
+        if (!co_await wait_for_request(first)) break;
+        if (!co_await serve_request()) break;
+      }
+      co_await close_gracefully();
+    }
+    connection_->close_socket = nullptr;
+  }
+
+ private:
+  Stream make_stream(tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *server_->tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  const ServerOptions& options() const { return server_->options; }
+
+  asio::awaitable<bool> handshake() {
+    if constexpr (kTls) {
+      lowest().expires_after(options().read_timeout);
+      auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+      if (ec) spdlog::debug("{}: TLS handshake with {} failed: {}", options().name, remote_address_, ec.message());
+      co_return !ec;
+    } else {
+      co_return true;
+    }
+  }
+
+  // Waits for the first bytes of the next request: a new connection must start its request
+  // within read_timeout, a kept-alive one may stay silent for idle_timeout.
+  asio::awaitable<bool> wait_for_request(bool first) {
+    if (buffer_.size() > 0) co_return true;  // it arrived together with the previous one
+    lowest().expires_after(first ? options().read_timeout : options().idle_timeout);
+    auto [ec, bytes] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), use_tuple);
+    buffer_.commit(bytes);
+    co_return !ec;
+  }
+
+  // Reads, handles and answers one request; true when the connection stays open for another.
+  asio::awaitable<bool> serve_request() {
+    const auto started = Clock::now();
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
+    parser.body_limit(options().max_body_bytes);
+    lowest().expires_after(options().read_timeout);  // covers the whole request, body included
+    if (const auto ec = co_await read_request(parser)) {
+      if (auto error = classify_read_error(ec)) {
+        const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+        co_await reply_and_linger(*error, request_line(parser), version, started);
+      }
+      co_return false;
+    }
+
+    BusyScope busy(*server_, *connection_);
+    const bool head_request = parser.get().method() == bhttp::verb::head;
+    const unsigned version = parser.get().version();
+    const bool client_wants_keep_alive = parser.get().keep_alive();
+    const Request request_line_only = request_line(parser);
+    auto request = to_request(parser.release(), remote_address_);
+    if (!request) {
+      co_await reply_and_linger({400, request.error().message}, request_line_only, version, started);
+      co_return false;
+    }
+
+    Response response = co_await respond(*request);
+    const bool keep_alive = client_wants_keep_alive && !server_->stopping;
+    const bool written = !client_gone_ && co_await write(response, version, keep_alive, head_request);
+    if (response.on_written) response.on_written(written);
+    observe(*request, response, started);
+    co_return written && keep_alive;
+  }
+
+  // What the observer learns about a request that never reached a handler.
+  Request request_line(const bhttp::request_parser<bhttp::string_body>& parser) const {
+    Request request;
+    request.remote_address = remote_address_;
+    if (parser.is_header_done()) {
+      request.method = to_method(parser.get().method());
+      request.target = std::string(parser.get().target());
+    }
+    return request;
+  }
+
+  asio::awaitable<boost::system::error_code> read_request(bhttp::request_parser<bhttp::string_body>& parser) {
+    auto [ec, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, use_tuple);
+    if (ec) co_return ec;
+    // curl and others wait (up to a second) for this before sending a large body.
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
+      std::tie(ec, header_bytes) = co_await bhttp::async_write(stream_, go_on, use_tuple);
+      if (ec) co_return ec;
+    }
+    if (!parser.is_done()) std::tie(ec, header_bytes) = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
+    co_return ec;
+  }
+
+  // Routes the request and runs its handler while watching the socket: a client that hangs up
+  // during a long-poll cancels the handler instead of leaving it parked for minutes.
+  asio::awaitable<Response> respond(Request& request) {
+    const auto match = server_->router.match(request);
+    if (!match.handler) {
+      co_return match.path_matched ? server_->error_reply(405, "method not allowed")
+                                   : server_->error_reply(404, "no route for " + request.path);
+    }
+    const auto executor = co_await asio::this_coro::executor;
+    auto [order, handler_error, response, watch_error] =
+        co_await asio::experimental::make_parallel_group(
+            asio::co_spawn(executor, call_handler(*match.handler, request), asio::deferred),
+            asio::co_spawn(executor, watch_for_hang_up(), asio::deferred))
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    if (handler_error) co_return server_->error_reply(500, "internal server error");
+    co_return std::move(response);
+  }
+
+  // Never throws: a handler's exception becomes a 500 and a log line.
+  asio::awaitable<Response> call_handler(const Handler& handler, Request& request) {
+    std::string what;
+    try {
+      co_return co_await handler(request);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "unknown exception";
+    }
+    if (client_gone_ || server_->stopping) {
+      spdlog::debug("{}: handler for {} {} cancelled: {}", options().name, request.route, request.target, what);
+    } else {
+      spdlog::error("{}: handler for {} {} threw: {}", options().name, request.route, request.target, what);
+    }
+    co_return server_->error_reply(500, "internal server error");
+  }
+
+  // Completes when the client hangs up (client_gone_ set) or when cancelled.
+  asio::awaitable<void> watch_for_hang_up() {
+    auto& socket = lowest().socket();
+    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
+    for (;;) {
+      const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+      if (state.cancelled() != asio::cancellation_type::none) co_return;
+      if (ec || peer_hung_up(socket)) {
+        client_gone_ = true;
+        co_return;
+      }
+      // Unread bytes (a pipelined request, a TLS record) would make another readability wait
+      // return at once; poll for the hang-up instead.
+      asio::steady_timer pause(socket.get_executor(), kHangUpPoll);
+      std::tie(ec) = co_await pause.async_wait(use_tuple);
+      if (ec) co_return;  // cancelled: the handler finished
+    }
+  }
+
+  asio::awaitable<bool> write(const Response& response, unsigned version, bool keep_alive, bool head_request) {
+    auto message = to_beast_response(response, version, keep_alive, head_request);
+    lowest().expires_after(options().write_timeout);
+    auto [ec, bytes] = co_await bhttp::async_write(stream_, message, use_tuple);
+    co_return !ec;
+  }
+
+  // Answers a request the server rejects itself, then closes. Reading on for a moment lets the
+  // client finish sending and read the reply; closing with unread data would reset the connection
+  // and could destroy the reply before the client sees it.
+  asio::awaitable<void> reply_and_linger(const ProtocolError& error, const Request& request, unsigned version,
+                                         Clock::time_point started) {
+    Response response = server_->error_reply(error.status, error.detail);
+    const bool written = co_await write(response, version, false, false);
+    if (response.on_written) response.on_written(written);
+    observe(request, response, started);
+    if (!written) co_return;
+
+    if constexpr (!kTls) {
+      boost::system::error_code ignored;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    lowest().expires_after(std::min(kLingerTime, options().read_timeout));
+    std::array<char, kReadChunk> discarded;
+    for (;;) {
+      auto [ec, bytes] = co_await stream_.async_read_some(asio::buffer(discarded), use_tuple);
+      if (ec) break;
+    }
+  }
+
+  asio::awaitable<void> close_gracefully() {
+    if (!lowest().socket().is_open()) co_return;  // timed out, cancelled or already closed
+    if constexpr (kTls) {
+      // close_notify tells the client the reply was complete; do not wait long for its answer.
+      lowest().expires_after(std::min(kLingerTime, options().write_timeout));
+      co_await stream_.async_shutdown(use_tuple);
+    } else {
+      boost::system::error_code ignored;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    lowest().close();
+  }
+
+  void observe(const Request& request, const Response& response, Clock::time_point started) const {
+    if (!server_->observer) return;
+    server_->observer(request, response, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
+  }
+
+  std::shared_ptr<ServerState> server_;
+  std::shared_ptr<Connection> connection_;
+  std::string remote_address_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  bool client_gone_ = false;  // set by watch_for_hang_up on the connection's strand
+};
+
+template <class Stream>
+asio::awaitable<void> serve(std::shared_ptr<ServerState> server, std::shared_ptr<Connection> connection,
+                            tcp::socket socket) {
+  {
+    Session<Stream> session(server, connection, std::move(socket));
+    try {
+      co_await session.run();
+    } catch (const std::exception& e) {
+      spdlog::error("{}: connection failed: {}", server->options.name, e.what());
+    }
+  }
+  connection->close_socket = nullptr;
+  asio::post(server->control, [server, connection] { server->unregister(connection); });
+}
+
+}  // namespace
+
+void spawn_session(std::shared_ptr<ServerState> server, std::shared_ptr<Connection> connection, tcp::socket socket) {
+  const auto executor = connection->strand;
+  auto on_done = asio::bind_cancellation_slot(connection->cancel.slot(), asio::detached);
+  if (server->tls) {
+    asio::co_spawn(executor, serve<TlsStream>(std::move(server), std::move(connection), std::move(socket)), on_done);
+  } else {
+    asio::co_spawn(executor, serve<PlainStream>(std::move(server), std::move(connection), std::move(socket)), on_done);
+  }
+}
+
+}  // namespace herald::http::detail
