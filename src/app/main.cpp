@@ -1,1 +1,68 @@
-int main() { return 0; }
+// heraldd: the Herald server. Usage: heraldd [--config FILE] [--threads N]
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "app/bootstrap.h"
+#include "app/config.h"
+#include "app/heraldd.h"
+
+namespace {
+
+int usage(int code) {
+  std::cerr << "usage: heraldd [--config FILE] [--threads N]\n"
+               "  --config FILE  YAML configuration (every key optional; see README.md)\n"
+               "  --threads N    io threads (default: number of cores)\n";
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if ((arg == "--config" || arg == "-c") && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg == "--threads" && i + 1 < argc) {
+      threads = static_cast<std::size_t>(std::max(1, std::atoi(argv[++i])));
+    } else if (arg == "--help" || arg == "-h") {
+      return usage(0);
+    } else {
+      std::cerr << "heraldd: unknown argument " << arg << "\n";
+      return usage(2);
+    }
+  }
+
+  auto config = herald::app::load_config(config_path);
+  if (!config) {
+    std::cerr << "heraldd: bad configuration: " << config.error().message << "\n";
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  herald::app::Heraldd server(*config);
+  if (auto started = server.start(threads); !started) {
+    std::cerr << "heraldd: cannot start: " << started.error().message << "\n";
+    return 1;
+  }
+  // One machine-readable line for scripts and tests, and the same in <data_dir>/heraldd.ready.
+  std::string ready = "{\"management\":\"" + server.management_url() + "\",\"comms\":\"" + server.comms_url() +
+                      "\",\"pid\":" + std::to_string(::getpid()) + "}";
+  std::cout << "HERALDD_READY " << ready << std::endl;
+  if (!server.created_admin_password().empty()) {
+    std::cout << "\nAdmin user created: admin / " << server.created_admin_password() << "\n"
+              << "(saved to " << (std::filesystem::path(config->data_dir) / "admin.password").string()
+              << ", mode 0600; shown only this once)\n"
+              << std::endl;
+  }
+  (void)herald::app::write_private_file((std::filesystem::path(config->data_dir) / "heraldd.ready").string(),
+                                        ready + "\n");
+  return server.wait_for_signal_and_stop();
+}

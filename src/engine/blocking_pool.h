@@ -26,9 +26,11 @@ class BlockingPool {
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F&>> run(F work) {
     using R = std::invoke_result_t<F&>;
-    co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(), [work = std::move(work)]() mutable -> boost::asio::awaitable<R> { co_return work(); },
-        boost::asio::use_awaitable);
+    // Built outside the co_await expression: g++ 12 double-destroys non-trivial temporaries
+    // that live inside a co_await full-expression.
+    auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<R> { co_return work(); };
+    auto spawned = boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
+    co_return co_await std::move(spawned);
   }
 
   // Lets queued work finish and joins the threads. Idempotent.

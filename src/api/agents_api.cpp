@@ -1,0 +1,116 @@
+#include "api/agents_api.h"
+
+#include <boost/json.hpp>
+
+#include "api/agent_json.h"
+#include "api/management_auth.h"
+#include "api/replies.h"
+#include "auth/agent_key_hash.h"
+#include "core/names.h"
+
+namespace herald::api {
+
+namespace json = boost::json;
+using boost::asio::awaitable;
+
+namespace {
+
+std::string string_at(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+// Validates an enrollment body exactly as the agent expects (wire-protocol d2). Returns the
+// record to store, or the reply to send.
+std::variant<store::AgentRecord, http::Response> parse_enrollment(const http::Request& request, std::int64_t now,
+                                                                  const std::string& node_name) {
+  auto content_type = request.header("Content-Type").value_or("");
+  if (content_type.substr(0, 16) != "application/json") {
+    return problem_reply(406, "Not Acceptable", "Invalid content type, it must be application/json", 6002);
+  }
+  json::error_code ec;
+  auto body = json::parse(request.body, ec);
+  if (ec || !body.is_object()) return problem_reply(400, "Bad Request", "The request body must be a JSON object");
+  const auto& object = body.get_object();
+  for (std::string_view field : {"id", "name", "key", "type", "version"}) {
+    const auto* value = object.if_contains(field);
+    if (value == nullptr || value->is_null()) {
+      return problem_reply(400, "Bad Request", "'" + std::string(field) + "' is a required property");
+    }
+    if (!value->is_string()) {
+      return problem_reply(400, "Bad Request", "'" + std::string(field) + "' must be a string");
+    }
+  }
+  store::AgentRecord agent;
+  agent.id = string_at(object, "id");
+  agent.name = string_at(object, "name");
+  auto key = string_at(object, "key");
+  agent.type = string_at(object, "type");
+  agent.version = string_at(object, "version");
+  if (!core::is_uuid_v4(agent.id)) {
+    return problem_reply(400, "Bad Request", "'" + agent.id + "' is not a valid version 4 UUID");
+  }
+  if (!core::is_valid_agent_name(agent.name)) {
+    return problem_reply(400, "Bad Request",
+                         "Invalid agent name: it must match ^[\\w\\-.%]+$ and be at most 128 characters", 1738);
+  }
+  if (key.size() != 32) return problem_reply(400, "Invalid key length", "The key must be 32 characters long");
+  if (const auto* host = object.if_contains("host")) {
+    if (!host->is_object()) return problem_reply(400, "Bad Request", "'host' must be an object");
+    const auto& h = host->get_object();
+    agent.host_json = json::serialize(h);
+    if (const auto* ips = h.if_contains("ip"); ips && ips->is_array() && !ips->get_array().empty() &&
+                                               ips->get_array().front().is_string()) {
+      agent.ip = std::string(ips->get_array().front().get_string());
+    }
+    if (const auto* os = h.if_contains("os"); os && os->is_object()) {
+      agent.os_name = string_at(os->get_object(), "name");
+      agent.os_version = string_at(os->get_object(), "version");
+      agent.os_platform = string_at(os->get_object(), "type");
+    }
+    agent.os_arch = string_at(h, "architecture");
+  }
+  agent.key_hash = auth::hash_agent_key(key);
+  agent.date_add = now;
+  agent.node_name = node_name;
+  return agent;
+}
+
+}  // namespace
+
+void register_agent_routes(http::Router& router, ApiContext& context) {
+  router.add(http::Method::post, "/agents",
+             require_user(context, [&context](http::Request& request) -> awaitable<http::Response> {
+               auto parsed = parse_enrollment(request, context.clock.now_seconds(), context.node_name);
+               if (auto* reply = std::get_if<http::Response>(&parsed)) co_return std::move(*reply);
+               auto& agent = std::get<store::AgentRecord>(parsed);
+               auto created = co_await context.pool.run([&] { return context.store.create_agent(agent); });
+               if (!created) {
+                 if (created.error().kind == core::ErrorKind::conflict) {
+                   co_return problem_reply(400, "WazuhError", "There is an agent with the same ID: " + agent.id, 1708,
+                                           "Please choose another ID");
+                 }
+                 co_return error_reply(created.error());
+               }
+               http::Response response;
+               response.status = 201;  // the only status the agent accepts, with an empty body
+               response.content_type.clear();
+               co_return response;
+             }));
+
+  router.add(http::Method::get, "/agents",
+             require_user(context, [&context](http::Request& request) -> awaitable<http::Response> {
+               http::Response error;
+               auto paging = parse_paging(request, error);
+               if (!paging) co_return error;
+               auto page = co_await context.pool.run(
+                   [&] { return context.store.list_agents(paging->offset, paging->limit); });
+               if (!page) co_return error_reply(page.error());
+               json::array items;
+               for (const auto& agent : page->items) items.push_back(agent_json(agent));
+               co_return envelope_reply(std::move(items), page->total, {},
+                                        "All selected agents information was returned");
+             }));
+}
+
+}  // namespace herald::api

@@ -1,0 +1,30 @@
+#pragma once
+// What handlers need, borrowed from app/ which owns everything for the process's life.
+#include <cstdint>
+#include <string>
+
+#include "auth/credential_cache.h"
+#include "auth/jwt.h"
+#include "auth/rate_limiter.h"
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "engine/blocking_pool.h"
+#include "engine/command_service.h"
+#include "store/store.h"
+
+namespace herald::api {
+
+struct ApiContext {
+  store::Store& store;
+  engine::BlockingPool& pool;
+  engine::CommandService& commands;
+  const auth::TokenSigner& tokens;
+  auth::FailureRateLimiter& login_failures;
+  auth::VerifiedCredentialCache& verified_credentials;
+  core::MetricsRegistry& metrics;
+  const core::Clock& clock;
+  std::int64_t token_ttl_seconds = 900;
+  std::string node_name;
+};
+
+}  // namespace herald::api

@@ -1,0 +1,19 @@
+#pragma once
+// Authentication of management routes: `Authorization: Bearer <jwt>` (issued by
+// POST /security/user/authenticate) or `Basic`. Wrong credentials count against the client
+// address; past the limit the address gets 429 until its lockout ends.
+#include "api/api_context.h"
+#include "http/router.h"
+
+namespace herald::api {
+
+inline constexpr std::string_view kManagementIssuer = "wazuh";
+inline constexpr std::string_view kManagementAudience = "Wazuh API REST";
+
+// Wraps a handler so that it runs only for an authenticated user (401 otherwise).
+http::Handler require_user(ApiContext& context, http::Handler handler);
+
+// POST /security/user/authenticate (wire-protocol d1).
+void register_login_routes(http::Router& router, ApiContext& context);
+
+}  // namespace herald::api

@@ -1,1 +1,0 @@
-// heraldd wiring (being written)

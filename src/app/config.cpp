@@ -1,0 +1,204 @@
+#include "app/config.h"
+
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/time_format.h"
+
+namespace herald::app {
+
+namespace {
+
+struct ConfigError {
+  std::string message;
+};
+
+void check_keys(const YAML::Node& node, const std::string& where, const std::set<std::string>& allowed) {
+  if (!node.IsMap()) throw ConfigError{where + " must be a mapping"};
+  for (const auto& entry : node) {
+    auto key = entry.first.as<std::string>();
+    if (!allowed.contains(key)) throw ConfigError{"unknown key " + (where.empty() ? key : where + "." + key)};
+  }
+}
+
+std::string text(const YAML::Node& node, const std::string& where) {
+  if (!node.IsScalar()) throw ConfigError{where + " must be a scalar"};
+  return node.as<std::string>();
+}
+
+bool boolean(const YAML::Node& node, const std::string& where) {
+  bool value = false;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) throw ConfigError{where + " must be yes/no"};
+  return value;
+}
+
+std::int64_t seconds(const YAML::Node& node, const std::string& where, std::int64_t min, std::int64_t max) {
+  auto parsed = core::parse_duration_seconds(text(node, where));
+  if (!parsed || *parsed < min || *parsed > max) {
+    throw ConfigError{where + " must be a duration between " + std::to_string(min) + "s and " + std::to_string(max) +
+                      "s (e.g. 300s, 15m, 30d)"};
+  }
+  return *parsed;
+}
+
+std::int64_t integer(const YAML::Node& node, const std::string& where, std::int64_t min, std::int64_t max) {
+  std::int64_t value = 0;
+  if (!node.IsScalar() || !YAML::convert<std::int64_t>::decode(node, value) || value < min || value > max) {
+    throw ConfigError{where + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max)};
+  }
+  return value;
+}
+
+// "host:port"; IPv6 as "[::1]:55000".
+void listen_address(const YAML::Node& node, const std::string& where, ListenerConfig& listener) {
+  auto value = text(node, where);
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw ConfigError{where + " must be host:port, got " + value};
+  auto host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  YAML::Node port_node(value.substr(colon + 1));
+  listener.host = host;
+  listener.port = static_cast<std::uint16_t>(integer(port_node, where + " port", 0, 65535));
+}
+
+void listener(const YAML::Node& node, const std::string& where, ListenerConfig& out, Config& config,
+              bool is_comms) {
+  std::set<std::string> allowed{"listen", "tls"};
+  if (is_comms) allowed.insert({"commands_poll_timeout", "max_commands_per_poll"});
+  check_keys(node, where, allowed);
+  if (node["listen"]) listen_address(node["listen"], where + ".listen", out);
+  if (auto tls = node["tls"]) {
+    check_keys(tls, where + ".tls", {"enabled", "cert", "key"});
+    out.tls.enabled = tls["enabled"] ? boolean(tls["enabled"], where + ".tls.enabled") : true;
+    if (tls["cert"]) out.tls.cert = text(tls["cert"], where + ".tls.cert");
+    if (tls["key"]) out.tls.key = text(tls["key"], where + ".tls.key");
+    if (out.tls.cert.empty() != out.tls.key.empty()) throw ConfigError{where + ".tls needs both cert and key"};
+  }
+  if (is_comms) {
+    // Must stay below the agent's 11-minute socket timeout, or the agent gives up first.
+    if (node["commands_poll_timeout"]) {
+      config.commands_poll_timeout_seconds = seconds(node["commands_poll_timeout"], where + ".commands_poll_timeout", 1, 600);
+    }
+    if (node["max_commands_per_poll"]) {
+      config.max_commands_per_poll = integer(node["max_commands_per_poll"], where + ".max_commands_per_poll", 1, 10000);
+    }
+  }
+}
+
+Config parse(const YAML::Node& root) {
+  Config config;
+  char host[256] = {0};
+  config.node_name = gethostname(host, sizeof host - 1) == 0 ? host : "node01";
+  if (!root || root.IsNull()) return config;
+  check_keys(root, "", {"node", "data_dir", "storage", "management", "comms", "http", "remote", "nats", "orders",
+                        "auth", "logging"});
+  if (auto node = root["node"]) {
+    check_keys(node, "node", {"name"});
+    if (node["name"]) config.node_name = text(node["name"], "node.name");
+  }
+  if (root["data_dir"]) config.data_dir = text(root["data_dir"], "data_dir");
+  if (auto storage = root["storage"]) {
+    check_keys(storage, "storage", {"backend", "path", "synchronous", "dsn"});
+    if (storage["backend"]) config.storage.backend = text(storage["backend"], "storage.backend");
+    if (config.storage.backend != "sqlite" && config.storage.backend != "postgres") {
+      throw ConfigError{"storage.backend must be sqlite or postgres"};
+    }
+    if (storage["path"]) config.storage.path = text(storage["path"], "storage.path");
+    if (storage["dsn"]) config.storage.dsn = text(storage["dsn"], "storage.dsn");
+    if (storage["synchronous"]) {
+      config.storage.synchronous = text(storage["synchronous"], "storage.synchronous");
+      if (config.storage.synchronous != "FULL" && config.storage.synchronous != "NORMAL") {
+        throw ConfigError{"storage.synchronous must be FULL or NORMAL"};
+      }
+    }
+  }
+  if (root["management"]) listener(root["management"], "management", config.management, config, false);
+  if (root["comms"]) listener(root["comms"], "comms", config.comms, config, true);
+  if (auto http = root["http"]) {
+    check_keys(http, "http", {"max_header_bytes", "max_body_bytes", "read_timeout", "idle_timeout", "max_connections"});
+    if (http["max_header_bytes"]) {
+      config.http.max_header_bytes = static_cast<std::size_t>(integer(http["max_header_bytes"], "http.max_header_bytes", 1024, 1 << 20));
+    }
+    if (http["max_body_bytes"]) {
+      config.http.max_body_bytes = static_cast<std::size_t>(integer(http["max_body_bytes"], "http.max_body_bytes", 1024, 1LL << 30));
+    }
+    if (http["read_timeout"]) config.http.read_timeout = std::chrono::seconds(seconds(http["read_timeout"], "http.read_timeout", 1, 3600));
+    if (http["idle_timeout"]) config.http.idle_timeout = std::chrono::seconds(seconds(http["idle_timeout"], "http.idle_timeout", 1, 3600));
+    if (http["max_connections"]) {
+      config.http.max_connections = static_cast<std::size_t>(integer(http["max_connections"], "http.max_connections", 1, 1'000'000));
+    }
+  }
+  if (auto remote = root["remote"]) {
+    check_keys(remote, "remote", {"manager_keepalive"});
+    if (auto keepalive = remote["manager_keepalive"]) {
+      check_keys(keepalive, "remote.manager_keepalive", {"enabled", "interval", "timeout"});
+      if (keepalive["enabled"]) config.keepalive.enabled = boolean(keepalive["enabled"], "remote.manager_keepalive.enabled");
+      if (keepalive["interval"]) config.keepalive.interval_seconds = seconds(keepalive["interval"], "remote.manager_keepalive.interval", 1, 86400);
+      if (keepalive["timeout"]) config.keepalive.timeout_seconds = seconds(keepalive["timeout"], "remote.manager_keepalive.timeout", 1, 7 * 86400);
+      if (config.keepalive.timeout_seconds < config.keepalive.interval_seconds) {
+        throw ConfigError{"remote.manager_keepalive.timeout must not be shorter than interval"};
+      }
+    }
+  }
+  if (auto nats = root["nats"]) {
+    check_keys(nats, "nats", {"enabled", "url", "subject_prefix"});
+    if (nats["enabled"]) config.nats.enabled = boolean(nats["enabled"], "nats.enabled");
+    if (nats["url"]) config.nats.url = text(nats["url"], "nats.url");
+    if (nats["subject_prefix"]) config.nats.subject_prefix = text(nats["subject_prefix"], "nats.subject_prefix");
+  }
+  if (auto orders = root["orders"]) {
+    check_keys(orders, "orders", {"retention", "archive_dir", "retention_interval"});
+    if (orders["retention"]) config.orders.retention_seconds = seconds(orders["retention"], "orders.retention", 1, 3650LL * 86400);
+    if (orders["archive_dir"]) config.orders.archive_dir = text(orders["archive_dir"], "orders.archive_dir");
+    if (orders["retention_interval"]) {
+      config.orders.retention_interval_seconds = seconds(orders["retention_interval"], "orders.retention_interval", 1, 86400);
+    }
+  }
+  if (auto auth = root["auth"]) {
+    check_keys(auth, "auth", {"jwt_secret", "jwt_key_file", "token_ttl"});
+    if (auth["jwt_secret"]) config.auth.jwt_secret = text(auth["jwt_secret"], "auth.jwt_secret");
+    if (auth["jwt_key_file"]) config.auth.jwt_key_file = text(auth["jwt_key_file"], "auth.jwt_key_file");
+    if (auth["token_ttl"]) config.auth.token_ttl_seconds = seconds(auth["token_ttl"], "auth.token_ttl", 60, 86400);
+    if (!config.auth.jwt_secret.empty() && config.auth.jwt_secret.size() < 32) {
+      throw ConfigError{"auth.jwt_secret must be at least 32 characters"};
+    }
+  }
+  if (auto logging = root["logging"]) {
+    check_keys(logging, "logging", {"level"});
+    if (logging["level"]) config.log_level = text(logging["level"], "logging.level");
+  }
+  return config;
+}
+
+}  // namespace
+
+core::Result<Config> parse_config(const std::string& yaml_text) {
+  try {
+    auto config = parse(YAML::Load(yaml_text));
+    if (config.storage.path.empty()) config.storage.path = config.data_dir + "/herald.db";
+    if (config.orders.archive_dir.empty()) config.orders.archive_dir = config.data_dir + "/archive";
+    if (config.storage.backend == "postgres" && config.storage.dsn.empty()) {
+      return core::invalid_argument("storage.dsn is required with backend postgres");
+    }
+    return config;
+  } catch (const ConfigError& e) {
+    return core::invalid_argument(e.message);
+  } catch (const YAML::Exception& e) {
+    return core::invalid_argument(std::string("invalid YAML: ") + e.what());
+  }
+}
+
+core::Result<Config> load_config(const std::string& path) {
+  if (path.empty()) return parse_config("");
+  std::ifstream file(path);
+  if (!file) return core::invalid_argument("cannot read config file " + path);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return parse_config(buffer.str());
+}
+
+}  // namespace herald::app

@@ -1,0 +1,74 @@
+#pragma once
+// heraldd.yml, validated once at start-up into a typed struct; the rest of the code reads the
+// struct, never the YAML. Every key is optional (defaults below and in ARCHITECTURE.md).
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "core/result.h"
+
+namespace herald::app {
+
+struct TlsConfig {
+  bool enabled = false;
+  std::string cert;  // PEM files; when enabled without them, a self-signed pair is generated
+  std::string key;   // into the data directory on first start
+};
+
+struct ListenerConfig {
+  std::string host;
+  std::uint16_t port = 0;
+  TlsConfig tls;
+};
+
+struct HttpLimits {
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 10 * 1024 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 10'000;
+};
+
+struct Config {
+  std::string node_name;  // default: the host name
+  std::string data_dir = "var";
+  struct {
+    std::string backend = "sqlite";
+    std::string path;  // default: <data_dir>/herald.db
+    std::string synchronous = "FULL";
+    std::string dsn;   // postgres
+  } storage;
+  ListenerConfig management{"127.0.0.1", 55000, {}};
+  ListenerConfig comms{"0.0.0.0", 27000, {}};
+  HttpLimits http;
+  std::int64_t commands_poll_timeout_seconds = 300;
+  std::int64_t max_commands_per_poll = 100;
+  struct {
+    bool enabled = true;
+    std::int64_t interval_seconds = 60;
+    std::int64_t timeout_seconds = 180;
+  } keepalive;
+  struct {
+    bool enabled = false;
+    std::string url = "nats://127.0.0.1:4222";
+    std::string subject_prefix = "wazuh";
+  } nats;
+  struct {
+    std::int64_t retention_seconds = 30 * 86400;
+    std::string archive_dir;  // default: <data_dir>/archive
+    std::int64_t retention_interval_seconds = 3600;
+  } orders;
+  struct {
+    std::string jwt_secret;    // same on every node of a cluster
+    std::string jwt_key_file;  // or a file holding it; else generated into <data_dir>
+    std::int64_t token_ttl_seconds = 900;
+  } auth;
+  std::string log_level = "info";
+};
+
+// Parses YAML text. Unknown keys, wrong types and out-of-range values are errors that name the key.
+core::Result<Config> parse_config(const std::string& yaml_text);
+// Reads and parses a file; an empty path gives the defaults.
+core::Result<Config> load_config(const std::string& path);
+
+}  // namespace herald::app

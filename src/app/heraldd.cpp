@@ -1,0 +1,223 @@
+#include "app/heraldd.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "api/api_context.h"
+#include "api/comms_routes.h"
+#include "api/management_routes.h"
+#include "app/bootstrap.h"
+#include "auth/credential_cache.h"
+#include "auth/jwt.h"
+#include "auth/rate_limiter.h"
+#include "core/metrics.h"
+#include "engine/blocking_pool.h"
+#include "engine/command_service.h"
+#include "engine/deadline_scheduler.h"
+#include "engine/order_archive.h"
+#include "engine/order_metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace herald::app {
+
+namespace asio = boost::asio;
+
+struct Heraldd::Parts {
+  Config config;
+  core::SystemClock clock;
+  core::MetricsRegistry metrics;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<engine::BlockingPool> pool;
+  asio::io_context io;
+  std::unique_ptr<auth::TokenSigner> tokens;
+  std::unique_ptr<auth::FailureRateLimiter> login_failures;
+  std::unique_ptr<auth::VerifiedCredentialCache> verified_credentials;
+  engine::OrderListeners order_listeners;
+  engine::OrderListeners expiry_listeners;
+  std::unique_ptr<engine::OrderMetrics> order_metrics;
+  std::unique_ptr<engine::DeadlineScheduler> scheduler;
+  std::unique_ptr<engine::OrderArchiver> archiver;
+  std::unique_ptr<engine::CommandService> commands;
+  std::unique_ptr<api::ApiContext> context;
+  http::Router management_router;
+  http::Router comms_router;
+  std::unique_ptr<http::Server> management;
+  std::unique_ptr<http::Server> comms;
+  std::string management_url;
+  std::string comms_url;
+  std::string admin_password;
+  std::vector<std::thread> threads;
+};
+
+Heraldd::Heraldd(Config config) : parts_(std::make_unique<Parts>()) { parts_->config = std::move(config); }
+
+Heraldd::~Heraldd() {
+  if (!parts_->threads.empty()) {
+    parts_->io.stop();
+    for (auto& t : parts_->threads) t.join();
+  }
+}
+
+namespace {
+
+http::ServerOptions server_options(const std::string& name, const ListenerConfig& listener, const Config& config) {
+  http::ServerOptions options;
+  options.name = name;
+  options.host = listener.host;
+  options.port = listener.port;
+  options.max_header_bytes = config.http.max_header_bytes;
+  options.max_body_bytes = config.http.max_body_bytes;
+  options.read_timeout = config.http.read_timeout;
+  options.idle_timeout = config.http.idle_timeout;
+  options.max_connections = config.http.max_connections;
+  options.tls.enabled = listener.tls.enabled;
+  options.tls.cert_file = listener.tls.cert;
+  options.tls.key_file = listener.tls.key;
+  options.tls.generate_dir = config.data_dir;
+  return options;
+}
+
+std::string url_of(const http::ServerOptions& options, const asio::ip::tcp::endpoint& endpoint) {
+  auto address = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) address = "[" + address + "]";
+  return std::string(options.tls.enabled ? "https://" : "http://") + address + ":" + std::to_string(endpoint.port());
+}
+
+// Records requests by listener, route and status, and their latency.
+http::RequestObserver request_metrics(core::MetricsRegistry& metrics, std::string listener) {
+  return [&metrics, listener](const http::Request& request, const http::Response& response,
+                              std::chrono::microseconds elapsed) {
+    const std::string route = request.route.empty() ? "unmatched" : request.route;
+    metrics
+        .counter("herald_http_requests_total", "HTTP requests by listener, route and status",
+                 {"listener", "route", "status"}, {listener, route, std::to_string(response.status)})
+        .inc();
+    metrics
+        .histogram("herald_http_request_duration_seconds", "HTTP request latency",
+                   core::Histogram::default_latency_buckets(), {"listener", "route"}, {listener, route})
+        .observe(static_cast<double>(elapsed.count()) / 1e6);
+  };
+}
+
+}  // namespace
+
+core::Status Heraldd::start(std::size_t threads) {
+  auto& p = *parts_;
+  const auto& config = p.config;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return core::unavailable("cannot create data_dir " + config.data_dir + ": " + ec.message());
+
+  if (config.storage.backend != "sqlite") {
+    return core::invalid_argument("storage.backend " + config.storage.backend + " is not available in this build");
+  }
+  auto store = store::sqlite::SqliteStore::open({config.storage.path, config.storage.synchronous});
+  if (!store) return store.error();
+  p.store = std::move(store).value();
+
+  auto secret = load_or_create_jwt_secret(config.auth.jwt_secret, config.auth.jwt_key_file, config.data_dir);
+  if (!secret) return secret.error();
+  p.tokens = std::make_unique<auth::TokenSigner>(*secret, p.clock);
+  p.login_failures = std::make_unique<auth::FailureRateLimiter>(p.clock);
+  p.verified_credentials = std::make_unique<auth::VerifiedCredentialCache>(p.clock);
+  auto admin = ensure_admin_user(*p.store, p.clock, config.data_dir);
+  if (!admin) return admin.error();
+  p.admin_password = *admin;
+
+  p.pool = std::make_unique<engine::BlockingPool>();
+  p.order_metrics = std::make_unique<engine::OrderMetrics>(p.metrics);
+  p.expiry_listeners.add(*p.order_metrics);
+  p.scheduler = std::make_unique<engine::DeadlineScheduler>(p.io, *p.store, *p.pool, p.clock, p.expiry_listeners);
+  p.order_listeners.add(*p.scheduler);
+  p.order_listeners.add(*p.order_metrics);
+  p.commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
+  p.archiver = std::make_unique<engine::OrderArchiver>(
+      p.io, *p.store, *p.pool, p.clock,
+      engine::RetentionOptions{config.orders.retention_seconds, config.orders.archive_dir,
+                               std::chrono::seconds(config.orders.retention_interval_seconds), 10'000});
+  p.metrics.gauge_callback("herald_orders", "Orders in the hot orders stream by status", {"status"}, [&p] {
+    core::MetricsRegistry::Samples samples;
+    if (auto counts = p.store->count_orders_by_status()) {
+      for (auto [status, count] : *counts) {
+        samples.push_back({{std::string(core::to_string(status))}, static_cast<double>(count)});
+      }
+    }
+    return samples;
+  });
+
+  p.context = std::make_unique<api::ApiContext>(api::ApiContext{*p.store, *p.pool, *p.commands, *p.tokens,
+                                                                *p.login_failures, *p.verified_credentials, p.metrics,
+                                                                p.clock, config.auth.token_ttl_seconds,
+                                                                config.node_name});
+  api::register_management_routes(p.management_router, *p.context);
+  api::register_comms_routes(p.comms_router, *p.context);
+
+  auto management_options = server_options("management", config.management, config);
+  auto comms_options = server_options("comms", config.comms, config);
+  comms_options.error_response = [](unsigned status, std::string_view detail) {
+    return api::comms_error(status, detail, static_cast<int>(status));
+  };
+  p.management = std::make_unique<http::Server>(p.io, management_options, p.management_router,
+                                                request_metrics(p.metrics, "management"));
+  p.comms = std::make_unique<http::Server>(p.io, comms_options, p.comms_router, request_metrics(p.metrics, "comms"));
+  auto management_endpoint = p.management->listen();
+  if (!management_endpoint) {
+    return core::unavailable("management listener " + config.management.host + ":" +
+                             std::to_string(config.management.port) + ": " + management_endpoint.error().message);
+  }
+  auto comms_endpoint = p.comms->listen();
+  if (!comms_endpoint) {
+    return core::unavailable("comms listener " + config.comms.host + ":" + std::to_string(config.comms.port) + ": " +
+                             comms_endpoint.error().message);
+  }
+  p.management_url = url_of(management_options, *management_endpoint);
+  p.comms_url = url_of(comms_options, *comms_endpoint);
+
+  if (auto started = p.scheduler->start(); !started) return started;
+  p.archiver->start();
+  p.management->start();
+  p.comms->start();
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
+    p.threads.emplace_back([&p] { p.io.run(); });
+  }
+  spdlog::info("heraldd {} listening: management {} comms {} (store {})", config.node_name, p.management_url,
+               p.comms_url, config.storage.path);
+  return core::ok_status();
+}
+
+int Heraldd::wait_for_signal_and_stop() {
+  auto& p = *parts_;
+  std::promise<int> signalled;
+  asio::signal_set signals(p.io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int number) { signalled.set_value(number); });
+  int number = signalled.get_future().get();
+  spdlog::info("signal {}: stopping (finishing in-flight requests)", number);
+
+  p.scheduler->stop();
+  p.archiver->stop();
+  std::promise<void> management_done, comms_done;
+  p.management->shutdown(std::chrono::seconds(10), [&] { management_done.set_value(); });
+  p.comms->shutdown(std::chrono::seconds(10), [&] { comms_done.set_value(); });
+  management_done.get_future().wait();
+  comms_done.get_future().wait();
+  p.pool->stop();
+  p.store->close();
+  p.io.stop();
+  for (auto& t : p.threads) t.join();
+  p.threads.clear();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+std::string Heraldd::management_url() const { return parts_->management_url; }
+std::string Heraldd::comms_url() const { return parts_->comms_url; }
+const std::string& Heraldd::created_admin_password() const { return parts_->admin_password; }
+
+}  // namespace herald::app
