@@ -12,7 +12,7 @@ struct PemPair {
   std::string key;   // PEM private key (PKCS#8)
 };
 
-// Generates a fresh RSA-2048 key and its self-signed certificate, in memory.
+// Generates a fresh P-256 key and its self-signed certificate, in memory.
 core::Result<PemPair> generate_self_signed_pair();
 
 // Returns the pair stored as dir/tls-cert.pem + dir/tls-key.pem, generating and writing it first
