@@ -165,21 +165,37 @@ TEST_F(AuthJwt, GarbageIsInvalid) {
   }
 }
 
+// A payload with the given raw JSON for iss, aud, iat and exp (empty: claim omitted).
+std::string raw_payload(std::string_view iss, std::string_view aud, std::string_view iat, std::string_view exp) {
+  std::string json;
+  const auto add = [&json](std::string_view name, std::string_view value) {
+    if (value.empty()) return;
+    json += json.empty() ? "{" : ",";
+    json += "\"" + std::string(name) + "\":" + std::string(value);
+  };
+  add("iss", iss);
+  add("aud", aud);
+  add("iat", iat);
+  add("exp", exp);
+  return json + "}";
+}
+
 TEST_F(AuthJwt, ClaimTypesAndTimesMustBeSane) {
   const std::int64_t now = clock_.now_seconds();
+  const std::string iss = R"("wazuh")", aud = R"("Wazuh Communications API")";
+  const std::string iat = std::to_string(now), exp = std::to_string(now + 900);
   const std::string h = R"({"alg":"HS256","typ":"JWT"})";
-  const std::string aud = R"("aud":"Wazuh Communications API")";
   for (const std::string& body : {
-           R"({"iss":"wazuh",)" + aud + R"(,"iat":")" + std::to_string(now) + R"(","exp":)" + std::to_string(now + 900) + "}",
-           R"({"iss":"wazuh",)" + aud + R"(,"iat":)" + std::to_string(now) + R"(,"exp":")" + std::to_string(now + 900) + R"("})",
-           R"({"iss":"wazuh",)" + aud + R"(,"exp":)" + std::to_string(now + 900) + "}",   // no iat
-           R"({"iss":"wazuh",)" + aud + R"(,"iat":)" + std::to_string(now) + "}",         // no exp
-           R"({"iss":"wazuh",)" + aud + R"(,"iat":)" + std::to_string(now) + R"(.5,"exp":)" + std::to_string(now + 900) + "}",
-           R"({)" + aud + R"(,"iat":)" + std::to_string(now) + R"(,"exp":)" + std::to_string(now + 900) + "}",  // no iss
-           R"({"iss":"wazuh","aud":["Wazuh Communications API"],"iat":)" + std::to_string(now) + R"(,"exp":)" +
-               std::to_string(now + 900) + "}",
+           raw_payload(iss, aud, "\"" + iat + "\"", exp),  // iat as a string
+           raw_payload(iss, aud, iat, "\"" + exp + "\""),  // exp as a string
+           raw_payload(iss, aud, "", exp),                 // no iat
+           raw_payload(iss, aud, iat, ""),                 // no exp
+           raw_payload(iss, aud, iat + ".5", exp),         // fractional iat
+           raw_payload("", aud, iat, exp),                 // no iss
+           raw_payload(iss, "", iat, exp),                 // no aud
+           raw_payload(iss, "[" + aud + "]", iat, exp),    // array audience
            payload(now, now + 900, R"(,"sub":42)"),
-           payload(now, now + 900, R"(,"nbf":")" + std::to_string(now) + R"(")"),
+           payload(now, now + 900, R"(,"nbf":")" + iat + R"(")"),
            payload(now + 3600, now + 4500),                                   // issued in the future
            payload(now, now + 900, R"(,"nbf":)" + std::to_string(now + 600)),  // not yet valid
            payload(now, now - 1),                                             // exp before iat
@@ -188,16 +204,16 @@ TEST_F(AuthJwt, ClaimTypesAndTimesMustBeSane) {
     EXPECT_EQ(std::get<TokenError>(signer_.verify(craft(h, body), kIssuer, kAudience)), TokenError::invalid) << body;
   }
   // Small skew is tolerated (another node's clock slightly ahead).
-  EXPECT_TRUE(std::holds_alternative<TokenClaims>(
-      signer_.verify(craft(h, payload(now + 30, now + 930, R"(,"nbf":)" + std::to_string(now + 30))), kIssuer, kAudience)));
+  const std::string skewed = payload(now + 30, now + 930, R"(,"nbf":)" + std::to_string(now + 30));
+  EXPECT_TRUE(std::holds_alternative<TokenClaims>(signer_.verify(craft(h, skewed), kIssuer, kAudience)));
 }
 
 TEST_F(AuthJwt, EmptySecretNeverAuthenticates) {
   TokenSigner empty("", clock_);
   EXPECT_EQ(empty.issue(kIssuer, kAudience, "s", 900s), "");
   const std::int64_t now = clock_.now_seconds();
-  EXPECT_EQ(std::get<TokenError>(empty.verify(craft(R"({"alg":"HS256"})", payload(now, now + 9), ""), kIssuer, kAudience)),
-            TokenError::invalid);
+  const std::string token = craft(R"({"alg":"HS256"})", payload(now, now + 9), "");
+  EXPECT_EQ(std::get<TokenError>(empty.verify(token, kIssuer, kAudience)), TokenError::invalid);
 }
 
 TEST_F(AuthJwt, ConcurrentIssueAndVerify) {
@@ -209,7 +225,8 @@ TEST_F(AuthJwt, ConcurrentIssueAndVerify) {
         const std::string uuid = std::to_string(t) + "-" + std::to_string(i);
         const std::string token = signer_.issue(kIssuer, kAudience, "", 900s, {{"uuid", uuid}});
         const auto result = signer_.verify(token, kIssuer, kAudience, 900s);
-        if (!std::holds_alternative<TokenClaims>(result) || std::get<TokenClaims>(result).extra.at("uuid") != uuid) {
+        const auto* claims = std::get_if<TokenClaims>(&result);
+        if (claims == nullptr || claims->extra.count("uuid") == 0 || claims->extra.at("uuid") != uuid) {
           ++failures;
         }
       }
