@@ -1,1 +1,48 @@
-int main() { return 0; }
+// herald-bench: benchmark driver for heraldd. One subcommand per family of measurements; each
+// prints a single JSON document to stdout and its progress to stderr.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <string_view>
+
+#include "ingest.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: herald-bench COMMAND [options]
+
+Commands:
+  ingest      command ingestion and order expiry against the Management/Command Manager API
+              (scenarios group-fanout, single-agent, expiry); see herald-bench ingest --help
+  fleet       (planned) N simulated agents speaking the comms protocol: long-polls, results
+  keepalive   (planned) keep-alive storm and status transitions
+
+Every command prints one JSON summary to stdout and progress to stderr.
+Quick start (from the build tree):  tools/bench/herald-bench ingest
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // stdout carries only the JSON summary.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("herald-bench"));
+  spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");
+
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string_view command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "ingest") return herald::bench::run_ingest(argc - 2, argv + 2);
+  if (command == "fleet" || command == "keepalive") {
+    std::cerr << "herald-bench: '" << command << "' is not implemented yet\n";
+    return 2;
+  }
+  std::cerr << "herald-bench: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,26 @@
+// The ingest scenarios, one per file. Each returns its JSON result object; each throws only when
+// it cannot run at all (setup failure), and records per-request failures in its result instead.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "bench_context.h"
+#include "fleet.h"
+#include "ingest_options.h"
+
+namespace herald::bench {
+
+// REQUIRES: fleet.group names a group holding every fleet agent.
+boost::asio::awaitable<boost::json::object> run_group_fanout(const BenchContext& context, const Fleet& fleet,
+                                                             const IngestOptions& options);
+
+// REQUIRES: at least one enrolled agent.
+boost::asio::awaitable<boost::json::object> run_single_agent(const BenchContext& context, const Fleet& fleet,
+                                                             const IngestOptions& options);
+
+// REQUIRES: fleet.group names a group holding every fleet agent.
+boost::asio::awaitable<boost::json::object> run_expiry(const BenchContext& context, const Fleet& fleet,
+                                                       const IngestOptions& options);
+
+}  // namespace herald::bench

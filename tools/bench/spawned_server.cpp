@@ -1,0 +1,153 @@
+#include "spawned_server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace herald::bench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path make_temp_dir() {
+  std::string pattern = (fs::temp_directory_path() / "herald-bench-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+  return pattern;
+}
+
+void write_config(const fs::path& path, const fs::path& data_dir, const std::string& log_level) {
+  std::ofstream out(path);
+  out << "data_dir: " << data_dir.string() << "\n"
+      << "management: {listen: \"127.0.0.1:0\"}\n"
+      << "comms: {listen: \"127.0.0.1:0\"}\n"
+      << "logging: {level: " << log_level << "}\n";
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// The management URL from the ready file, or empty while it is missing or half-written.
+std::string read_ready_file(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return {};
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::json::error_code ec;
+  auto ready = boost::json::parse(text.str(), ec);
+  if (ec || !ready.is_object()) return {};
+  const auto* url = ready.as_object().if_contains("management");
+  return url && url->is_string() ? std::string(url->get_string()) : std::string();
+}
+
+}  // namespace
+
+SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(options.keep_data_dir) {
+  if (!fs::exists(options.heraldd)) throw std::runtime_error("no heraldd at " + options.heraldd.string());
+  data_dir_ = make_temp_dir();
+  const auto config_path = data_dir_ / "heraldd.yaml";
+  const auto log_path = data_dir_ / "heraldd.log";
+  write_config(config_path, data_dir_, options.log_level);
+
+  const std::string binary = options.heraldd.string();
+  const std::string config = config_path.string();
+  ::setenv("HERALD_ADMIN_PASSWORD", options.admin_password.c_str(), 1);
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    // Never outlive the bench, even when it is killed before it can stop us.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (log_fd >= 0) {
+      ::dup2(log_fd, STDOUT_FILENO);
+      ::dup2(log_fd, STDERR_FILENO);
+      ::close(log_fd);
+    }
+    ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::unsetenv("HERALD_ADMIN_PASSWORD");
+
+  const auto ready_path = data_dir_ / "heraldd.ready";
+  const auto give_up = std::chrono::steady_clock::now() + options.ready_timeout;
+  while (management_url_.empty()) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("heraldd exited before it was ready; see " + log_path.string());
+    }
+    if (std::chrono::steady_clock::now() > give_up) {
+      stop();
+      throw std::runtime_error("heraldd was not ready in time; see " + log_path.string());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    management_url_ = read_ready_file(ready_path);
+  }
+  spdlog::info("spawned heraldd pid {} on {} (data dir {})", pid_, management_url_, data_dir_.string());
+}
+
+SpawnedServer::~SpawnedServer() {
+  stop();
+  if (keep_data_dir_) {
+    spdlog::info("kept heraldd data dir {}", data_dir_.string());
+  } else {
+    std::error_code ignored;
+    fs::remove_all(data_dir_, ignored);
+  }
+}
+
+void SpawnedServer::stop() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int status = 0;
+  while (::waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      spdlog::warn("heraldd pid {} ignored SIGTERM for 30 s; killing it", pid_);
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  pid_ = -1;
+}
+
+double process_cpu_seconds(pid_t pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  long long utime = 0, stime = 0;
+  for (int index = 3; fields >> field; ++index) {
+    if (index == 14) utime = std::stoll(field);
+    if (index == 15) {
+      stime = std::stoll(field);
+      return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    }
+  }
+  return -1;
+}
+
+double self_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace herald::bench

@@ -1,0 +1,49 @@
+// A heraldd child process on a fresh temporary data directory and port 0, so a bench run starts
+// from a known, empty state and needs nothing but the binary.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace herald::bench {
+
+struct SpawnOptions {
+  std::filesystem::path heraldd;      // the binary
+  std::string admin_password;         // passed as HERALD_ADMIN_PASSWORD
+  std::string log_level = "warn";     // logging.level in the generated config
+  bool keep_data_dir = false;         // leave the temp dir (database, heraldd.log) behind
+  std::chrono::seconds ready_timeout{60};
+};
+
+class SpawnedServer {
+ public:
+  // Starts heraldd and waits for <data_dir>/heraldd.ready. Throws std::runtime_error when the
+  // binary cannot be started, exits early, or is not ready in time.
+  explicit SpawnedServer(const SpawnOptions& options);
+  // SIGTERM, then waits (SIGKILL after 30 s); removes the data dir unless asked to keep it.
+  ~SpawnedServer();
+  SpawnedServer(const SpawnedServer&) = delete;
+  SpawnedServer& operator=(const SpawnedServer&) = delete;
+
+  const std::string& management_url() const { return management_url_; }
+  pid_t pid() const { return pid_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+
+ private:
+  void stop();
+
+  std::filesystem::path data_dir_;
+  bool keep_data_dir_ = false;
+  pid_t pid_ = -1;
+  std::string management_url_;
+};
+
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat; -1 if unknown.
+double process_cpu_seconds(pid_t pid);
+// CPU seconds this process has used so far.
+double self_cpu_seconds();
+
+}  // namespace herald::bench
