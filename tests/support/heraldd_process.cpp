@@ -1,0 +1,141 @@
+#include "support/heraldd_process.h"
+
+#include <boost/json.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace herald::test {
+
+namespace {
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return buffer.str();
+}
+
+int exit_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+}  // namespace
+
+HeralddProcess::HeralddProcess(std::string extra_yaml)
+    : data_dir_(dir_.path() / "var"), extra_yaml_(std::move(extra_yaml)) {}
+
+HeralddProcess::~HeralddProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void HeralddProcess::write_config() const {
+  std::ofstream config(dir_.file("heraldd.yml"));
+  config << "data_dir: " << data_dir_.string() << "\n"
+         << "management: {listen: \"" << management_listen_ << "\"}\n"
+         << "comms: {listen: \"127.0.0.1:0\"}\n"
+         << "logging: {level: warn}\n"
+         << extra_yaml_ << "\n";
+}
+
+std::string HeralddProcess::output() const { return read_text(dir_.path() / "heraldd.out"); }
+
+void HeralddProcess::start() {
+  write_config();
+  std::filesystem::remove(data_dir_ / "heraldd.ready");
+  auto out_path = dir_.file("heraldd.out");
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::setenv("HERALD_ADMIN_PASSWORD", kAdminPassword, 1);
+    auto config = dir_.file("heraldd.yml");
+    ::execl(HERALDD_PATH, "heraldd", "--config", config.c_str(), "--threads", "2", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  auto ready = data_dir_ / "heraldd.ready";
+  bool up = eventually(
+      [&] {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+          pid_ = -1;
+          throw std::runtime_error("heraldd exited during start-up (" + std::to_string(exit_code(status)) +
+                                   "): " + output());
+        }
+        return std::filesystem::exists(ready) && !read_text(ready).empty();
+      },
+      std::chrono::seconds(30));
+  if (!up) throw std::runtime_error("heraldd did not become ready: " + output());
+  auto info = boost::json::parse(read_text(ready)).as_object();
+  management_url_ = std::string(info.at("management").as_string());
+  comms_url_ = std::string(info.at("comms").as_string());
+}
+
+int HeralddProcess::stop(int signal) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, signal);
+  int status = 0;
+  bool exited = eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, std::chrono::seconds(30));
+  if (!exited) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+  }
+  pid_ = -1;
+  return exit_code(status);
+}
+
+void HeralddProcess::crash() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+int HeralddProcess::run_expecting_exit(std::string& output_text) {
+  write_config();
+  auto out_path = dir_.file("heraldd.out");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    auto config = dir_.file("heraldd.yml");
+    ::execl(HERALDD_PATH, "heraldd", "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  bool exited = eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(20));
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    output_text = output();
+    return -1;
+  }
+  output_text = output();
+  return exit_code(status);
+}
+
+std::string HeralddProcess::admin_token() const {
+  HttpClient client(management_url_);
+  auto reply = client.request("POST", "/security/user/authenticate?raw=true", "",
+                              {{"Authorization", basic_authorization("admin", kAdminPassword)}});
+  if (reply.status != 200) throw std::runtime_error("admin login failed: " + reply.body);
+  return reply.body;
+}
+
+HttpClient HeralddProcess::admin_client() const {
+  HttpClient client(management_url_);
+  client.set_authorization("Bearer " + admin_token());
+  return client;
+}
+
+}  // namespace herald::test

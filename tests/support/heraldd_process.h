@@ -1,0 +1,72 @@
+#pragma once
+// Starts a real heraldd (the built binary) on random loopback ports in a temp data dir, as an
+// operator would, and stops it. Integration tests talk to it over real HTTP.
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "support/http_client.h"
+#include "support/temp_dir.h"
+
+namespace herald::test {
+
+inline constexpr const char* kAdminPassword = "test-admin-password";
+
+class HeralddProcess {
+ public:
+  // `extra_yaml` is appended to a config that sets data_dir and both listeners to 127.0.0.1:0.
+  explicit HeralddProcess(std::string extra_yaml = "");
+  ~HeralddProcess();
+
+  // Starts and waits (bounded) until it is ready. Throws with the server's output on failure.
+  void start();
+  // Sends `signal` and waits (bounded) for the exit; returns the exit status (or 128+signal).
+  int stop(int signal = 15);
+  // SIGKILL, as a crash would.
+  void crash();
+  // Runs heraldd with this config until it exits (for start-up failures); returns the exit code.
+  int run_expecting_exit(std::string& output);
+
+  const std::string& management_url() const { return management_url_; }
+  const std::string& comms_url() const { return comms_url_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  std::string output() const;  // what heraldd printed so far
+  void set_config_yaml(std::string yaml) { extra_yaml_ = std::move(yaml); }
+  void set_management_listen(std::string address) { management_listen_ = std::move(address); }
+
+  // A management client already authenticated with a Bearer token for admin.
+  HttpClient admin_client() const;
+  std::string admin_token() const;
+
+ private:
+  void write_config() const;
+
+  TempDir dir_;
+  std::filesystem::path data_dir_;
+  std::string extra_yaml_;
+  std::string management_listen_ = "127.0.0.1:0";
+  pid_t pid_ = -1;
+  std::string management_url_;
+  std::string comms_url_;
+};
+
+// Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+}  // namespace herald::test
+
+#include <thread>
+
+template <class Condition>
+bool herald::test::eventually(Condition condition, std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
