@@ -55,9 +55,9 @@ void ServerState::begin_shutdown(std::chrono::milliseconds grace, std::function<
   close_acceptor();
   shutdown_done_ = std::move(done);
   for (const auto& connection : connections_) {
-    // Only the connection's strand knows whether it is inside a handler right now.
+    // Only the connection's strand knows whether it is parked between requests right now.
     asio::post(connection->strand, [connection] {
-      if (!connection->in_handler && connection->close_socket) connection->close_socket();
+      if (connection->awaiting_request && connection->close_socket) connection->close_socket();
     });
   }
   grace_timer_.expires_after(grace);

@@ -29,7 +29,7 @@ struct Connection {
   explicit Connection(boost::asio::any_io_executor executor) : strand(std::move(executor)) {}
 
   boost::asio::any_io_executor strand;
-  bool in_handler = false;                  // a request is being handled or its reply written
+  bool awaiting_request = false;            // parked before the first byte of a request
   std::function<void()> close_socket;       // set by the session while its stream exists
   boost::asio::cancellation_signal cancel;  // bound to the session coroutine
 };
@@ -46,7 +46,8 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
   bool try_register(const std::shared_ptr<Connection>& connection);
   void unregister(const std::shared_ptr<Connection>& connection);
   void close_acceptor();
-  // Closes idle connections now, lets busy ones finish, cancels the rest after `grace`.
+  // Closes connections parked between requests now, lets the others finish their request (a
+  // request whose first bytes have arrived is answered), and cancels what is left after `grace`.
   void begin_shutdown(std::chrono::milliseconds grace, std::function<void()> done);
   // Closes every connection and cancels its handler.
   void cancel_all();

@@ -84,23 +84,16 @@ std::string peer_address(const tcp::socket& socket) {
   return address.to_string();
 }
 
-// Marks the connection busy for the server's shutdown and its in-flight counter.
-class BusyScope {
+// Counts a request from the end of its reading to the end of its reply.
+class InFlightScope {
  public:
-  BusyScope(ServerState& server, Connection& connection) : server_(server), connection_(connection) {
-    connection_.in_handler = true;
-    ++server_.in_flight_requests;
-  }
-  ~BusyScope() {
-    connection_.in_handler = false;
-    --server_.in_flight_requests;
-  }
-  BusyScope(const BusyScope&) = delete;
-  BusyScope& operator=(const BusyScope&) = delete;
+  explicit InFlightScope(ServerState& server) : server_(server) { ++server_.in_flight_requests; }
+  ~InFlightScope() { --server_.in_flight_requests; }
+  InFlightScope(const InFlightScope&) = delete;
+  InFlightScope& operator=(const InFlightScope&) = delete;
 
  private:
   ServerState& server_;
-  Connection& connection_;
 };
 
 template <class Stream>
@@ -153,11 +146,14 @@ class Session {
   }
 
   // Waits for the first bytes of the next request: a new connection must start its request
-  // within read_timeout, a kept-alive one may stay silent for idle_timeout.
+  // within read_timeout, a kept-alive one may stay silent for idle_timeout. Only here is the
+  // connection idle, i.e. closed at once by a graceful shutdown.
   asio::awaitable<bool> wait_for_request(bool first) {
     if (buffer_.size() > 0) co_return true;  // it arrived together with the previous one
     lowest().expires_after(first ? options().read_timeout : options().idle_timeout);
+    connection_->awaiting_request = true;
     auto [ec, bytes] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), use_tuple);
+    connection_->awaiting_request = false;
     buffer_.commit(bytes);
     co_return !ec;
   }
@@ -177,7 +173,7 @@ class Session {
       co_return false;
     }
 
-    BusyScope busy(*server_, *connection_);
+    InFlightScope in_flight(*server_);
     const bool head_request = parser.get().method() == bhttp::verb::head;
     const unsigned version = parser.get().version();
     const bool client_wants_keep_alive = parser.get().keep_alive();
