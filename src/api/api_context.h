@@ -10,6 +10,9 @@
 #include "core/metrics.h"
 #include "engine/blocking_pool.h"
 #include "engine/command_service.h"
+#include "engine/dispatcher.h"
+#include "engine/event_sink.h"
+#include "engine/result_service.h"
 #include "store/store.h"
 
 namespace herald::api {
@@ -25,6 +28,11 @@ struct ApiContext {
   const core::Clock& clock;
   std::int64_t token_ttl_seconds = 900;
   std::string node_name;
+  // Comms API
+  engine::Dispatcher& dispatcher;
+  engine::ResultService& results;
+  engine::EventSink& events;
+  auth::FailureRateLimiter& agent_auth_failures;
 };
 
 }  // namespace herald::api

@@ -19,6 +19,9 @@
 #include "engine/blocking_pool.h"
 #include "engine/command_service.h"
 #include "engine/deadline_scheduler.h"
+#include "engine/dispatcher.h"
+#include "engine/file_event_sink.h"
+#include "engine/result_service.h"
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
 #include "http/router.h"
@@ -39,6 +42,10 @@ struct Heraldd::Parts {
   std::unique_ptr<auth::TokenSigner> tokens;
   std::unique_ptr<auth::FailureRateLimiter> login_failures;
   std::unique_ptr<auth::VerifiedCredentialCache> verified_credentials;
+  std::unique_ptr<auth::FailureRateLimiter> agent_auth_failures;
+  std::unique_ptr<engine::Dispatcher> dispatcher;
+  std::unique_ptr<engine::ResultService> results;
+  std::unique_ptr<engine::FileEventSink> events;
   engine::OrderListeners order_listeners;
   engine::OrderListeners expiry_listeners;
   std::unique_ptr<engine::OrderMetrics> order_metrics;
@@ -127,6 +134,10 @@ core::Status Heraldd::start(std::size_t threads) {
   p.tokens = std::make_unique<auth::TokenSigner>(*secret, p.clock);
   p.login_failures = std::make_unique<auth::FailureRateLimiter>(p.clock);
   p.verified_credentials = std::make_unique<auth::VerifiedCredentialCache>(p.clock);
+  p.agent_auth_failures = std::make_unique<auth::FailureRateLimiter>(p.clock);
+  auto events = engine::FileEventSink::open({(std::filesystem::path(config.data_dir) / "events").string()}, p.clock);
+  if (!events) return events.error();
+  p.events = std::move(events).value();
   auto admin = ensure_admin_user(*p.store, p.clock, config.data_dir);
   if (!admin) return admin.error();
   p.admin_password = *admin;
@@ -137,6 +148,11 @@ core::Status Heraldd::start(std::size_t threads) {
   p.scheduler = std::make_unique<engine::DeadlineScheduler>(p.io, *p.store, *p.pool, p.clock, p.expiry_listeners);
   p.order_listeners.add(*p.scheduler);
   p.order_listeners.add(*p.order_metrics);
+  p.dispatcher = std::make_unique<engine::Dispatcher>(
+      *p.store, *p.pool, p.clock,
+      engine::DispatcherOptions{std::chrono::seconds(config.commands_poll_timeout_seconds), config.max_commands_per_poll});
+  p.order_listeners.add(*p.dispatcher);
+  p.results = std::make_unique<engine::ResultService>(*p.store, p.clock);
   p.commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
   p.archiver = std::make_unique<engine::OrderArchiver>(
       p.io, *p.store, *p.pool, p.clock,
@@ -155,7 +171,8 @@ core::Status Heraldd::start(std::size_t threads) {
   p.context = std::make_unique<api::ApiContext>(api::ApiContext{*p.store, *p.pool, *p.commands, *p.tokens,
                                                                 *p.login_failures, *p.verified_credentials, p.metrics,
                                                                 p.clock, config.auth.token_ttl_seconds,
-                                                                config.node_name});
+                                                                config.node_name, *p.dispatcher, *p.results,
+                                                                *p.events, *p.agent_auth_failures});
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
@@ -202,6 +219,7 @@ int Heraldd::wait_for_signal_and_stop() {
 
   p.scheduler->stop();
   p.archiver->stop();
+  p.dispatcher->stop();  // parked polls answer 408 now; agents re-poll another node or after restart
   std::promise<void> management_done, comms_done;
   p.management->shutdown(std::chrono::seconds(10), [&] { management_done.set_value(); });
   p.comms->shutdown(std::chrono::seconds(10), [&] { comms_done.set_value(); });

@@ -5,6 +5,7 @@
 // rethrown in the awaiting coroutine.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -31,6 +32,12 @@ class BlockingPool {
     auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<R> { co_return work(); };
     auto spawned = boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
     co_return co_await std::move(spawned);
+  }
+
+  // Runs `work` on the pool without waiting for it (fire and forget).
+  template <class F>
+  void post(F work) {
+    boost::asio::post(pool_, std::move(work));
   }
 
   // Lets queued work finish and joins the threads. Idempotent.

@@ -38,6 +38,30 @@ struct ExpiredOrder {
   std::optional<std::string> agent_id;
 };
 
+// Who receives an order: an agent (by uuid), or a server module (a server order's target id,
+// e.g. "vulnerability-detector", compared case-insensitively).
+struct DeliveryTarget {
+  enum class Kind { agent, server_module } kind = Kind::agent;
+  std::string id;
+  friend bool operator==(const DeliveryTarget&, const DeliveryTarget&) = default;
+};
+
+// A result reported for an order, by its agent (reporter_agent_id set) or a server module (unset).
+struct ResultReport {
+  core::OrderKey key;
+  std::optional<std::string> reporter_agent_id;
+  core::OrderResult result;
+  std::optional<std::string> agent_metadata_json;  // merged into the order's `agent`
+};
+
+enum class ResultOutcome {
+  applied,        // stored; the status changed or the result was new
+  unchanged,      // the same result again: nothing to do (idempotent)
+  not_found,      // no such order
+  wrong_target,   // the order belongs to another agent (or is not a server order)
+  already_final,  // the order is success/failure with a different result
+};
+
 class OrderStore {
  public:
   virtual ~OrderStore() = default;
@@ -55,6 +79,17 @@ class OrderStore {
   // Up to `limit` terminal orders last updated before `cutoff`, oldest first (for archiving).
   virtual core::Result<std::vector<core::Order>> terminal_orders_before(std::int64_t cutoff, std::int64_t limit) = 0;
   virtual core::Status delete_orders(const std::vector<core::OrderKey>& keys) = 0;
+
+  // Up to `limit` pending orders for `target`, oldest first.
+  virtual core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target,
+                                                                    std::int64_t limit) = 0;
+  // Moves the given orders from pending to sent (orders in any other status are left alone, so a
+  // result that arrived first is never overwritten).
+  virtual core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) = 0;
+  // Applies reported results in one transaction: result code 0 -> success, 2 -> sent (in
+  // progress), anything else -> failure (core::status_for_result_code). One outcome per report.
+  virtual core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
+                                                                 std::int64_t now) = 0;
 };
 
 class AgentStore {

@@ -82,6 +82,11 @@ CREATE INDEX orders_open_by_deadline ON orders(deadline) WHERE status IN ('pendi
 CREATE INDEX orders_by_agent ON orders(agent_id, status) WHERE agent_id IS NOT NULL;
 CREATE INDEX orders_terminal_by_update ON orders(updated_at) WHERE status IN ('success', 'failure');
 )sql",
+    // 2: server modules long-poll their pending orders by target id.
+    R"sql(
+CREATE INDEX orders_server_pending ON orders(target_id COLLATE NOCASE)
+  WHERE agent_id IS NULL AND status = 'pending';
+)sql",
 };
 
 }  // namespace

@@ -32,6 +32,11 @@ class SqliteStore final : public Store {
   core::Result<std::vector<std::int64_t>> open_order_deadlines() override;
   core::Result<std::vector<core::Order>> terminal_orders_before(std::int64_t cutoff, std::int64_t limit) override;
   core::Status delete_orders(const std::vector<core::OrderKey>& keys) override;
+  core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target,
+                                                            std::int64_t limit) override;
+  core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) override;
+  core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
+                                                         std::int64_t now) override;
 
   // AgentStore
   core::Status create_agent(const AgentRecord& agent) override;
