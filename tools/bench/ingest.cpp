@@ -55,11 +55,14 @@ awaitable<void> ingest_flow(const BenchContext& context, const IngestOptions& op
     co_await context.credentials->login(connection);
   }
   Fleet fleet;
-  spdlog::info("setup: enrolling {} agents over {} connections", options.agents, options.setup_connections);
-  co_await enroll_agents(context, fleet, options.agents, options.setup_connections);
-  json::object setup{{"agents", options.agents},
-                     {"enroll_s", round3(fleet.enroll_seconds)},
-                     {"enroll_per_s", round3(static_cast<double>(options.agents) / fleet.enroll_seconds)}};
+  json::object setup;
+  if (wants(options, "group-fanout") || wants(options, "single-agent") || wants(options, "expiry")) {
+    spdlog::info("setup: enrolling {} agents over {} connections", options.agents, options.setup_connections);
+    co_await enroll_agents(context, fleet, options.agents, options.setup_connections);
+    setup["agents"] = options.agents;
+    setup["enroll_s"] = round3(fleet.enroll_seconds);
+    setup["enroll_per_s"] = round3(static_cast<double>(options.agents) / fleet.enroll_seconds);
+  }
   if (wants(options, "group-fanout") || wants(options, "expiry")) {
     co_await create_fleet_group(context, fleet, options.setup_connections);
     setup["group"] = fleet.group;
@@ -76,6 +79,7 @@ awaitable<void> ingest_flow(const BenchContext& context, const IngestOptions& op
       if (name == "group-fanout") outcome = co_await run_group_fanout(context, fleet, options);
       if (name == "single-agent") outcome = co_await run_single_agent(context, fleet, options);
       if (name == "expiry") outcome = co_await run_expiry(context, fleet, options);
+      if (name == "http-baseline") outcome = co_await run_http_baseline(context, options);
       scenarios.push_back(std::move(outcome));
     } catch (const std::exception& error) {
       spdlog::error("scenario {} failed: {}", name, error.what());
@@ -104,10 +108,14 @@ int run_ingest(int argc, char** argv) {
       if (password.empty()) password = random_password();
       spawn.admin_password = password;
       spawn.log_level = options.server_log_level;
+      spawn.synchronous = options.server_synchronous;
       spawn.keep_data_dir = options.keep_data_dir;
       server = std::make_unique<SpawnedServer>(spawn);
       url = server->management_url();
-      result["server"] = json::object{{"spawned", spawn.heraldd.string()}, {"url", url}, {"pid", server->pid()}};
+      result["server"] = json::object{{"spawned", spawn.heraldd.string()},
+                                      {"url", url},
+                                      {"pid", server->pid()},
+                                      {"synchronous", spawn.synchronous.empty() ? "default" : spawn.synchronous}};
     } else {
       result["server"] = json::object{{"url", url}};
     }

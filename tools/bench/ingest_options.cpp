@@ -10,7 +10,7 @@ namespace herald::bench {
 
 namespace {
 
-const std::set<std::string_view> kScenarios{"group-fanout", "single-agent", "expiry"};
+const std::set<std::string_view> kScenarios{"group-fanout", "single-agent", "expiry", "http-baseline"};
 
 template <typename Number>
 bool parse_number(std::string_view text, Number& out) {
@@ -52,6 +52,9 @@ Server (one of):
   --password PW         its password (default: $HERALD_BENCH_PASSWORD; with --spawn a random one
                         is chosen and passed as HERALD_ADMIN_PASSWORD)
   --server-log-level L  logging.level of a spawned heraldd (default warn)
+  --server-synchronous FULL|NORMAL
+                        storage.synchronous of a spawned heraldd (default: heraldd's, FULL). NORMAL
+                        skips the per-commit fsync: a diagnostic, not a durable configuration.
   --keep-data-dir       keep the spawned server's temp dir (database, heraldd.log)
 
 Scenarios (--scenario LIST, comma-separated; default: group-fanout,single-agent,expiry):
@@ -68,6 +71,8 @@ Scenarios (--scenario LIST, comma-separated; default: group-fanout,single-agent,
                  GET /orders?request_id=R&status=failure&limit=1 every --poll-interval-ms until all
                  are failure and the pending and sent counts for R are 0: seconds after the
                  deadline (bounded by --expiry-wait).
+  http-baseline  (not in the default set) the single-agent load shape on GET /health: what the
+                 HTTP stack alone costs, to compare with single-agent.
 Setup shared by the scenarios: the agents are enrolled once (and grouped once if needed).
 
 Sizes and timing:
@@ -117,7 +122,10 @@ std::optional<IngestOptions> parse_ingest_options(int argc, char** argv, bool& h
     else if (arg == "--user") options.user = value;
     else if (arg == "--password") options.password = value;
     else if (arg == "--server-log-level") options.server_log_level = value;
-    else if (arg == "--scenario") split_scenarios(value, options.scenarios);
+    else if (arg == "--server-synchronous") {
+      options.server_synchronous = value;
+      ok = value == "FULL" || value == "NORMAL";
+    } else if (arg == "--scenario") split_scenarios(value, options.scenarios);
     else if (arg == "--agents") ok = parse_number(value, options.agents) && options.agents > 0;
     else if (arg == "--setup-connections") ok = parse_number(value, options.setup_connections) && options.setup_connections > 0;
     else if (arg == "--order-timeout") ok = parse_number(value, options.order_timeout_s) && options.order_timeout_s > 0;

@@ -16,6 +16,7 @@ struct IngestOptions {
   std::string user = "admin";
   std::string password;
   std::string server_log_level = "warn";
+  std::string server_synchronous;  // storage.synchronous of a spawned heraldd; empty: its default (FULL)
   bool keep_data_dir = false;
 
   std::vector<std::string> scenarios;  // empty: all, in the order group-fanout, single-agent, expiry

@@ -105,6 +105,10 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
                                       std::chrono::duration<double>(options.expiry_wait_s));
   std::optional<double> first_failure_after;
   std::optional<double> all_failed_after;
+  // SQLite readers see a snapshot taken when their query starts, so completion happened after the
+  // last poll that still saw unfinished orders started, and before the satisfying one answered.
+  std::optional<double> completed_not_before;
+  double last_incomplete_poll_start = 0;
   std::vector<double> poll_ms;
   json::array timeline;
   std::size_t failed = 0, pending = 0, in_sent = 0, poll_errors = 0;
@@ -128,8 +132,12 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
         auto sent_reply = co_await client.call(verb::get, sent_target);
         pending = parse_total(pending_reply.body).value_or(expected);
         in_sent = parse_total(sent_reply.body).value_or(expected);
-        if (pending == 0 && in_sent == 0) all_failed_after = seconds_between(deadline, poll_done);
+        if (pending == 0 && in_sent == 0) {
+          all_failed_after = seconds_between(deadline, poll_done);
+          completed_not_before = last_incomplete_poll_start;
+        }
       }
+      if (!all_failed_after) last_incomplete_poll_start = seconds_between(deadline, poll_started);
     }
     if (poll_done - last_log > std::chrono::seconds(1)) {
       last_log = poll_done;
@@ -163,6 +171,7 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
                    {"target_s", 2.0}};
   out["first_failure_after_deadline_s"] = first_failure_after ? json::value(round3(*first_failure_after)) : nullptr;
   out["all_failure_after_deadline_s"] = all_failed_after ? json::value(round3(*all_failed_after)) : nullptr;
+  out["all_failure_not_before_s"] = completed_not_before ? json::value(round3(*completed_not_before)) : nullptr;
   meter.finish(out);
   co_return out;
 }

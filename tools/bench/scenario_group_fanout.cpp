@@ -58,6 +58,9 @@ awaitable<json::object> run_group_fanout(const BenchContext& context, const Flee
                    {"failed_runs", failures},
                    {"target_s", 2.0}};
   meter.finish(out);
+  if (const auto* cpu = out.if_contains("server_cpu_s")) {
+    out["server_cpu_s_per_run"] = round3(cpu->to_number<double>() / static_cast<double>(options.fanout_repeats));
+  }
   co_return out;
 }
 

@@ -19,6 +19,9 @@ boost::asio::awaitable<boost::json::object> run_group_fanout(const BenchContext&
 boost::asio::awaitable<boost::json::object> run_single_agent(const BenchContext& context, const Fleet& fleet,
                                                              const IngestOptions& options);
 
+// Not in the default set: GET /health under the single-agent load shape, as a floor.
+boost::asio::awaitable<boost::json::object> run_http_baseline(const BenchContext& context, const IngestOptions& options);
+
 // REQUIRES: fleet.group names a group holding every fleet agent.
 boost::asio::awaitable<boost::json::object> run_expiry(const BenchContext& context, const Fleet& fleet,
                                                        const IngestOptions& options);

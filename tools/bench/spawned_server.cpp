@@ -28,12 +28,13 @@ fs::path make_temp_dir() {
   return pattern;
 }
 
-void write_config(const fs::path& path, const fs::path& data_dir, const std::string& log_level) {
+void write_config(const fs::path& path, const fs::path& data_dir, const SpawnOptions& options) {
   std::ofstream out(path);
   out << "data_dir: " << data_dir.string() << "\n"
       << "management: {listen: \"127.0.0.1:0\"}\n"
       << "comms: {listen: \"127.0.0.1:0\"}\n"
-      << "logging: {level: " << log_level << "}\n";
+      << "logging: {level: " << options.log_level << "}\n";
+  if (!options.synchronous.empty()) out << "storage: {synchronous: " << options.synchronous << "}\n";
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
@@ -57,7 +58,7 @@ SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(optio
   data_dir_ = make_temp_dir();
   const auto config_path = data_dir_ / "heraldd.yaml";
   const auto log_path = data_dir_ / "heraldd.log";
-  write_config(config_path, data_dir_, options.log_level);
+  write_config(config_path, data_dir_, options);
 
   const std::string binary = options.heraldd.string();
   const std::string config = config_path.string();

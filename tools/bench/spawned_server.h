@@ -14,6 +14,7 @@ struct SpawnOptions {
   std::filesystem::path heraldd;      // the binary
   std::string admin_password;         // passed as HERALD_ADMIN_PASSWORD
   std::string log_level = "warn";     // logging.level in the generated config
+  std::string synchronous;            // storage.synchronous; empty: heraldd's default
   bool keep_data_dir = false;         // leave the temp dir (database, heraldd.log) behind
   std::chrono::seconds ready_timeout{60};
 };
