@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -60,7 +61,7 @@ SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(optio
   const auto log_path = data_dir_ / "heraldd.log";
   write_config(config_path, data_dir_, options);
 
-  const std::string binary = options.heraldd.string();
+  const std::string binary = fs::absolute(options.heraldd).string();  // the child changes directory
   const std::string config = config_path.string();
   ::setenv("HERALD_ADMIN_PASSWORD", options.admin_password.c_str(), 1);
   pid_ = ::fork();
@@ -68,6 +69,10 @@ SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(optio
   if (pid_ == 0) {
     // Never outlive the bench, even when it is killed before it can stop us.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // A crash under load leaves its core (core_pattern permitting) next to the database and log.
+    const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+    ::setrlimit(RLIMIT_CORE, &unlimited);
+    if (::chdir(data_dir_.c_str()) != 0) ::_exit(126);
     const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (log_fd >= 0) {
       ::dup2(log_fd, STDOUT_FILENO);
@@ -105,6 +110,20 @@ SpawnedServer::~SpawnedServer() {
     std::error_code ignored;
     fs::remove_all(data_dir_, ignored);
   }
+}
+
+std::optional<std::string> SpawnedServer::ended() {
+  if (pid_ <= 0) return ended_;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+  pid_ = -1;
+  keep_data_dir_ = true;
+  if (WIFSIGNALED(status)) {
+    ended_ = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) + ")";
+  } else {
+    ended_ = "exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+  return ended_;
 }
 
 void SpawnedServer::stop() {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace herald::bench {
@@ -29,6 +30,10 @@ class SpawnedServer {
   SpawnedServer(const SpawnedServer&) = delete;
   SpawnedServer& operator=(const SpawnedServer&) = delete;
 
+  // Non-blocking: how the server ended ("killed by signal 11 (Segmentation fault)", "exited with
+  // status 1"), or nullopt while it runs. Once it has ended, its data dir is kept for inspection.
+  std::optional<std::string> ended();
+
   const std::string& management_url() const { return management_url_; }
   pid_t pid() const { return pid_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
@@ -40,6 +45,7 @@ class SpawnedServer {
   bool keep_data_dir_ = false;
   pid_t pid_ = -1;
   std::string management_url_;
+  std::optional<std::string> ended_;
 };
 
 // CPU seconds (user + system) a process has used so far, from /proc/PID/stat; -1 if unknown.
