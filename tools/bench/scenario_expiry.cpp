@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "commands.h"
@@ -53,6 +54,24 @@ std::optional<std::chrono::system_clock::time_point> parse_first_deadline(std::s
   return parse_utc(stamp->get_string());
 }
 
+// Sum of every herald_orders_expired_total series in a Prometheus text page; nullopt if absent.
+std::optional<double> expired_counter(std::string_view page) {
+  constexpr std::string_view name = "herald_orders_expired_total";
+  std::optional<double> sum;
+  while (!page.empty()) {
+    const auto end = page.find('\n');
+    const auto line = page.substr(0, end);
+    page = end == std::string_view::npos ? std::string_view() : page.substr(end + 1);
+    if (!line.starts_with(name) || (line.size() > name.size() && line[name.size()] != '{' && line[name.size()] != ' ')) {
+      continue;
+    }
+    const auto space = line.rfind(' ');
+    if (space == std::string_view::npos) continue;
+    sum = sum.value_or(0) + std::strtod(std::string(line.substr(space + 1)).c_str(), nullptr);
+  }
+  return sum;
+}
+
 double seconds_between(SteadyClock::time_point from, SteadyClock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
@@ -96,6 +115,11 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
   }
   spdlog::info("expiry: request {} answered in {:.3f} s; deadline in {:.3f} s", created->request_id,
                seconds_between(sent, answered), seconds_between(SteadyClock::now(), deadline));
+  // heraldd counts expirations in /metrics once they are committed: a cheap, precise second
+  // signal, polled on its own connection while the listing queries (full scans) are slow.
+  const std::string metrics_target = "/metrics";
+  auto metrics_page = co_await client.call(verb::get, metrics_target);
+  const auto expired_before = expired_counter(metrics_page.body);
   if (deadline > SteadyClock::now()) co_await sleep_for(deadline - SteadyClock::now());
 
   const std::string failure_target = by_request + "&status=failure&limit=1";
@@ -113,39 +137,64 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
   json::array timeline;
   std::size_t failed = 0, pending = 0, in_sent = 0, poll_errors = 0;
   auto last_log = SteadyClock::now();
-  while (!all_failed_after && SteadyClock::now() < give_up) {
-    const auto poll_started = SteadyClock::now();
-    auto counted = co_await client.call(verb::get, failure_target);
-    const auto total = counted.status == 200 ? parse_total(counted.body) : std::nullopt;
-    const auto poll_done = SteadyClock::now();
-    poll_ms.push_back(seconds_between(poll_started, poll_done) * 1000);
-    if (!total) {
-      ++poll_errors;
-    } else {
-      if (*total != failed && timeline.size() < kMaxTimelineSamples) {
-        timeline.push_back(json::array{round3(seconds_between(deadline, poll_done)), *total});
+  std::optional<double> metrics_all_expired_after;
+  bool listing_done = false;
+  auto watch_metrics = [&]() -> awaitable<void> {
+    if (!expired_before) co_return;
+    ApiClient metrics_client(context.executor, context.endpoint, *context.credentials);
+    while (!metrics_all_expired_after && !listing_done && SteadyClock::now() < give_up) {
+      const auto poll_started = SteadyClock::now();
+      auto page = co_await metrics_client.call(verb::get, metrics_target);
+      const auto now_expired = expired_counter(page.body);
+      if (now_expired && *now_expired - *expired_before >= static_cast<double>(expected)) {
+        metrics_all_expired_after = seconds_between(deadline, SteadyClock::now());
+        break;
       }
-      failed = *total;
-      if (failed > 0 && !first_failure_after) first_failure_after = seconds_between(deadline, poll_done);
-      if (failed >= expected) {
-        auto pending_reply = co_await client.call(verb::get, pending_target);
-        auto sent_reply = co_await client.call(verb::get, sent_target);
-        pending = parse_total(pending_reply.body).value_or(expected);
-        in_sent = parse_total(sent_reply.body).value_or(expected);
-        if (pending == 0 && in_sent == 0) {
-          all_failed_after = seconds_between(deadline, poll_done);
-          completed_not_before = last_incomplete_poll_start;
+      const auto next_poll = poll_started + options.poll_interval;
+      if (next_poll > SteadyClock::now()) co_await sleep_for(next_poll - SteadyClock::now());
+    }
+  };
+  auto watch_listing = [&]() -> awaitable<void> {
+    while (!all_failed_after && SteadyClock::now() < give_up) {
+      const auto poll_started = SteadyClock::now();
+      auto counted = co_await client.call(verb::get, failure_target);
+      const auto total = counted.status == 200 ? parse_total(counted.body) : std::nullopt;
+      const auto poll_done = SteadyClock::now();
+      poll_ms.push_back(seconds_between(poll_started, poll_done) * 1000);
+      if (!total) {
+        ++poll_errors;
+      } else {
+        if (*total != failed && timeline.size() < kMaxTimelineSamples) {
+          timeline.push_back(json::array{round3(seconds_between(deadline, poll_done)), *total});
         }
+        failed = *total;
+        if (failed > 0 && !first_failure_after) first_failure_after = seconds_between(deadline, poll_done);
+        if (failed >= expected) {
+          auto pending_reply = co_await client.call(verb::get, pending_target);
+          auto sent_reply = co_await client.call(verb::get, sent_target);
+          pending = parse_total(pending_reply.body).value_or(expected);
+          in_sent = parse_total(sent_reply.body).value_or(expected);
+          if (pending == 0 && in_sent == 0) {
+            all_failed_after = seconds_between(deadline, poll_done);
+            completed_not_before = last_incomplete_poll_start;
+          }
+        }
+        if (!all_failed_after) last_incomplete_poll_start = seconds_between(deadline, poll_started);
       }
-      if (!all_failed_after) last_incomplete_poll_start = seconds_between(deadline, poll_started);
+      if (poll_done - last_log > std::chrono::seconds(1)) {
+        last_log = poll_done;
+        spdlog::info("expiry: {:.1f} s after deadline: {}/{} failure (poll {:.0f} ms)", seconds_between(deadline, poll_done),
+                     failed, expected, poll_ms.back());
+      }
+      const auto next_poll = poll_started + options.poll_interval;
+      if (!all_failed_after && next_poll > SteadyClock::now()) co_await sleep_for(next_poll - SteadyClock::now());
     }
-    if (poll_done - last_log > std::chrono::seconds(1)) {
-      last_log = poll_done;
-      spdlog::info("expiry: {:.1f} s after deadline: {}/{} failure (poll {:.0f} ms)", seconds_between(deadline, poll_done),
-                   failed, expected, poll_ms.back());
-    }
-    const auto next_poll = poll_started + options.poll_interval;
-    if (!all_failed_after && next_poll > SteadyClock::now()) co_await sleep_for(next_poll - SteadyClock::now());
+    listing_done = true;
+  };
+  co_await run_concurrently(2, [&](std::size_t index) { return index == 0 ? watch_listing() : watch_metrics(); });
+  if (metrics_all_expired_after) {
+    spdlog::info("expiry: /metrics counted all {} expirations {:.3f} s after the deadline", expected,
+                 *metrics_all_expired_after);
   }
   if (all_failed_after) {
     spdlog::info("expiry: all {} orders failure {:.3f} s after the deadline", expected, *all_failed_after);
@@ -172,6 +221,8 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
   out["first_failure_after_deadline_s"] = first_failure_after ? json::value(round3(*first_failure_after)) : nullptr;
   out["all_failure_after_deadline_s"] = all_failed_after ? json::value(round3(*all_failed_after)) : nullptr;
   out["all_failure_not_before_s"] = completed_not_before ? json::value(round3(*completed_not_before)) : nullptr;
+  out["metrics_all_expired_after_deadline_s"] =
+      metrics_all_expired_after ? json::value(round3(*metrics_all_expired_after)) : nullptr;
   meter.finish(out);
   co_return out;
 }
