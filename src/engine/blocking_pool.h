@@ -4,12 +4,15 @@
 // and resumes on its own executor once the work is done. Exceptions thrown by the work are
 // rethrown in the awaiting coroutine.
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstddef>
+#include <exception>
 #include <type_traits>
 #include <utility>
 
@@ -27,11 +30,27 @@ class BlockingPool {
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F&>> run(F work) {
     using R = std::invoke_result_t<F&>;
-    // Built outside the co_await expression: g++ 12 double-destroys non-trivial temporaries
-    // that live inside a co_await full-expression.
-    auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<R> { co_return work(); };
-    auto spawned = boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
-    co_return co_await std::move(spawned);
+    // A plain completion handler, not a child coroutine: when the awaiting coroutine is
+    // cancelled (its client went away), nothing is thrown on a pool thread; the work finishes
+    // and the coroutine sees the cancellation at its next suspension.
+    auto initiation = [this](auto handler, F task) {
+      auto executor = boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                          boost::asio::execution::outstanding_work.tracked);
+      boost::asio::post(pool_, [handler = std::move(handler), task = std::move(task), executor]() mutable {
+        std::exception_ptr error;
+        R result{};
+        try {
+          result = task();
+        } catch (...) {
+          error = std::current_exception();
+        }
+        boost::asio::post(executor, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+          std::move(handler)(error, std::move(result));
+        });
+      });
+    };
+    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(std::exception_ptr, R)>(
+        initiation, boost::asio::use_awaitable, std::move(work));
   }
 
   // Runs `work` on the pool without waiting for it (fire and forget).

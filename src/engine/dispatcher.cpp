@@ -89,16 +89,26 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     if (!parked) continue;  // an order arrived while we queried: look again at once
     if (stopped_) waiter->wake(PollOutcome::Kind::stopping);
 
-    waiter->timer.expires_at(deadline);
-    boost::system::error_code ignored;
-    co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-    {
-      std::lock_guard lock(shard.mutex);
-      auto it = shard.slots.find(key);
-      if (it != shard.slots.end() && it->second.waiter == waiter) {
-        it->second.waiter.reset();
-        if (it->second.reserved.empty()) shard.slots.erase(it);
+    // However the wait ends (woken, timed out, or the poll cancelled because its client hung
+    // up), the slot forgets this waiter.
+    struct Unpark {
+      Shard& shard;
+      const std::string& key;
+      const std::shared_ptr<Waiter>& waiter;
+      ~Unpark() {
+        std::lock_guard lock(shard.mutex);
+        auto it = shard.slots.find(key);
+        if (it != shard.slots.end() && it->second.waiter == waiter) {
+          it->second.waiter.reset();
+          if (it->second.reserved.empty()) shard.slots.erase(it);
+        }
       }
+    };
+    {
+      Unpark unpark{shard, key, waiter};
+      waiter->timer.expires_at(deadline);
+      boost::system::error_code ignored;
+      co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
     if (!waiter->woken) co_return PollOutcome{PollOutcome::Kind::timeout, {}, {}};
     auto reason = waiter->reason.load();

@@ -41,7 +41,7 @@ void HeralddProcess::write_config() const {
   std::ofstream config(dir_.file("heraldd.yml"));
   config << "data_dir: " << data_dir_.string() << "\n"
          << "management: {listen: \"" << management_listen_ << "\"}\n"
-         << "comms: {listen: \"127.0.0.1:0\"}\n"
+         << "comms: {listen: \"127.0.0.1:0\"" << (comms_options_.empty() ? "" : ", " + comms_options_) << "}\n"
          << "logging: {level: warn}\n"
          << extra_yaml_ << "\n";
 }

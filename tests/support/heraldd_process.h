@@ -36,6 +36,8 @@ class HeralddProcess {
   std::string output() const;  // what heraldd printed so far
   void set_config_yaml(std::string yaml) { extra_yaml_ = std::move(yaml); }
   void set_management_listen(std::string address) { management_listen_ = std::move(address); }
+  // Extra keys inside the comms mapping, e.g. "commands_poll_timeout: 2s, tls: {enabled: yes}".
+  void set_comms_options(std::string options) { comms_options_ = std::move(options); }
 
   // A management client already authenticated with a Bearer token for admin.
   HttpClient admin_client() const;
@@ -48,6 +50,7 @@ class HeralddProcess {
   std::filesystem::path data_dir_;
   std::string extra_yaml_;
   std::string management_listen_ = "127.0.0.1:0";
+  std::string comms_options_;
   pid_t pid_ = -1;
   std::string management_url_;
   std::string comms_url_;

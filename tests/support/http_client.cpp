@@ -6,6 +6,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <stdexcept>
@@ -33,16 +35,52 @@ std::string HttpResult::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+// Plain TCP, or TLS without certificate verification (test servers use self-signed pairs).
 struct HttpClient::Connection {
+  explicit Connection(bool tls) {
+    if (tls) {
+      ssl.emplace(asio::ssl::context::tls_client);
+      ssl->set_verify_mode(asio::ssl::verify_none);
+      tls_stream.emplace(io, *ssl);
+    }
+  }
   asio::io_context io;
+  std::optional<asio::ssl::context> ssl;
   beast::tcp_stream stream{io};
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_stream;
   beast::flat_buffer buffer;
+
+  void connect(const tcp::resolver::results_type& endpoints) {
+    if (tls_stream) {
+      beast::get_lowest_layer(*tls_stream).connect(endpoints);
+      tls_stream->handshake(asio::ssl::stream_base::client);
+    } else {
+      stream.connect(endpoints);
+    }
+  }
+  template <class Message>
+  void write(Message& message, beast::error_code& ec) {
+    if (tls_stream) {
+      beast::http::write(*tls_stream, message, ec);
+    } else {
+      beast::http::write(stream, message, ec);
+    }
+  }
+  template <class Parser>
+  void read(Parser& parser, beast::error_code& ec) {
+    if (tls_stream) {
+      beast::http::read(*tls_stream, buffer, parser, ec);
+    } else {
+      beast::http::read(stream, buffer, parser, ec);
+    }
+  }
 };
 
 HttpClient::HttpClient(std::string base_url) {
   auto [host, port] = split_url(base_url);
   host_ = host;
   port_ = port;
+  tls_ = base_url.rfind("https://", 0) == 0;
 }
 
 HttpClient::~HttpClient() = default;
@@ -52,9 +90,9 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
                                const std::vector<std::pair<std::string, std::string>>& headers) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!connection_) {
-      connection_ = std::make_unique<Connection>();
+      connection_ = std::make_unique<Connection>(tls_);
       tcp::resolver resolver(connection_->io);
-      connection_->stream.connect(resolver.resolve(host_, port_));
+      connection_->connect(resolver.resolve(host_, port_));
     }
     beast::http::request<beast::http::string_body> req(beast::http::string_to_verb(method), target, 11);
     req.set(beast::http::field::host, host_);
@@ -63,14 +101,15 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
     req.body() = body;
     req.prepare_payload();
     beast::error_code ec;
-    beast::http::write(connection_->stream, req, ec);
+    connection_->write(req, ec);
     beast::http::response_parser<beast::http::string_body> parser;
     parser.body_limit(1024 * 1024 * 1024);
-    if (!ec) beast::http::read(connection_->stream, connection_->buffer, parser, ec);
+    if (!ec) connection_->read(parser, ec);
     if (ec) {
       connection_.reset();  // the server closed a kept-alive connection: retry once on a new one
       if (attempt == 0 && (ec == beast::http::error::end_of_stream || ec == asio::error::connection_reset ||
-                           ec == asio::error::broken_pipe || ec == asio::error::eof)) {
+                           ec == asio::error::broken_pipe || ec == asio::error::eof ||
+                           ec == asio::ssl::error::stream_truncated)) {
         continue;
       }
       throw std::runtime_error("HTTP " + method + " " + target + ": " + ec.message());
@@ -89,6 +128,8 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
   }
   throw std::runtime_error("unreachable");
 }
+
+void HttpClient::disconnect() { connection_.reset(); }
 
 std::string HttpClient::raw_exchange(const std::string& base_url, const std::string& bytes) {
   auto [host, port] = split_url(base_url);

@@ -1,5 +1,6 @@
 #pragma once
-// A small blocking HTTP/1.1 client for tests: real sockets, keep-alive, optional TLS-less only.
+// A small blocking HTTP/1.1 client for tests: real sockets, keep-alive, http:// or https://
+// (TLS without certificate verification, as the agent's default verification_mode none).
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,8 @@ class HttpClient {
   HttpResult put(const std::string& target, const std::string& body = "") { return request("PUT", target, body); }
   HttpResult del(const std::string& target) { return request("DELETE", target); }
 
+  // Closes the kept-alive connection; the next request opens a new one.
+  void disconnect();
   // Sends raw bytes on a new connection and returns whatever the server answered (until close).
   static std::string raw_exchange(const std::string& base_url, const std::string& bytes);
 
@@ -44,6 +47,7 @@ class HttpClient {
   std::string host_;
   std::string port_;
   std::string authorization_;
+  bool tls_ = false;
   std::unique_ptr<Connection> connection_;
 };
 
