@@ -89,6 +89,10 @@ Sizes and timing:
                           seconds, and the deadline must fall after they all exist)
   --expiry-wait S         give up this long after the deadline (default 60)
   --poll-interval-ms N    expiry poll period (default 50)
+  --expiry-probe P        listing (default): poll the GET /orders counts throughout, as above;
+                          metrics: poll only herald_orders_expired_total on /metrics until it has
+                          grown by the order count, then check the listing counts once. Use it to
+                          measure the expiry undisturbed: every listing count is a full table scan.
 
 The bench itself runs on one io thread; its CPU time and the spawned server's are reported per
 scenario (bench_cpu_s, server_cpu_s) so client-side saturation is visible.
@@ -122,7 +126,10 @@ std::optional<IngestOptions> parse_ingest_options(int argc, char** argv, bool& h
     else if (arg == "--user") options.user = value;
     else if (arg == "--password") options.password = value;
     else if (arg == "--server-log-level") options.server_log_level = value;
-    else if (arg == "--server-synchronous") {
+    else if (arg == "--expiry-probe") {
+      options.expiry_probe = value;
+      ok = value == "listing" || value == "metrics";
+    } else if (arg == "--server-synchronous") {
       options.server_synchronous = value;
       ok = value == "FULL" || value == "NORMAL";
     } else if (arg == "--scenario") split_scenarios(value, options.scenarios);

@@ -35,6 +35,9 @@ struct IngestOptions {
   long expiry_timeout_s = 10;  // long enough that the orders exist well before their deadline
   double expiry_wait_s = 60;
   std::chrono::milliseconds poll_interval{50};
+  // listing: poll GET /orders counts throughout (each poll is a full scan on the server and
+  // competes with the expiry); metrics: poll only /metrics, then check the listing once.
+  std::string expiry_probe = "listing";
 };
 
 // Parses argv after "ingest". Returns nullopt after printing an error (or the help, with

@@ -132,13 +132,14 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
   // SQLite readers see a snapshot taken when their query starts, so completion happened after the
   // last poll that still saw unfinished orders started, and before the satisfying one answered.
   std::optional<double> completed_not_before;
-  double last_incomplete_poll_start = 0;
+  std::optional<double> last_incomplete_poll_start;
   std::vector<double> poll_ms;
   json::array timeline;
   std::size_t failed = 0, pending = 0, in_sent = 0, poll_errors = 0;
   auto last_log = SteadyClock::now();
   std::optional<double> metrics_all_expired_after;
   bool listing_done = false;
+  bool metrics_done = false;
   auto watch_metrics = [&]() -> awaitable<void> {
     if (!expired_before) co_return;
     ApiClient metrics_client(context.executor, context.endpoint, *context.credentials);
@@ -153,8 +154,12 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
       const auto next_poll = poll_started + options.poll_interval;
       if (next_poll > SteadyClock::now()) co_await sleep_for(next_poll - SteadyClock::now());
     }
+    metrics_done = true;
   };
   auto watch_listing = [&]() -> awaitable<void> {
+    if (options.expiry_probe == "metrics" && expired_before) {
+      while (!metrics_done) co_await sleep_for(options.poll_interval);
+    }
     while (!all_failed_after && SteadyClock::now() < give_up) {
       const auto poll_started = SteadyClock::now();
       auto counted = co_await client.call(verb::get, failure_target);
@@ -176,7 +181,7 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
           in_sent = parse_total(sent_reply.body).value_or(expected);
           if (pending == 0 && in_sent == 0) {
             all_failed_after = seconds_between(deadline, poll_done);
-            completed_not_before = last_incomplete_poll_start;
+            completed_not_before = last_incomplete_poll_start;  // none: no lower bound observed
           }
         }
         if (!all_failed_after) last_incomplete_poll_start = seconds_between(deadline, poll_started);
@@ -207,6 +212,7 @@ awaitable<json::object> run_expiry(const BenchContext& context, const Fleet& fle
                    {"agents", group_size},
                    {"orders", expected},
                    {"timeout_s", options.expiry_timeout_s},
+                   {"probe", options.expiry_probe},
                    {"create_latency_s", round3(seconds_between(sent, answered))},
                    {"deadline_from_server", deadline_from_server},
                    {"deadline_after_reply_s", round3(seconds_between(answered, deadline))},
