@@ -13,7 +13,10 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// A positive integer in canonical form (no sign, no leading zero), so that one order has exactly
+// one document id.
 std::optional<std::int64_t> parse_positive(std::string_view text) {
+  if (text.empty() || text.front() == '0') return std::nullopt;
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
