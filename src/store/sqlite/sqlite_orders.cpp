@@ -1,5 +1,7 @@
 // The orders stream on SQLite.
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/time_format.h"
 #include "store/group_list.h"
@@ -79,16 +81,26 @@ core::Result<std::optional<core::Order>> SqliteStore::find_order(const core::Ord
 }
 
 core::Result<Page<core::Order>> SqliteStore::list_orders(const OrderQuery& query) {
-  // Every filter is bound (?N IS NULL OR ...), so the SQL text is fixed and no value is spliced in.
-  const std::string where =
-      " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR agent_id = ?2) AND (?3 IS NULL OR request_id = ?3)"
-      " AND (?4 IS NULL OR action_name = ?4) AND (?5 IS NULL OR source = ?5) AND (?6 IS NULL OR created_at < ?6)";
-  auto bind_filters = [&](Statement& stmt) {
-    std::optional<std::string> status;
-    if (query.status) status = std::string(core::to_string(*query.status));
-    stmt.bind(1, status).bind(2, query.agent_id).bind(3, query.request_id).bind(4, query.action).bind(5, query.source)
-        .bind(6, query.created_before);
+  // Only the filters given appear in the SQL, so SQLite can use the matching index; the values
+  // themselves are always bound, never spliced in.
+  std::string where;
+  std::vector<std::function<void(Statement&, int)>> binds;
+  auto add = [&](const char* condition, auto value) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += condition;
+    where += " ?" + std::to_string(binds.size() + 1);
+    binds.push_back([value](Statement& stmt, int index) { stmt.bind(index, value); });
   };
+  if (query.status) add("status =", std::string(core::to_string(*query.status)));
+  if (query.agent_id) add("agent_id =", *query.agent_id);
+  if (query.request_id) add("request_id =", *query.request_id);
+  if (query.action) add("action_name =", *query.action);
+  if (query.source) add("source =", *query.source);
+  if (query.created_before) add("created_at <", *query.created_before);
+  auto bind_filters = [&](Statement& stmt) {
+    for (std::size_t i = 0; i < binds.size(); ++i) binds[i](stmt, static_cast<int>(i + 1));
+  };
+
   auto lease = read();
   if (!lease) return lease.error();
   Page<core::Order> page;
@@ -104,11 +116,13 @@ core::Result<Page<core::Order>> SqliteStore::list_orders(const OrderQuery& query
   std::string order_by = " ORDER BY " + std::string(sort_column(query.sort)) + direction;
   if (query.sort != OrderQuery::SortField::id) order_by += ", request_id" + direction;
   order_by += ", order_id" + direction;
+  const auto limit_index = std::to_string(binds.size() + 1);
+  const auto offset_index = std::to_string(binds.size() + 2);
   auto select = (**lease)->prepare(std::string("SELECT ") + kOrderColumns + " FROM orders" + where + order_by +
-                                   " LIMIT ?7 OFFSET ?8");
+                                   " LIMIT ?" + limit_index + " OFFSET ?" + offset_index);
   if (!select) return select.error();
   bind_filters(*select);
-  select->bind(7, query.limit).bind(8, query.offset);
+  select->bind(static_cast<int>(binds.size() + 1), query.limit).bind(static_cast<int>(binds.size() + 2), query.offset);
   for (;;) {
     auto row = select->step();
     if (!row) return row.error();
