@@ -1,0 +1,99 @@
+// heraldd.yml parsing: defaults, every section, and clear errors that name the key.
+#include <gtest/gtest.h>
+
+#include "app/config.h"
+
+namespace herald::app {
+namespace {
+
+TEST(AppConfig, EmptyConfigGivesDocumentedDefaults) {
+  auto config = parse_config("");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->data_dir, "var");
+  EXPECT_EQ(config->storage.backend, "sqlite");
+  EXPECT_EQ(config->storage.path, "var/herald.db");
+  EXPECT_EQ(config->management.host, "127.0.0.1");
+  EXPECT_EQ(config->management.port, 55000);
+  EXPECT_EQ(config->comms.host, "0.0.0.0");
+  EXPECT_EQ(config->comms.port, 27000);
+  EXPECT_EQ(config->commands_poll_timeout_seconds, 300);
+  EXPECT_EQ(config->max_commands_per_poll, 100);
+  EXPECT_EQ(config->orders.retention_seconds, 30 * 86400);
+  EXPECT_EQ(config->orders.archive_dir, "var/archive");
+  EXPECT_EQ(config->http.max_body_bytes, 10u * 1024 * 1024);
+  EXPECT_EQ(config->keepalive.interval_seconds, 60);
+  EXPECT_EQ(config->keepalive.timeout_seconds, 180);
+  EXPECT_FALSE(config->nats.enabled);
+  EXPECT_FALSE(config->node_name.empty());
+}
+
+TEST(AppConfig, ReadsEverySection) {
+  auto config = parse_config(R"(
+node: {name: node07}
+data_dir: /srv/herald
+storage: {backend: sqlite, synchronous: NORMAL}
+management: {listen: "[::1]:0", tls: {enabled: yes}}
+comms: {listen: "10.0.0.1:27001", commands_poll_timeout: 5m, max_commands_per_poll: 10, tls: {cert: c.pem, key: k.pem}}
+http: {max_body_bytes: 2048, read_timeout: 5s, max_connections: 50}
+remote: {manager_keepalive: {enabled: no, interval: 30, timeout: 90}}
+nats: {enabled: yes, url: "nats://127.0.0.1:4333", subject_prefix: herald}
+orders: {retention: 7d, archive_dir: /srv/archive, retention_interval: 10m}
+auth: {jwt_secret: "0123456789abcdef0123456789abcdef", token_ttl: 15m}
+logging: {level: debug}
+)");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->node_name, "node07");
+  EXPECT_EQ(config->storage.path, "/srv/herald/herald.db");
+  EXPECT_EQ(config->storage.synchronous, "NORMAL");
+  EXPECT_EQ(config->management.host, "::1");
+  EXPECT_EQ(config->management.port, 0);
+  EXPECT_TRUE(config->management.tls.enabled);
+  EXPECT_EQ(config->comms.port, 27001);
+  EXPECT_EQ(config->commands_poll_timeout_seconds, 300);
+  EXPECT_EQ(config->max_commands_per_poll, 10);
+  EXPECT_EQ(config->comms.tls.cert, "c.pem");
+  EXPECT_EQ(config->http.max_body_bytes, 2048u);
+  EXPECT_EQ(config->http.read_timeout, std::chrono::seconds(5));
+  EXPECT_FALSE(config->keepalive.enabled);
+  EXPECT_TRUE(config->nats.enabled);
+  EXPECT_EQ(config->orders.retention_seconds, 7 * 86400);
+  EXPECT_EQ(config->orders.retention_interval_seconds, 600);
+  EXPECT_EQ(config->auth.token_ttl_seconds, 900);
+  EXPECT_EQ(config->log_level, "debug");
+}
+
+TEST(AppConfig, ErrorsNameTheOffendingKey) {
+  struct Case {
+    const char* yaml;
+    const char* mentions;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"managment: {}", "unknown key managment"},
+           {"comms: {listen: \"nohost\"}", "comms.listen"},
+           {"comms: {listen: \"127.0.0.1:70000\"}", "comms.listen"},
+           {"comms: {commands_poll_timeout: 11m}", "comms.commands_poll_timeout"},
+           {"orders: {retention: forever}", "orders.retention"},
+           {"storage: {backend: oracle}", "storage.backend"},
+           {"storage: {backend: postgres}", "storage.dsn"},
+           {"auth: {jwt_secret: short}", "auth.jwt_secret"},
+           {"remote: {manager_keepalive: {interval: 60, timeout: 10}}", "timeout"},
+           {"comms: {tls: {cert: only-cert.pem}}", "comms.tls"},
+           {"http: {max_connections: 0}", "http.max_connections"},
+           {"data_dir: [a, b]", "data_dir"},
+           {"key: [unclosed", "invalid YAML"},
+       }) {
+    SCOPED_TRACE(c.yaml);
+    auto config = parse_config(c.yaml);
+    ASSERT_FALSE(config.ok());
+    EXPECT_NE(config.error().message.find(c.mentions), std::string::npos) << config.error().message;
+  }
+}
+
+TEST(AppConfig, MissingFileIsAnError) {
+  auto config = load_config("/nonexistent/heraldd.yml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("/nonexistent/heraldd.yml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace herald::app
