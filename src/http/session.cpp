@@ -2,8 +2,6 @@
 // handler → write the reply → again while keep-alive lasts. The same code serves plain TCP and TLS.
 #include "http/session.h"
 
-#include <poll.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -16,7 +14,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -24,9 +21,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <optional>
 
 #include "http/beast_conversion.h"
+#include "http/connection_checks.h"
 
 namespace herald::http::detail {
 
@@ -47,42 +44,6 @@ constexpr std::chrono::milliseconds kHangUpPoll{500};
 
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
-// An error the server answers itself, before any handler runs.
-struct ProtocolError {
-  unsigned status;
-  std::string detail;
-};
-
-// nullopt: the client went away or was too slow; there is nobody to answer.
-std::optional<ProtocolError> classify_read_error(const boost::system::error_code& ec) {
-  if (ec == bhttp::error::header_limit) return ProtocolError{431, "request header fields too large"};
-  if (ec == bhttp::error::body_limit) return ProtocolError{413, "request body too large"};
-  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
-  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-    return ProtocolError{400, "malformed request: " + ec.message()};
-  }
-  return std::nullopt;
-}
-
-// True once the peer has closed its side (FIN/RST), without consuming any byte: the request it
-// sent may be followed by a pipelined one that must stay readable. A client that half-closes
-// after its request is treated as gone, like the agent that gives up on a long-poll.
-bool peer_hung_up(tcp::socket& socket) {
-  pollfd descriptor{socket.native_handle(), POLLRDHUP, 0};
-  return ::poll(&descriptor, 1, 0) > 0 && (descriptor.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
-}
-
-std::string peer_address(const tcp::socket& socket) {
-  boost::system::error_code ec;
-  auto address = socket.remote_endpoint(ec).address();
-  if (ec) return {};
-  // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; report a.b.c.d.
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
-  }
-  return address.to_string();
-}
 
 // Counts a request from the end of its reading to the end of its reply.
 class InFlightScope {
@@ -245,9 +206,9 @@ class Session {
       what = "unknown exception";
     }
     if (client_gone_ || server_->stopping) {
-      spdlog::debug("{}: handler for {} {} cancelled: {}", options().name, request.route, request.target, what);
+      spdlog::debug("{}: handler for {} {} cancelled: {}", options().name, request.route, request.path, what);
     } else {
-      spdlog::error("{}: handler for {} {} threw: {}", options().name, request.route, request.target, what);
+      spdlog::error("{}: handler for {} ({}) threw: {}", options().name, request.route, request.path, what);
     }
     co_return server_->error_reply(500, "internal server error");
   }
