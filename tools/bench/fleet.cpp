@@ -30,13 +30,13 @@ std::string random_hex(std::size_t digits) {
   return out;
 }
 
-std::string enrollment_body(const std::string& id, std::size_t index) {
+std::string enrollment_body(const std::string& id, const std::string& key, std::size_t index) {
   const std::string name = "bench-" + std::to_string(index);
   json::object host{{"hostname", name},
                     {"architecture", "x86_64"},
                     {"ip", json::array{"10.0.0.1"}},
                     {"os", json::object{{"name", "Ubuntu"}, {"version", "22.04"}, {"type", "linux"}}}};
-  json::object body{{"id", id}, {"name", name}, {"key", random_hex(32)}, {"type", "Endpoint"}, {"version", "6.0.0"},
+  json::object body{{"id", id}, {"name", name}, {"key", key}, {"type", "Endpoint"}, {"version", "6.0.0"},
                     {"host", std::move(host)}};
   return json::serialize(body);
 }
@@ -74,7 +74,10 @@ std::string random_uuid_v4() {
 
 awaitable<void> enroll_agents(const BenchContext& context, Fleet& fleet, std::size_t count, std::size_t connections) {
   const auto first = fleet.agent_ids.size();
-  for (std::size_t i = 0; i < count; ++i) fleet.agent_ids.push_back(random_uuid_v4());
+  for (std::size_t i = 0; i < count; ++i) {
+    fleet.agent_ids.push_back(random_uuid_v4());
+    fleet.agent_keys.push_back(random_hex(32));
+  }
   std::size_t next = first;
   Progress progress("enrolled", count);
   const auto started = SteadyClock::now();
@@ -83,7 +86,7 @@ awaitable<void> enroll_agents(const BenchContext& context, Fleet& fleet, std::si
     const std::string target = "/agents";
     while (next < fleet.agent_ids.size()) {
       const auto index = next++;
-      const std::string body = enrollment_body(fleet.agent_ids[index], index);
+      const std::string body = enrollment_body(fleet.agent_ids[index], fleet.agent_keys[index], index);
       auto reply = co_await client.call(verb::post, target, body);
       if (reply.status != 201) {
         throw std::runtime_error("enrolling agent " + fleet.agent_ids[index] + ": HTTP " +

@@ -13,6 +13,7 @@ namespace herald::bench {
 
 struct Fleet {
   std::vector<std::string> agent_ids;  // v4 UUIDs, in enrollment order
+  std::vector<std::string> agent_keys; // the 32-char key each agent was enrolled with (same order)
   std::string group;                   // empty until create_fleet_group ran
   double enroll_seconds = 0;
   double assign_seconds = 0;

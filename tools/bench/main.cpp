@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "fleet_bench.h"
 #include "ingest.h"
 
 namespace {
@@ -15,7 +16,9 @@ constexpr const char* kUsage = R"(usage: herald-bench COMMAND [options]
 Commands:
   ingest      command ingestion and order expiry against the Management/Command Manager API
               (scenarios group-fanout, single-agent, expiry); see herald-bench ingest --help
-  fleet       (planned) N simulated agents speaking the comms protocol: long-polls, results
+  fleet       N simulated agents speaking the comms protocol (one connection per request):
+              parked long polls (RSS, CPU), group-command delivery, results, idle latency;
+              see herald-bench fleet --help
   keepalive   (planned) keep-alive storm and status transitions
 
 Every command prints one JSON summary to stdout and progress to stderr.
@@ -39,7 +42,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "ingest") return herald::bench::run_ingest(argc - 2, argv + 2);
-  if (command == "fleet" || command == "keepalive") {
+  if (command == "fleet") return herald::bench::run_fleet(argc - 2, argv + 2);
+  if (command == "keepalive") {
     std::cerr << "herald-bench: '" << command << "' is not implemented yet\n";
     return 2;
   }

@@ -33,14 +33,17 @@ void write_config(const fs::path& path, const fs::path& data_dir, const SpawnOpt
   std::ofstream out(path);
   out << "data_dir: " << data_dir.string() << "\n"
       << "management: {listen: \"127.0.0.1:0\"}\n"
-      << "comms: {listen: \"127.0.0.1:0\"}\n"
+      << "comms: {listen: \"127.0.0.1:0\"";
+  if (options.comms_poll_timeout_s > 0) out << ", commands_poll_timeout: " << options.comms_poll_timeout_s << "s";
+  out << "}\n"
       << "logging: {level: " << options.log_level << "}\n";
   if (!options.synchronous.empty()) out << "storage: {synchronous: " << options.synchronous << "}\n";
+  if (options.max_connections > 0) out << "http: {max_connections: " << options.max_connections << "}\n";
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-// The management URL from the ready file, or empty while it is missing or half-written.
-std::string read_ready_file(const fs::path& path) {
+// A URL ("management" or "comms") from the ready file, or empty while it is missing or half-written.
+std::string read_ready_file(const fs::path& path, const char* which = "management") {
   std::ifstream in(path);
   if (!in) return {};
   std::stringstream text;
@@ -48,7 +51,7 @@ std::string read_ready_file(const fs::path& path) {
   boost::json::error_code ec;
   auto ready = boost::json::parse(text.str(), ec);
   if (ec || !ready.is_object()) return {};
-  const auto* url = ready.as_object().if_contains("management");
+  const auto* url = ready.as_object().if_contains(which);
   return url && url->is_string() ? std::string(url->get_string()) : std::string();
 }
 
@@ -99,6 +102,7 @@ SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(optio
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     management_url_ = read_ready_file(ready_path);
   }
+  comms_url_ = read_ready_file(ready_path, "comms");
   spdlog::info("spawned heraldd pid {} on {} (data dir {})", pid_, management_url_, data_dir_.string());
 }
 

@@ -17,6 +17,8 @@ struct SpawnOptions {
   std::string log_level = "warn";     // logging.level in the generated config
   std::string synchronous;            // storage.synchronous; empty: heraldd's default
   bool keep_data_dir = false;         // leave the temp dir (database, heraldd.log) behind
+  long comms_poll_timeout_s = 0;      // comms.commands_poll_timeout; 0: heraldd's default
+  std::size_t max_connections = 0;    // http.max_connections (per listener); 0: heraldd's default
   std::chrono::seconds ready_timeout{60};
 };
 
@@ -35,6 +37,7 @@ class SpawnedServer {
   std::optional<std::string> ended();
 
   const std::string& management_url() const { return management_url_; }
+  const std::string& comms_url() const { return comms_url_; }
   pid_t pid() const { return pid_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
 
@@ -45,6 +48,7 @@ class SpawnedServer {
   bool keep_data_dir_ = false;
   pid_t pid_ = -1;
   std::string management_url_;
+  std::string comms_url_;
   std::optional<std::string> ended_;
 };
 

@@ -1,0 +1,246 @@
+#include "fleet_worker.h"
+
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+
+#include "agent_http.h"
+#include "concurrency.h"
+
+namespace herald::bench {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using asio::awaitable;
+using boost::beast::http::verb;
+
+namespace {
+
+long long monotonic_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+class Worker {
+ public:
+  explicit Worker(WorkerConfig config)
+      : config_(std::move(config)), tokens_(config_.ids.size()), first_written_(config_.ids.size(), false) {
+    for (std::size_t i = 0; i < config_.ids.size(); ++i) {
+      const auto global = config_.first_index + i;
+      json::object host{{"architecture", "x86_64"},
+                        {"hostname", "bench-" + std::to_string(global)},
+                        {"ip", json::array{"10.0.0.5"}},
+                        {"os", json::object{{"name", "Ubuntu"}, {"type", "Linux"}, {"version", "24.04"}}}};
+      json::object agent{{"groups", json::array{}}, {"host", std::move(host)}, {"id", config_.ids[i]},
+                         {"name", "bench-" + std::to_string(global)}, {"type", "Endpoint"}, {"version", "6.0.0"}};
+      metadata_.push_back(json::serialize(json::object{{"agent", std::move(agent)}}));
+    }
+  }
+
+  [[noreturn]] void run() {
+    asio::co_spawn(io_, control(), [](std::exception_ptr) { ::_exit(3); });
+    io_.run();
+    ::_exit(0);
+  }
+
+ private:
+  void emit(const std::string& line) {
+    const char* data = line.data();
+    std::size_t left = line.size();
+    while (left > 0) {
+      const auto written = ::write(config_.out_fd, data, left);
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        ::_exit(4);  // the coordinator is gone
+      }
+      data += written;
+      left -= static_cast<std::size_t>(written);
+    }
+  }
+  std::string global(std::size_t i) const { return std::to_string(config_.first_index + i); }
+
+  std::optional<asio::ip::address> source_for(std::size_t i) const {
+    if (config_.sources.empty()) return std::nullopt;
+    return config_.sources[(config_.first_index + i) % config_.sources.size()];
+  }
+
+  awaitable<void> control() {
+    asio::posix::stream_descriptor input(io_, config_.in_fd);
+    std::string buffer;
+    for (;;) {
+      boost::system::error_code ec;
+      const auto length = co_await asio::async_read_until(input, asio::dynamic_buffer(buffer), '\n',
+                                                          asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) ::_exit(0);
+      const std::string line = buffer.substr(0, length - 1);
+      buffer.erase(0, length);
+      if (line == "quit") ::_exit(0);
+      if (line == "report 1") report_ = true;
+      if (line == "report 0") report_ = false;
+      if (line == "auth") asio::co_spawn(io_, authenticate_all(), asio::detached);
+      if (line == "park") asio::co_spawn(io_, park_all(), asio::detached);
+    }
+  }
+
+  // True when agent i holds a token afterwards.
+  awaitable<bool> authenticate(std::size_t i) {
+    AgentRequest request;
+    request.method = verb::post;
+    request.target = "/api/v1/authentication";
+    request.body = json::serialize(json::object{{"uuid", config_.ids[i]}, {"key", config_.keys[i]}});
+    const auto source = source_for(i);
+    AgentReply reply;
+    try {
+      reply = co_await agent_request(executor_, config_.server, source, config_.host, request,
+                                     std::chrono::seconds(60));
+    } catch (const std::exception& error) {
+      emit("X " + global(i) + " auth: " + error.what() + "\n");
+      co_return false;
+    }
+    json::error_code ec;
+    const auto parsed = json::parse(reply.body, ec);
+    const json::value* token = (!ec && parsed.is_object()) ? parsed.get_object().if_contains("token") : nullptr;
+    if (reply.status != 200 || token == nullptr || !token->is_string()) {
+      emit("X " + global(i) + " auth: HTTP " + std::to_string(reply.status) + "\n");
+      co_return false;
+    }
+    tokens_[i] = "Bearer " + std::string(token->get_string());
+    co_return true;
+  }
+
+  awaitable<void> authenticate_all() {
+    std::size_t next = 0, ok = 0, failed = 0;
+    const std::function<awaitable<void>(std::size_t)> one = [&](std::size_t) -> awaitable<void> {
+      while (next < config_.ids.size()) {
+        const auto index = next++;
+        const bool done = co_await authenticate(index);
+        ++(done ? ok : failed);
+      }
+    };
+    co_await run_concurrently(config_.auth_concurrency, one);
+    emit("A " + std::to_string(ok) + " " + std::to_string(failed) + "\n");
+  }
+
+  awaitable<void> park_all() {
+    for (std::size_t i = 0; i < config_.ids.size(); ++i) {
+      while (connecting_ >= config_.park_concurrency) co_await sleep_for(std::chrono::milliseconds(1));
+      ++connecting_;
+      asio::co_spawn(io_, poll_loop(i), asio::detached);
+    }
+  }
+
+  awaitable<void> post_result(std::size_t i, const std::vector<std::string>& document_ids) {
+    AgentRequest request;
+    request.method = verb::post;
+    request.target = "/api/v1/events/stateful";
+    request.authorization = tokens_[i];
+    request.body = metadata_[i];
+    for (const auto& id : document_ids) {
+      request.body += "\n{\"id\":\"" + id + "\",\"module\":\"command\",\"operation\":\"update\"}";
+      request.body += "\n{\"command\":{\"result\":{\"code\":0,\"message\":\"CentralizedConfiguration restart done.\"}}}";
+    }
+    const auto source = source_for(i);
+    const auto started = monotonic_ns();
+    try {
+      auto reply = co_await agent_request(executor_, config_.server, source, config_.host, request,
+                                          std::chrono::seconds(60));
+      const auto now = monotonic_ns();
+      emit("P " + global(i) + " " + std::to_string(now) + " " + std::to_string(reply.status) + " " +
+           std::to_string((now - started) / 1000) + "\n");
+    } catch (const std::exception& error) {
+      emit("X " + global(i) + " result: " + error.what() + "\n");
+    }
+  }
+
+  awaitable<void> poll_loop(std::size_t i) {
+    AgentRequest request;
+    request.method = verb::get;
+    request.target = "/api/v1/commands";
+    const auto source = source_for(i);
+    const std::function<void()> written = [this, i] {
+      if (!first_written_[i]) {
+        first_written_[i] = true;
+        --connecting_;
+      }
+      emit("W " + global(i) + "\n");
+    };
+    for (;;) {
+      request.authorization = tokens_[i];
+      AgentReply reply;
+      bool failed = false;
+      try {
+        // The agent's socket timeout is 11 minutes (wire-protocol c3).
+        reply = co_await agent_request(executor_, config_.server, source, config_.host, request,
+                                       std::chrono::seconds(660), &written);
+      } catch (const std::exception& error) {
+        if (!first_written_[i]) {
+          first_written_[i] = true;
+          --connecting_;
+        }
+        emit("X " + global(i) + " poll: " + error.what() + "\n");
+        failed = true;
+      }
+      if (failed) {
+        co_await sleep_for(std::chrono::seconds(1));
+        continue;
+      }
+      const auto received = monotonic_ns();
+      if (reply.status == 200) {
+        std::vector<std::string> document_ids;
+        json::error_code ec;
+        const auto parsed = json::parse(reply.body, ec);
+        const json::value* commands = (!ec && parsed.is_object()) ? parsed.get_object().if_contains("commands") : nullptr;
+        if (commands != nullptr && commands->is_array()) {
+          for (const auto& command : commands->get_array()) {
+            const json::value* id = command.is_object() ? command.get_object().if_contains("document_id") : nullptr;
+            if (id != nullptr && id->is_string()) document_ids.emplace_back(id->get_string());
+          }
+        }
+        emit("R " + global(i) + " " + std::to_string(received) + " " + std::to_string(document_ids.size()) + "\n");
+        if (report_ && !document_ids.empty()) co_await post_result(i, document_ids);
+        if (config_.repoll_delay_ms > 0) co_await sleep_for(std::chrono::milliseconds(config_.repoll_delay_ms));
+      } else if (reply.status == 408) {
+        emit("T " + global(i) + "\n");
+        co_await sleep_for(std::chrono::seconds(1));
+      } else if (reply.status == 401 || reply.status == 403) {
+        emit("X " + global(i) + " poll: HTTP " + std::to_string(reply.status) + ", re-authenticating\n");
+        co_await authenticate(i);
+        co_await sleep_for(std::chrono::seconds(1));
+      } else {
+        emit("X " + global(i) + " poll: HTTP " + std::to_string(reply.status) + "\n");
+        co_await sleep_for(std::chrono::seconds(1));
+      }
+    }
+  }
+
+  WorkerConfig config_;
+  asio::io_context io_{1};
+  asio::any_io_executor executor_ = io_.get_executor();
+  std::vector<std::string> tokens_;
+  std::vector<std::string> metadata_;
+  std::vector<bool> first_written_;
+  std::size_t connecting_ = 0;
+  bool report_ = false;
+};
+
+}  // namespace
+
+void run_worker(WorkerConfig config) {
+  Worker worker(std::move(config));
+  worker.run();
+}
+
+}  // namespace herald::bench
