@@ -168,6 +168,15 @@ core::Status Heraldd::start(std::size_t threads) {
     return samples;
   });
 
+  p.metrics.gauge_callback("herald_parked_polls", "Agent and server-module long polls waiting for orders", {}, [&p] {
+    return core::MetricsRegistry::Samples{{{}, static_cast<double>(p.dispatcher->parked_polls())}};
+  });
+  p.metrics.gauge_callback("herald_orders_in_flight", "Orders handed to a reply whose delivery is not settled yet", {},
+                           [&p] {
+                             return core::MetricsRegistry::Samples{
+                                 {{}, static_cast<double>(p.dispatcher->reserved_orders())}};
+                           });
+
   p.context = std::make_unique<api::ApiContext>(api::ApiContext{*p.store, *p.pool, *p.commands, *p.tokens,
                                                                 *p.login_failures, *p.verified_credentials, p.metrics,
                                                                 p.clock, config.auth.token_ttl_seconds,

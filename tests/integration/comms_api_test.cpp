@@ -45,6 +45,11 @@ class CommsApi : public ::testing::TestWithParam<bool> {
     return json::parse(admin_->get("/orders/" + id).body).at("data").at("affected_items").as_array()[0].as_object();
   }
   std::string status_of(const std::string& id) { return std::string(order(id).at("command").at("status").as_string()); }
+  // Waits (bounded) until heraldd reports `count` parked long polls in /metrics.
+  bool parked_polls_reach(int count) {
+    const std::string line = "herald_parked_polls " + std::to_string(count) + "\n";
+    return eventually([&] { return admin_->get("/metrics").body.find(line) != std::string::npos; });
+  }
 
   HeralddProcess server_;
   std::unique_ptr<HttpClient> admin_;
@@ -128,7 +133,7 @@ TEST_P(CommsApi, ParkedPollWakesForItsOwnAgentOnly) {
   ASSERT_EQ(bystander->authenticate().status, 200u);
   auto target_poll = std::async(std::launch::async, [&] { return target->poll(); });
   auto bystander_poll = std::async(std::launch::async, [&] { return bystander->poll(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let both park (no observable signal)
+  ASSERT_TRUE(parked_polls_reach(2));
   auto started = std::chrono::steady_clock::now();
   auto id = send_command(target->id());
   auto reply = target_poll.get();
@@ -145,7 +150,7 @@ TEST_P(CommsApi, SecondPollReplacesTheFirst) {
   auto agent = new_agent();
   ASSERT_EQ(agent->authenticate().status, 200u);
   auto first = std::async(std::launch::async, [&] { return agent->poll(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(parked_polls_reach(1));
   auto started = std::chrono::steady_clock::now();
   auto second = std::async(std::launch::async, [&] { return agent->poll(); });
   auto first_reply = first.get();
@@ -185,7 +190,6 @@ TEST_P(CommsApi, OrderStaysPendingWhenTheAgentWentAway) {
   }
   // Orders for an agent that is not polling wait for it.
   auto id = send_command(agent->id());
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(status_of(id), "pending");
   auto reply = agent->poll();
   ASSERT_EQ(reply.status, 200u);
@@ -324,7 +328,7 @@ TEST_P(CommsApi, ServerModulesPollTheirOrdersOnTheManagementListener) {
     module.set_authorization("Bearer " + server_.admin_token());
     return module.get("/api/v1/server/commands?module=vulnerability-detector");
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(parked_polls_reach(1));
   auto created = admin_->post(kCommands, R"({"commands":[{"action":{"name":"update","args":{"index":"content-index","offset":"1111"},"version":"6.0.0"},"source":"Content Manager","timeout":100,"target":{"id":"vulnerability-detector","type":"server"}}]})");
   ASSERT_EQ(created.status, 200u);
   auto id = std::string(json::parse(created.body).at("orders").as_array()[0].at("_id").as_string());
