@@ -28,4 +28,15 @@ core::Order read_order(const Statement& row) {
   return order;
 }
 
+core::Result<std::vector<core::Order>> read_orders(Statement& select) {
+  std::vector<core::Order> orders;
+  for (;;) {
+    auto row = select.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    orders.push_back(read_order(select));
+  }
+  return orders;
+}
+
 }  // namespace herald::store::sqlite

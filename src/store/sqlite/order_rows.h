@@ -1,6 +1,9 @@
 #pragma once
 // The orders table's column list and row reader, shared by the SQLite order files.
+#include <vector>
+
 #include "core/order.h"
+#include "core/result.h"
 #include "store/sqlite/database.h"
 
 namespace herald::store::sqlite {
@@ -12,5 +15,7 @@ inline constexpr const char* kOrderColumns =
 
 // Reads a row selected with kOrderColumns.
 core::Order read_order(const Statement& row);
+// Steps `select` (selecting kOrderColumns) to the end and reads every row.
+core::Result<std::vector<core::Order>> read_orders(Statement& select);
 
 }  // namespace herald::store::sqlite

@@ -18,14 +18,7 @@ core::Result<std::vector<core::Order>> SqliteStore::pending_orders_for(const Del
                                    " ORDER BY request_id, order_id LIMIT ?2");
   if (!select) return select.error();
   select->bind(1, target.id).bind(2, limit);
-  std::vector<core::Order> orders;
-  for (;;) {
-    auto row = select->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    orders.push_back(read_order(*select));
-  }
-  return orders;
+  return read_orders(*select);
 }
 
 core::Status SqliteStore::mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) {

@@ -123,12 +123,9 @@ core::Result<Page<core::Order>> SqliteStore::list_orders(const OrderQuery& query
   if (!select) return select.error();
   bind_filters(*select);
   select->bind(static_cast<int>(binds.size() + 1), query.limit).bind(static_cast<int>(binds.size() + 2), query.offset);
-  for (;;) {
-    auto row = select->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    page.items.push_back(read_order(*select));
-  }
+  auto items = read_orders(*select);
+  if (!items) return items.error();
+  page.items = std::move(items).value();
   return page;
 }
 
@@ -203,14 +200,7 @@ core::Result<std::vector<core::Order>> SqliteStore::terminal_orders_before(std::
                                    " ORDER BY updated_at LIMIT ?2");
   if (!select) return select.error();
   select->bind(1, cutoff).bind(2, limit);
-  std::vector<core::Order> orders;
-  for (;;) {
-    auto row = select->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    orders.push_back(read_order(*select));
-  }
-  return orders;
+  return read_orders(*select);
 }
 
 core::Status SqliteStore::delete_orders(const std::vector<core::OrderKey>& keys) {
