@@ -236,6 +236,12 @@ awaitable<bool> wait_server_quiet(pid_t pid, double limit_s) {
   }
 }
 
+double workers_cpu_seconds(const std::vector<Worker>& workers) {
+  double total = 0;
+  for (const auto& worker : workers) total += std::max(0.0, process_cpu_seconds(worker.pid));
+  return total;
+}
+
 json::object latency_json(std::vector<double>& samples_ms) {
   json::object out;
   auto summary = summarize(samples_ms);
@@ -334,6 +340,7 @@ awaitable<void> fleet_flow(Run& run) {
     json::object group;
     group["loadavg_1m_before"] = load_average_1m();
     ScenarioMeter meter(run.context);
+    const double workers_cpu_before = workers_cpu_seconds(run.workers);
     events.new_phase();
     tell(run.workers, "report 1\n");
     const std::string target = "/_plugins/_command_manager/commands";
@@ -404,6 +411,7 @@ awaitable<void> fleet_flow(Run& run) {
     results["count_poll"] = latency_json(poll_ms);
     group["results"] = std::move(results);
     meter.finish(group);
+    group["workers_cpu_s"] = round3(workers_cpu_seconds(run.workers) - workers_cpu_before);
     spdlog::info("group: POST {:.1f} ms; {}/{} agents reached, last {:.3f} s after the 200; all success after {:.3f} s",
                  static_cast<double>(answered_ns - sent_ns) / 1e6, events.received, n,
                  static_cast<double>(last_ns - answered_ns) / 1e9, all_success_s);
@@ -420,6 +428,7 @@ awaitable<void> fleet_flow(Run& run) {
     single["repark"] = std::move(reparking);
     single["loadavg_1m_before"] = load_average_1m();
     ScenarioMeter meter(run.context);
+    const double workers_cpu_before = workers_cpu_seconds(run.workers);
     std::mt19937_64 random{std::random_device{}()};
     std::vector<double> from_200, from_send, post_ms;
     std::size_t missed = 0;
@@ -454,6 +463,7 @@ awaitable<void> fleet_flow(Run& run) {
     single["delivery_after_send"] = latency_json(from_send);
     single["command_post"] = latency_json(post_ms);
     meter.finish(single);
+    single["workers_cpu_s"] = round3(workers_cpu_seconds(run.workers) - workers_cpu_before);
     spdlog::info("single: p50 {:.2f} ms, p99 {:.2f} ms after the 200", percentile(from_200, 0.5),
                  percentile(from_200, 0.99));
     result["single_agent"] = std::move(single);
