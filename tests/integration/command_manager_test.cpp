@@ -7,6 +7,7 @@
 #include "core/time_format.h"
 #include "support/agents.h"
 #include "support/heraldd_process.h"
+#include "support/shared_server_suite.h"
 
 namespace herald::test {
 namespace {
@@ -14,23 +15,13 @@ namespace {
 namespace json = boost::json;
 constexpr const char* kCommands = "/_plugins/_command_manager/commands";
 
-class CommandManager : public ::testing::Test {
+class CommandManager : public SharedServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new HeralddProcess();
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   std::int64_t total_orders() {
     auto client = server_->admin_client();
     return json::parse(client.get("/orders?limit=1").body).at("data").at("total_affected_items").as_int64();
   }
-  static HeralddProcess* server_;
 };
-HeralddProcess* CommandManager::server_ = nullptr;
 
 json::object order(HttpClient& client, const std::string& id) {
   auto reply = client.get("/orders/" + id);

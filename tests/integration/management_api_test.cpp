@@ -4,25 +4,15 @@
 
 #include "support/agents.h"
 #include "support/heraldd_process.h"
+#include "support/shared_server_suite.h"
 
 namespace herald::test {
 namespace {
 
 namespace json = boost::json;
 
-class ManagementApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new HeralddProcess();
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static HeralddProcess* server_;
+class ManagementApi : public SharedServerSuite {
 };
-HeralddProcess* ManagementApi::server_ = nullptr;
 
 json::object parse_object(const std::string& body) { return json::parse(body).as_object(); }
 
