@@ -123,6 +123,8 @@ struct Events {
   std::size_t poll_timeouts = 0;       // 408s
   std::size_t errors = 0;
   std::vector<std::string> error_samples;
+  std::size_t redelivered = 0;  // orders an agent received a second time (whole run)
+  std::vector<std::string> redelivered_samples;
   // single-agent step: the one agent being watched
   std::size_t watched = SIZE_MAX;
   long long watched_received_ns = 0;
@@ -137,6 +139,11 @@ void handle_event(Events& events, const std::string& line) {
     ++events.errors;
     if (events.error_samples.size() < 10) events.error_samples.push_back(line.substr(2));
     if (events.errors <= 5 || events.errors % 1000 == 0) spdlog::warn("agent error #{}: {}", events.errors, line.substr(2));
+    return;
+  }
+  if (kind == 'D') {
+    ++events.redelivered;
+    if (events.redelivered_samples.size() < 10) events.redelivered_samples.push_back(line.substr(2));
     return;
   }
   if (kind == 'A') {
@@ -472,7 +479,9 @@ awaitable<void> fleet_flow(Run& run) {
   result["agent_errors"] = json::object{{"count", events.errors},
                                         {"samples", json::value_from(events.error_samples)},
                                         {"poll_timeouts_408", events.poll_timeouts},
-                                        {"commands_received", events.commands_received}};
+                                        {"commands_received", events.commands_received},
+                                        {"orders_redelivered", events.redelivered},
+                                        {"redelivered_samples", json::value_from(events.redelivered_samples)}};
 }
 
 awaitable<void> setup_flow(const BenchContext& context, const FleetOptions& options, Fleet& fleet,

@@ -48,7 +48,11 @@ Steps:
                reports N (bounded by --results-wait)
   single       with the fleet re-parked: --single-commands single-agent commands, one at a time,
                each to a random agent; latency command 200 -> that agent has read its poll reply.
-               Agents do not POST results in this step (so nothing else competes)
+               Agents do not POST results in this step (so nothing else competes). The bench
+               waits for the agent's re-poll between commands, so --repoll-delay-ms 1000 makes
+               this step take ~1 s per command
+Every agent remembers the document_ids it received; agent_errors.orders_redelivered counts
+orders delivered twice (delivery is at most once, wire-protocol c3).
 
 Server (one of):
   --spawn PATH          start PATH (heraldd) on a fresh temp dir, 127.0.0.1 port 0, with

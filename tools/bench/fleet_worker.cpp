@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <functional>
 #include <optional>
+#include <unordered_set>
 
 #include "agent_http.h"
 #include "concurrency.h"
@@ -206,7 +207,11 @@ class Worker {
         if (commands != nullptr && commands->is_array()) {
           for (const auto& command : commands->get_array()) {
             const json::value* id = command.is_object() ? command.get_object().if_contains("document_id") : nullptr;
-            if (id != nullptr && id->is_string()) document_ids.emplace_back(id->get_string());
+            if (id != nullptr && id->is_string()) {
+              document_ids.emplace_back(id->get_string());
+              // Delivery is at most once (wire-protocol c3): report any document seen before.
+              if (!seen_.insert(document_ids.back()).second) emit("D " + global(i) + " " + document_ids.back() + "\n");
+            }
           }
         }
         emit("R " + global(i) + " " + std::to_string(received) + " " + std::to_string(document_ids.size()) + "\n");
@@ -232,6 +237,7 @@ class Worker {
   std::vector<std::string> tokens_;
   std::vector<std::string> metadata_;
   std::vector<bool> first_written_;
+  std::unordered_set<std::string> seen_;  // document ids delivered to this worker's agents
   std::size_t connecting_ = 0;
   bool report_ = false;
 };

@@ -8,6 +8,7 @@
 //                          "P <agent> <ns> <status> <us>"  a result POST answered (us: its latency)
 //                          "T <agent>"                     a poll answered 408
 //                          "X <agent> <what>"              anything unexpected
+//                          "D <agent> <document_id>"       an order delivered a second time
 // <agent> is the agent's index in the whole fleet.
 #pragma once
 
