@@ -55,11 +55,13 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
   for (;;) {
     if (stopped_) co_return PollOutcome{PollOutcome::Kind::stopping, {}, {}};
     std::uint64_t generation = 0;
+    std::uint64_t sent_releases = 0;
     std::size_t already_reserved = 0;
     {
       std::lock_guard lock(shard.mutex);
       auto& slot = shard.slots[key];
       generation = slot.generation;
+      sent_releases = shard.sent_releases;
       already_reserved = slot.reserved.size();
     }
     // Ask for enough to skip what earlier replies still hold.
@@ -71,20 +73,26 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     Delivery delivery{target, {}};
     std::shared_ptr<Waiter> replaced;
     bool parked = false;
+    bool stale = false;
     {
       std::lock_guard lock(shard.mutex);
       auto& slot = shard.slots[key];
-      for (auto& order : *pending) {
-        if (static_cast<std::int64_t>(delivery.orders.size()) >= options_.max_orders_per_poll) break;
-        if (slot.reserved.insert(order.key).second) delivery.orders.push_back(std::move(order));
+      // Orders marked sent and released while we read may look pending in what we read: read again.
+      stale = shard.sent_releases != sent_releases;
+      if (!stale) {
+        for (auto& order : *pending) {
+          if (static_cast<std::int64_t>(delivery.orders.size()) >= options_.max_orders_per_poll) break;
+          if (slot.reserved.insert(order.key).second) delivery.orders.push_back(std::move(order));
+        }
       }
-      if (delivery.orders.empty() && slot.generation == generation) {
+      if (!stale && delivery.orders.empty() && slot.generation == generation) {
         // Nothing to hand out and nothing arrived meanwhile: park, replacing an older poll.
         replaced = std::exchange(slot.waiter, waiter);
         parked = true;
       }
     }
     if (replaced) replaced->wake(PollOutcome::Kind::replaced);
+    if (stale) continue;
     if (!delivery.orders.empty()) co_return PollOutcome{PollOutcome::Kind::orders, std::move(delivery), {}};
     if (!parked) continue;  // an order arrived while we queried: look again at once
     if (stopped_) waiter->wake(PollOutcome::Kind::stopping);
@@ -120,7 +128,7 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
 
 void Dispatcher::settle(Delivery delivery, bool written) {
   if (!written) {
-    release(delivery);
+    release(delivery, false);
     return;
   }
   // Mark sent before releasing the reservation, so a quick re-poll cannot get the same order.
@@ -136,14 +144,15 @@ void Dispatcher::settle(Delivery delivery, bool written) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
     }
-    release(delivery);
+    release(delivery, true);
   });
 }
 
-void Dispatcher::release(const Delivery& delivery) {
+void Dispatcher::release(const Delivery& delivery, bool marked_sent) {
   const auto key = key_of(delivery.target);
   auto& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);
+  if (marked_sent) ++shard.sent_releases;
   auto it = shard.slots.find(key);
   if (it == shard.slots.end()) return;
   for (const auto& order : delivery.orders) it->second.reserved.erase(order.key);

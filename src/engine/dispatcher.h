@@ -83,12 +83,15 @@ class Dispatcher final : public OrderListener {
   struct Shard {
     mutable std::mutex mutex;
     std::map<std::string, Slot> slots;
+    // Bumped whenever delivered orders are released after being marked sent. A poll whose store
+    // read began before such a release may have seen those orders still pending, so it reads again.
+    std::uint64_t sent_releases = 0;
   };
   static constexpr std::size_t kShards = 32;
   static std::string key_of(const store::DeliveryTarget& target);
   Shard& shard_of(const std::string& key);
   void wake_key(const std::string& key);
-  void release(const Delivery& delivery);
+  void release(const Delivery& delivery, bool marked_sent);
 
   store::OrderStore& store_;
   BlockingPool& pool_;

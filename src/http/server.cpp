@@ -37,8 +37,9 @@ core::Result<tcp::endpoint> resolve(asio::io_context& io, const std::string& hos
 // parallel when several threads run the io_context.
 asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> state) {
   for (;;) {
-    auto [ec, socket] =
-        co_await state->acceptor.async_accept(asio::make_strand(state->io), asio::as_tuple(asio::use_awaitable));
+    // The strand is a named local: g++ 12 mishandles class temporaries inside co_await expressions.
+    auto strand = asio::make_strand(state->io);
+    auto [ec, socket] = co_await state->acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
     if (!state->acceptor.is_open()) co_return;
     if (ec) {
       // E.g. out of file descriptors: pause rather than spin on an accept that keeps failing.

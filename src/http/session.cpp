@@ -129,7 +129,9 @@ class Session {
     if (const auto ec = co_await read_request(parser)) {
       if (auto error = classify_read_error(ec)) {
         const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-        co_await reply_and_linger(*error, request_line(parser), version, started);
+        // Named, not temporaries: g++ 12 mishandles class temporaries inside co_await expressions.
+        const Request line = request_line(parser);
+        co_await reply_and_linger(*error, line, version, started);
       }
       co_return false;
     }
@@ -141,7 +143,8 @@ class Session {
     const Request request_line_only = request_line(parser);
     auto request = to_request(parser.release(), remote_address_);
     if (!request) {
-      co_await reply_and_linger({400, request.error().message}, request_line_only, version, started);
+      const ProtocolError bad_request{400, request.error().message};
+      co_await reply_and_linger(bad_request, request_line_only, version, started);
       co_return false;
     }
 
@@ -186,11 +189,11 @@ class Session {
                                    : server_->error_reply(404, "no route for " + request.path);
     }
     const auto executor = co_await asio::this_coro::executor;
+    auto handler_op = asio::co_spawn(executor, call_handler(*match.handler, request), asio::deferred);
+    auto watch_op = asio::co_spawn(executor, watch_for_hang_up(), asio::deferred);
+    auto group = asio::experimental::make_parallel_group(std::move(handler_op), std::move(watch_op));
     auto [order, handler_error, response, watch_error] =
-        co_await asio::experimental::make_parallel_group(
-            asio::co_spawn(executor, call_handler(*match.handler, request), asio::deferred),
-            asio::co_spawn(executor, watch_for_hang_up(), asio::deferred))
-            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+        co_await group.async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     if (handler_error) co_return server_->error_reply(500, "internal server error");
     co_return std::move(response);
   }

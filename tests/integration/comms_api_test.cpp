@@ -179,6 +179,31 @@ TEST_P(CommsApi, AtMostMaxPerPollOldestFirstAndNeverTwice) {
   EXPECT_EQ(agent->poll().status, 408u);
 }
 
+TEST_P(CommsApi, RepollingAtOnceNeverGetsAnOrderTwice) {
+  // An agent that re-polls the moment a reply arrives races the marking of what it just got as
+  // `sent`; that race must never hand the same document id out again.
+  auto agent = new_agent();
+  ASSERT_EQ(agent->authenticate().status, 200u);
+  std::atomic<bool> done{false};
+  std::vector<std::string> received;
+  auto poller = std::async(std::launch::async, [&] {
+    while (!done) {
+      auto reply = agent->poll();
+      if (reply.status != 200) continue;
+      const auto body = json::parse(reply.body);
+      for (const auto& c : body.at("commands").as_array()) received.emplace_back(c.at("document_id").as_string());
+    }
+  });
+  std::vector<std::string> sent;
+  for (int i = 0; i < 40; ++i) sent.push_back(send_command(agent->id()));
+  EXPECT_TRUE(eventually([&] { return status_of(sent.back()) == "sent"; }));
+  done = true;
+  poller.get();
+  std::set<std::string> unique(received.begin(), received.end());
+  EXPECT_EQ(unique.size(), received.size()) << "an order was delivered twice";
+  EXPECT_EQ(unique, std::set<std::string>(sent.begin(), sent.end()));
+}
+
 TEST_P(CommsApi, OrderStaysPendingWhenTheAgentWentAway) {
   auto agent = new_agent();
   ASSERT_EQ(agent->authenticate().status, 200u);
