@@ -373,3 +373,32 @@ INSTANTIATE_TEST_SUITE_P(PlainAndTls, CommsApi, ::testing::Bool(),
 
 }  // namespace
 }  // namespace herald::test
+
+namespace herald::test {
+namespace {
+
+TEST(CommsTokens, TokensFromOneNodeVerifyOnAnotherWithTheSameSecret) {
+  const std::string shared = "auth: {jwt_secret: \"0123456789abcdef0123456789abcdef-shared\"}\n";
+  HeralddProcess issuer(shared), other(shared), stranger;
+  for (auto* server : {&issuer, &other, &stranger}) {
+    server->set_comms_options("commands_poll_timeout: 1s");
+    server->start();
+  }
+  auto admin = issuer.admin_client();
+  auto key = auth::random_alnum(32);
+  auto id = random_uuid_v4();
+  ASSERT_EQ(admin.post("/agents", enrollment_body(id, "roamer", key)).status, 201u);
+  TestAgent agent(issuer.comms_url(), id, key);
+  ASSERT_EQ(agent.authenticate().status, 200u);
+
+  TestAgent on_other(other.comms_url(), id, key);
+  on_other.set_token(agent.token());
+  EXPECT_EQ(on_other.poll().status, 408u);  // accepted: nothing queued there, so the poll times out
+
+  TestAgent on_stranger(stranger.comms_url(), id, key);
+  on_stranger.set_token(agent.token());
+  EXPECT_EQ(on_stranger.poll().status, 403u);  // a node with its own generated secret refuses it
+}
+
+}  // namespace
+}  // namespace herald::test
