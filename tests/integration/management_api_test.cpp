@@ -143,8 +143,9 @@ TEST_F(ManagementApi, GroupsLifecycle) {
 
   auto duplicate = client.post("/groups", R"({"group_id":"web-servers"})");
   EXPECT_EQ(duplicate.status, 400u);
-  for (auto bad : {"..", ".", "a/b", "has space", std::string(129, 'x').c_str()}) {
-    EXPECT_EQ(client.post("/groups", "{\"group_id\":\"" + std::string(bad) + "\"}").status, 400u) << bad;
+  for (const std::string bad : {std::string(".."), std::string("."), std::string("a/b"), std::string("has space"),
+                                std::string(129, 'x')}) {
+    EXPECT_EQ(client.post("/groups", "{\"group_id\":\"" + bad + "\"}").status, 400u) << bad;
   }
   const std::string longest(128, 'g');
   EXPECT_EQ(client.post("/groups", "{\"group_id\":\"" + longest + "\"}").status, 200u);
