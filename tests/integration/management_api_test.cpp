@@ -143,8 +143,8 @@ TEST_F(ManagementApi, GroupsLifecycle) {
 
   auto duplicate = client.post("/groups", R"({"group_id":"web-servers"})");
   EXPECT_EQ(duplicate.status, 400u);
-  for (const std::string bad : {std::string(".."), std::string("."), std::string("a/b"), std::string("has space"),
-                                std::string(129, 'x')}) {
+  for (const std::string& bad : {std::string(".."), std::string("."), std::string("a/b"), std::string("has space"),
+                                 std::string(129, 'x')}) {
     EXPECT_EQ(client.post("/groups", "{\"group_id\":\"" + bad + "\"}").status, 400u) << bad;
   }
   const std::string longest(128, 'g');
