@@ -148,6 +148,9 @@ class Session {
       co_return false;
     }
 
+    // A long poll may hold this connection for minutes: give the read buffer back meanwhile
+    // (unless a pipelined request is already in it).
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
     Response response = co_await respond(*request);
     const bool keep_alive = client_wants_keep_alive && !server_->stopping;
     const bool written = !client_gone_ && co_await write(response, version, keep_alive, head_request);
