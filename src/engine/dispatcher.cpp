@@ -52,6 +52,23 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
   const auto executor = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + options_.poll_timeout;
 
+  // Keeps this target's slot (and its release counter) alive for the whole poll.
+  struct Presence {
+    Shard& shard;
+    const std::string& key;
+    Presence(Shard& s, const std::string& k) : shard(s), key(k) {
+      std::lock_guard lock(shard.mutex);
+      ++shard.slots[key].active_polls;
+    }
+    ~Presence() {
+      std::lock_guard lock(shard.mutex);
+      auto it = shard.slots.find(key);
+      if (it == shard.slots.end()) return;
+      --it->second.active_polls;
+      if (it->second.unused()) shard.slots.erase(it);
+    }
+  } presence(shard, key);
+
   for (;;) {
     if (stopped_) co_return PollOutcome{PollOutcome::Kind::stopping, {}, {}};
     std::uint64_t generation = 0;
@@ -61,7 +78,7 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
       std::lock_guard lock(shard.mutex);
       auto& slot = shard.slots[key];
       generation = slot.generation;
-      sent_releases = shard.sent_releases;
+      sent_releases = slot.sent_releases;
       already_reserved = slot.reserved.size();
     }
     // Ask for enough to skip what earlier replies still hold.
@@ -78,7 +95,7 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
       std::lock_guard lock(shard.mutex);
       auto& slot = shard.slots[key];
       // Orders marked sent and released while we read may look pending in what we read: read again.
-      stale = shard.sent_releases != sent_releases;
+      stale = slot.sent_releases != sent_releases;
       if (!stale) {
         for (auto& order : *pending) {
           if (static_cast<std::int64_t>(delivery.orders.size()) >= options_.max_orders_per_poll) break;
@@ -108,7 +125,7 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
         auto it = shard.slots.find(key);
         if (it != shard.slots.end() && it->second.waiter == waiter) {
           it->second.waiter.reset();
-          if (it->second.reserved.empty()) shard.slots.erase(it);
+          if (it->second.unused()) shard.slots.erase(it);
         }
       }
     };
@@ -152,11 +169,11 @@ void Dispatcher::release(const Delivery& delivery, bool marked_sent) {
   const auto key = key_of(delivery.target);
   auto& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);
-  if (marked_sent) ++shard.sent_releases;
   auto it = shard.slots.find(key);
   if (it == shard.slots.end()) return;
+  if (marked_sent) ++it->second.sent_releases;
   for (const auto& order : delivery.orders) it->second.reserved.erase(order.key);
-  if (it->second.reserved.empty() && !it->second.waiter) shard.slots.erase(it);
+  if (it->second.unused()) shard.slots.erase(it);
 }
 
 void Dispatcher::wake_key(const std::string& key) {

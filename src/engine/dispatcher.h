@@ -78,14 +78,16 @@ class Dispatcher final : public OrderListener {
     std::shared_ptr<Waiter> waiter;
     std::uint64_t generation = 0;       // bumped by every wake: a wake between query and park is not lost
     std::set<core::OrderKey> reserved;  // handed to a reply whose fate is not known yet
+    // Bumped when delivered orders are released after being marked sent. A poll whose store read
+    // began before such a release may have seen those orders still pending, so it reads again.
+    std::uint64_t sent_releases = 0;
+    int active_polls = 0;  // polls running for this target; the slot outlives them
+    bool unused() const { return !waiter && reserved.empty() && active_polls == 0; }
   };
   // Targets are spread over shards by key so that no single lock sits on every poll.
   struct Shard {
     mutable std::mutex mutex;
     std::map<std::string, Slot> slots;
-    // Bumped whenever delivered orders are released after being marked sent. A poll whose store
-    // read began before such a release may have seen those orders still pending, so it reads again.
-    std::uint64_t sent_releases = 0;
   };
   static constexpr std::size_t kShards = 32;
   static std::string key_of(const store::DeliveryTarget& target);
