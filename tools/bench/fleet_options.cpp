@@ -1,28 +1,13 @@
 #include "fleet_options.h"
 
+#include "option_parser.h"
+
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
 #include <string_view>
 
 namespace herald::bench {
-
-namespace {
-
-template <typename Number>
-bool parse_number(std::string_view text, Number& out) {
-  if constexpr (std::is_floating_point_v<Number>) {
-    char* end = nullptr;
-    const std::string copy(text);
-    out = static_cast<Number>(std::strtod(copy.c_str(), &end));
-    return end != copy.c_str() && *end == '\0' && out >= 0;
-  } else {
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size();
-  }
-}
-
-}  // namespace
 
 const char* fleet_help() {
   return R"(usage: herald-bench fleet [options]
@@ -92,69 +77,35 @@ command POST was answered (heraldd wakes polls before its reply is written).
 }
 
 std::optional<FleetOptions> parse_fleet_options(int argc, char** argv, bool& help_shown) {
-  help_shown = false;
-  FleetOptions options;
-  if (const char* password = std::getenv("HERALD_BENCH_PASSWORD")) options.password = password;
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << fleet_help();
-      help_shown = true;
-      return std::nullopt;
-    }
-    if (arg == "--keep-data-dir") {
-      options.keep_data_dir = true;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::cerr << "herald-bench fleet: " << arg << " needs a value (or is unknown); see --help\n";
-      return std::nullopt;
-    }
-    const std::string_view value = argv[++i];
-    bool ok = true;
-    long long poll_ms = 0;
-    if (arg == "--url") options.url = value;
-    else if (arg == "--comms-url") options.comms_url = value;
-    else if (arg == "--spawn") options.spawn = value;
-    else if (arg == "--user") options.user = value;
-    else if (arg == "--password") options.password = value;
-    else if (arg == "--server-log-level") options.server_log_level = value;
-    else if (arg == "--poll-timeout") ok = parse_number(value, options.poll_timeout_s) && options.poll_timeout_s > 0;
-    else if (arg == "--agents") ok = parse_number(value, options.agents) && options.agents > 0;
-    else if (arg == "--workers") ok = parse_number(value, options.workers);
-    else if (arg == "--setup-connections") ok = parse_number(value, options.setup_connections) && options.setup_connections > 0;
-    else if (arg == "--auth-concurrency") ok = parse_number(value, options.auth_concurrency) && options.auth_concurrency > 0;
-    else if (arg == "--park-concurrency") ok = parse_number(value, options.park_concurrency) && options.park_concurrency > 0;
-    else if (arg == "--source-addresses") ok = parse_number(value, options.source_addresses) && options.source_addresses > 0 && options.source_addresses < 255;
-    else if (arg == "--repoll-delay-ms") ok = parse_number(value, options.repoll_delay_ms) && options.repoll_delay_ms >= 0;
-    else if (arg == "--order-timeout") ok = parse_number(value, options.order_timeout_s) && options.order_timeout_s > 0;
-    else if (arg == "--idle") ok = parse_number(value, options.idle_s) && options.idle_s > 0;
-    else if (arg == "--single-commands") ok = parse_number(value, options.single_commands);
-    else if (arg == "--park-wait") ok = parse_number(value, options.park_wait_s) && options.park_wait_s > 0;
-    else if (arg == "--deliver-wait") ok = parse_number(value, options.deliver_wait_s) && options.deliver_wait_s > 0;
-    else if (arg == "--results-wait") ok = parse_number(value, options.results_wait_s) && options.results_wait_s > 0;
-    else if (arg == "--poll-interval-ms") {
-      ok = parse_number(value, poll_ms) && poll_ms > 0;
-      options.poll_interval = std::chrono::milliseconds(poll_ms);
-    } else {
-      std::cerr << "herald-bench fleet: unknown option " << arg << "; see --help\n";
-      return std::nullopt;
-    }
-    if (!ok) {
-      std::cerr << "herald-bench fleet: bad value for " << arg << ": " << value << "\n";
-      return std::nullopt;
-    }
-  }
-  if (!options.url.empty() && !options.spawn.empty()) {
-    std::cerr << "herald-bench fleet: give --url or --spawn, not both\n";
-    return std::nullopt;
-  }
-  if (!options.url.empty() && (options.password.empty() || options.comms_url.empty())) {
+  auto options = parse_command_line<FleetOptions>(
+      "fleet", argc, argv, fleet_help(), help_shown,
+      [](std::string_view arg, std::string_view value, FleetOptions& o) -> std::optional<bool> {
+        if (arg == "--comms-url") {
+          o.comms_url = value;
+          return true;
+        }
+        if (arg == "--poll-timeout") return parse_number(value, o.poll_timeout_s) && o.poll_timeout_s > 0;
+        if (arg == "--workers") return parse_number(value, o.workers);
+        if (arg == "--auth-concurrency") return parse_number(value, o.auth_concurrency) && o.auth_concurrency > 0;
+        if (arg == "--park-concurrency") return parse_number(value, o.park_concurrency) && o.park_concurrency > 0;
+        if (arg == "--source-addresses") {
+          return parse_number(value, o.source_addresses) && o.source_addresses > 0 && o.source_addresses < 255;
+        }
+        if (arg == "--repoll-delay-ms") return parse_number(value, o.repoll_delay_ms) && o.repoll_delay_ms >= 0;
+        if (arg == "--idle") return parse_number(value, o.idle_s) && o.idle_s > 0;
+        if (arg == "--single-commands") return parse_number(value, o.single_commands);
+        if (arg == "--park-wait") return parse_number(value, o.park_wait_s) && o.park_wait_s > 0;
+        if (arg == "--deliver-wait") return parse_number(value, o.deliver_wait_s) && o.deliver_wait_s > 0;
+        if (arg == "--results-wait") return parse_number(value, o.results_wait_s) && o.results_wait_s > 0;
+        return std::nullopt;
+      });
+  if (!options) return std::nullopt;
+  if (!options->url.empty() && (options->password.empty() || options->comms_url.empty())) {
     std::cerr << "herald-bench fleet: --url needs --comms-url and --password (or HERALD_BENCH_PASSWORD)\n";
     return std::nullopt;
   }
-  if (options.workers == 0) options.workers = (options.agents + 5'999) / 6'000;
-  if (options.workers > options.agents) options.workers = options.agents;
+  if (options->workers == 0) options->workers = (options->agents + 5'999) / 6'000;
+  if (options->workers > options->agents) options->workers = options->agents;
   return options;
 }
 

@@ -1,5 +1,7 @@
 #include "ingest_options.h"
 
+#include "option_parser.h"
+
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
@@ -11,19 +13,6 @@ namespace herald::bench {
 namespace {
 
 const std::set<std::string_view> kScenarios{"group-fanout", "single-agent", "expiry", "http-baseline"};
-
-template <typename Number>
-bool parse_number(std::string_view text, Number& out) {
-  if constexpr (std::is_floating_point_v<Number>) {
-    char* end = nullptr;
-    const std::string copy(text);
-    out = static_cast<Number>(std::strtod(copy.c_str(), &end));
-    return end != copy.c_str() && *end == '\0' && out >= 0;
-  } else {
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size();
-  }
-}
 
 void split_scenarios(std::string_view list, std::vector<std::string>& out) {
   while (!list.empty()) {
@@ -100,73 +89,39 @@ scenario (bench_cpu_s, server_cpu_s) so client-side saturation is visible.
 }
 
 std::optional<IngestOptions> parse_ingest_options(int argc, char** argv, bool& help_shown) {
-  help_shown = false;
-  IngestOptions options;
-  if (const char* password = std::getenv("HERALD_BENCH_PASSWORD")) options.password = password;
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << ingest_help();
-      help_shown = true;
-      return std::nullopt;
-    }
-    if (arg == "--keep-data-dir") {
-      options.keep_data_dir = true;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::cerr << "herald-bench ingest: " << arg << " needs a value (or is unknown); see --help\n";
-      return std::nullopt;
-    }
-    const std::string_view value = argv[++i];
-    bool ok = true;
-    long long poll_ms = 0;
-    if (arg == "--url") options.url = value;
-    else if (arg == "--spawn") options.spawn = value;
-    else if (arg == "--user") options.user = value;
-    else if (arg == "--password") options.password = value;
-    else if (arg == "--server-log-level") options.server_log_level = value;
-    else if (arg == "--expiry-probe") {
-      options.expiry_probe = value;
-      ok = value == "listing" || value == "metrics";
-    } else if (arg == "--server-synchronous") {
-      options.server_synchronous = value;
-      ok = value == "FULL" || value == "NORMAL";
-    } else if (arg == "--scenario") split_scenarios(value, options.scenarios);
-    else if (arg == "--agents") ok = parse_number(value, options.agents) && options.agents > 0;
-    else if (arg == "--setup-connections") ok = parse_number(value, options.setup_connections) && options.setup_connections > 0;
-    else if (arg == "--order-timeout") ok = parse_number(value, options.order_timeout_s) && options.order_timeout_s > 0;
-    else if (arg == "--fanout-repeats") ok = parse_number(value, options.fanout_repeats) && options.fanout_repeats > 0;
-    else if (arg == "--clients") ok = parse_number(value, options.clients) && options.clients > 0;
-    else if (arg == "--duration") ok = parse_number(value, options.duration_s) && options.duration_s > 0;
-    else if (arg == "--warmup") ok = parse_number(value, options.warmup_s);
-    else if (arg == "--expiry-orders") ok = parse_number(value, options.expiry_orders) && options.expiry_orders > 0;
-    else if (arg == "--expiry-timeout") ok = parse_number(value, options.expiry_timeout_s) && options.expiry_timeout_s > 0;
-    else if (arg == "--expiry-wait") ok = parse_number(value, options.expiry_wait_s) && options.expiry_wait_s > 0;
-    else if (arg == "--poll-interval-ms") {
-      ok = parse_number(value, poll_ms) && poll_ms > 0;
-      options.poll_interval = std::chrono::milliseconds(poll_ms);
-    } else {
-      std::cerr << "herald-bench ingest: unknown option " << arg << "; see --help\n";
-      return std::nullopt;
-    }
-    if (!ok) {
-      std::cerr << "herald-bench ingest: bad value for " << arg << ": " << value << "\n";
-      return std::nullopt;
-    }
-  }
-  for (const auto& scenario : options.scenarios) {
+  auto options = parse_command_line<IngestOptions>(
+      "ingest", argc, argv, ingest_help(), help_shown,
+      [](std::string_view arg, std::string_view value, IngestOptions& o) -> std::optional<bool> {
+        if (arg == "--expiry-probe") {
+          o.expiry_probe = value;
+          return value == "listing" || value == "metrics";
+        }
+        if (arg == "--server-synchronous") {
+          o.server_synchronous = value;
+          return value == "FULL" || value == "NORMAL";
+        }
+        if (arg == "--scenario") {
+          split_scenarios(value, o.scenarios);
+          return true;
+        }
+        if (arg == "--fanout-repeats") return parse_number(value, o.fanout_repeats) && o.fanout_repeats > 0;
+        if (arg == "--clients") return parse_number(value, o.clients) && o.clients > 0;
+        if (arg == "--duration") return parse_number(value, o.duration_s) && o.duration_s > 0;
+        if (arg == "--warmup") return parse_number(value, o.warmup_s);
+        if (arg == "--expiry-orders") return parse_number(value, o.expiry_orders) && o.expiry_orders > 0;
+        if (arg == "--expiry-timeout") return parse_number(value, o.expiry_timeout_s) && o.expiry_timeout_s > 0;
+        if (arg == "--expiry-wait") return parse_number(value, o.expiry_wait_s) && o.expiry_wait_s > 0;
+        return std::nullopt;
+      });
+  if (!options) return std::nullopt;
+  for (const auto& scenario : options->scenarios) {
     if (!kScenarios.contains(scenario)) {
       std::cerr << "herald-bench ingest: unknown scenario " << scenario << "\n";
       return std::nullopt;
     }
   }
-  if (options.scenarios.empty()) options.scenarios = {"group-fanout", "single-agent", "expiry"};
-  if (!options.url.empty() && !options.spawn.empty()) {
-    std::cerr << "herald-bench ingest: give --url or --spawn, not both\n";
-    return std::nullopt;
-  }
-  if (!options.url.empty() && options.password.empty()) {
+  if (options->scenarios.empty()) options->scenarios = {"group-fanout", "single-agent", "expiry"};
+  if (!options->url.empty() && options->password.empty()) {
     std::cerr << "herald-bench ingest: --url needs --password (or HERALD_BENCH_PASSWORD)\n";
     return std::nullopt;
   }
