@@ -78,10 +78,17 @@ awaitable<http::Response> stateful(ApiContext& context, http::Request& request) 
       if (report_of_event[i] != SIZE_MAX) items[i] = command_item(batch.events[i], (*outcomes)[report_of_event[i]]);
     }
   }
-  // Everything else goes to the event sink; if it fails the agent keeps the batch and retries
-  // (results above are idempotent, so the retry is harmless).
-  auto written = co_await context.pool.run([&] { return context.events.write_stateful(batch); });
-  if (!written) co_return comms_error(503, "Events could not be stored: " + written.error().message, 503);
+  // The other modules' events go to the event sink (command results live on their orders, the
+  // orders stream being their index, as upstream routes them to wazuh-commands). If the sink
+  // fails, the agent keeps the batch and retries; results above are idempotent.
+  core::StatefulBatch forwarded{batch.agent, {}};
+  for (const auto& event : batch.events) {
+    if (event.module != "command") forwarded.events.push_back(event);
+  }
+  if (!forwarded.events.empty()) {
+    auto written = co_await context.pool.run([&] { return context.events.write_stateful(forwarded); });
+    if (!written) co_return comms_error(503, "Events could not be stored: " + written.error().message, 503);
+  }
 
   json::array results;
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
