@@ -7,12 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 dir=build
-flags=(-DCMAKE_BUILD_TYPE=Release)
+flags=(-DCMAKE_BUILD_TYPE=Release -DHERALD_BUILD_TESTS=ON)
 if [[ "${1:-}" == "--asan" ]]; then
   dir=build-asan
-  flags=(-DCMAKE_BUILD_TYPE=Debug -DHERALD_SANITIZE=ON)
+  flags=(-DCMAKE_BUILD_TYPE=Debug -DHERALD_SANITIZE=ON -DHERALD_BUILD_TESTS=ON)
 fi
 cmake -S . -B "$dir" -G Ninja "${flags[@]}" > /dev/null
 cmake --build "$dir" -j"$(nproc)"
 cd "$dir"
-ctest --output-on-failure -j2 --timeout 600
+ctest --output-on-failure --no-tests=error -j2 --timeout 600
