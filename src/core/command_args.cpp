@@ -128,12 +128,12 @@ std::variant<json::object, std::string> normalize_action_args(std::string_view a
       return "Expected [command.target.id] to contain [vulnerability-detector] value, got [" + target.id + "]";
     }
   }
-  if (args == nullptr) return json::object{};
+  // fetch-config ignores whatever args it is given (wire-protocol (a)).
+  if (args == nullptr || action_name == "fetch-config") return json::object{};
   if (!args->is_object()) return expected_object(*args);
   const auto& object = args->get_object();
 
   if (action_name == "set-group") return set_group_args(object);
-  if (action_name == "fetch-config") return json::object{};
   if (action_name == "update") return update_args(object);
   if (action_name == "refresh") return refresh_args(object);
   return generic_copy(*args).get_object();

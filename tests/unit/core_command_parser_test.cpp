@@ -346,6 +346,9 @@ TEST(CoreCommandParser, SetGroupDropsEmptyNamesAndAllowsEmptyArray) {
 
 TEST(CoreCommandParser, FetchConfigArgsAreIgnored) {
   EXPECT_EQ(parse_one(with_args("fetch-config", R"({"groups":["a"],"x":true})")).action.args_json, "{}");
+  // Ignored means ignored: not even their type is checked.
+  EXPECT_EQ(parse_one(with_args("fetch-config", R"(["a"])")).action.args_json, "{}");
+  EXPECT_EQ(parse_one(with_args("fetch-config", R"("text")")).action.args_json, "{}");
 }
 
 TEST(CoreCommandParser, UpdateKeepsIndexAndOffset) {

@@ -100,9 +100,15 @@ core::Status migrate(Database& db) {
   std::int64_t version = 0;
   {
     auto select = db.prepare("SELECT value FROM metadata WHERE key = 'schema_version'");
-    if (!select) return select.error();
+    if (!select) {
+      (void)db.exec("ROLLBACK");
+      return select.error();
+    }
     auto row = select->step();
-    if (!row) return row.error();
+    if (!row) {
+      (void)db.exec("ROLLBACK");
+      return row.error();
+    }
     if (*row) version = std::stoll(select->column_text(0));
   }
   if (version > static_cast<std::int64_t>(kMigrations.size())) {
@@ -118,7 +124,10 @@ core::Status migrate(Database& db) {
   }
   auto upsert = db.prepare("INSERT INTO metadata(key, value) VALUES('schema_version', ?1) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-  if (!upsert) return upsert.error();
+  if (!upsert) {
+    (void)db.exec("ROLLBACK");
+    return upsert.error();
+  }
   if (auto status = upsert->bind(1, std::to_string(kMigrations.size())).run(); !status) {
     (void)db.exec("ROLLBACK");
     return status;
