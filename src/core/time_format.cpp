@@ -7,23 +7,20 @@
 
 namespace herald::core {
 
-std::string format_utc(std::int64_t epoch_seconds) {
+namespace {
+std::string format_gmtime(std::int64_t epoch_seconds, const char* format) {
   std::time_t t = static_cast<std::time_t>(epoch_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::strftime(buffer, sizeof buffer, format, &tm);
   return buffer;
 }
+}  // namespace
 
-std::string format_utc_date(std::int64_t epoch_seconds) {
-  std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
-}
+std::string format_utc(std::int64_t epoch_seconds) { return format_gmtime(epoch_seconds, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::string format_utc_date(std::int64_t epoch_seconds) { return format_gmtime(epoch_seconds, "%Y-%m-%d"); }
 
 namespace {
 // Reads exactly `width` ASCII digits at `at`.

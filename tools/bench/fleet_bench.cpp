@@ -58,13 +58,6 @@ long long monotonic_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch()).count();
 }
 
-fs::path default_heraldd() {
-  std::error_code ec;
-  const auto self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return "heraldd";
-  return (self.parent_path() / ".." / ".." / "src" / "app" / "heraldd").lexically_normal();
-}
-
 // VmRSS (or another "Vm..." line) of /proc/PID/status in KiB; -1 if unknown.
 long long proc_status_kib(pid_t pid, const std::string& field) {
   if (pid <= 0) return -1;
@@ -499,11 +492,6 @@ awaitable<void> setup_flow(const BenchContext& context, const FleetOptions& opti
   setup["assign_s"] = round3(fleet.assign_seconds);
 }
 
-std::string random_password() {
-  const auto uuid = random_uuid_v4();
-  return "Bench-" + uuid.substr(0, 8) + uuid.substr(24) + "!";
-}
-
 }  // namespace
 
 int run_fleet(int argc, char** argv) {
@@ -519,12 +507,7 @@ int run_fleet(int argc, char** argv) {
   std::string password = options.password;
   try {
     if (url.empty()) {
-      SpawnOptions spawn;
-      spawn.heraldd = options.spawn.empty() ? default_heraldd() : fs::path(options.spawn);
-      if (password.empty()) password = random_password();
-      spawn.admin_password = password;
-      spawn.log_level = options.server_log_level;
-      spawn.keep_data_dir = options.keep_data_dir;
+      SpawnOptions spawn = spawn_options(options, password);
       spawn.comms_poll_timeout_s = options.poll_timeout_s;
       spawn.max_connections = std::max<std::size_t>(10'000, options.agents + 2'000);
       server = std::make_unique<SpawnedServer>(spawn);

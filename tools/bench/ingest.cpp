@@ -30,21 +30,6 @@ using boost::asio::awaitable;
 
 namespace {
 
-// herald-bench lives in <build>/tools/bench/; heraldd in <build>/src/app/.
-fs::path default_heraldd() {
-  std::error_code ec;
-  const auto self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return "heraldd";
-  return (self.parent_path() / ".." / ".." / "src" / "app" / "heraldd").lexically_normal();
-}
-
-std::string random_password() {
-  std::string password = "Bench-";
-  const auto uuid = random_uuid_v4();
-  password += uuid.substr(0, 8) + uuid.substr(24) + "!";
-  return password;
-}
-
 bool wants(const IngestOptions& options, std::string_view scenario) {
   return std::find(options.scenarios.begin(), options.scenarios.end(), scenario) != options.scenarios.end();
 }
@@ -103,13 +88,8 @@ int run_ingest(int argc, char** argv) {
   std::string password = options.password;
   try {
     if (url.empty()) {
-      SpawnOptions spawn;
-      spawn.heraldd = options.spawn.empty() ? default_heraldd() : fs::path(options.spawn);
-      if (password.empty()) password = random_password();
-      spawn.admin_password = password;
-      spawn.log_level = options.server_log_level;
+      SpawnOptions spawn = spawn_options(options, password);
       spawn.synchronous = options.server_synchronous;
-      spawn.keep_data_dir = options.keep_data_dir;
       server = std::make_unique<SpawnedServer>(spawn);
       url = server->management_url();
       result["server"] = json::object{{"spawned", spawn.heraldd.string()},

@@ -1,5 +1,7 @@
 #include "spawned_server.h"
 
+#include "fleet.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -172,6 +174,18 @@ double self_cpu_seconds() {
   ::getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+std::filesystem::path default_heraldd() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "heraldd";
+  return (self.parent_path() / ".." / ".." / "src" / "app" / "heraldd").lexically_normal();
+}
+
+std::string random_password() {
+  const auto uuid = random_uuid_v4();
+  return "Bench-" + uuid.substr(0, 8) + uuid.substr(24) + "!";
 }
 
 }  // namespace herald::bench

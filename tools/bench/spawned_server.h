@@ -22,6 +22,25 @@ struct SpawnOptions {
   std::chrono::seconds ready_timeout{60};
 };
 
+// The heraldd of the same build tree: herald-bench lives in <build>/tools/bench/, heraldd in
+// <build>/src/app/.
+std::filesystem::path default_heraldd();
+// A fresh admin password for a spawned server.
+std::string random_password();
+
+// Spawn settings every subcommand shares, from its --spawn, --server-log-level and
+// --keep-data-dir options; picks a password when `password` is empty.
+template <class Options>
+SpawnOptions spawn_options(const Options& options, std::string& password) {
+  SpawnOptions spawn;
+  spawn.heraldd = options.spawn.empty() ? default_heraldd() : std::filesystem::path(options.spawn);
+  if (password.empty()) password = random_password();
+  spawn.admin_password = password;
+  spawn.log_level = options.server_log_level;
+  spawn.keep_data_dir = options.keep_data_dir;
+  return spawn;
+}
+
 class SpawnedServer {
  public:
   // Starts heraldd and waits for <data_dir>/heraldd.ready. Throws std::runtime_error when the
