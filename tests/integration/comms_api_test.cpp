@@ -83,6 +83,19 @@ TEST_P(CommsApi, AuthenticationAnswersExactlyWhatTheAgentExpects) {
   EXPECT_EQ(raw.post("/api/v1/authentication", "not json").status, 400u);
 }
 
+TEST_P(CommsApi, RepeatedWrongKeysAreRateLimited) {
+  auto agent = new_agent();
+  TestAgent guesser(server_.comms_url(), agent->id(), std::string(32, 'x'));
+  unsigned last = 0;
+  for (int i = 0; i < 12; ++i) last = guesser.authenticate().status;
+  EXPECT_EQ(last, 429u);
+  // The lockout is per address and agent: the same agent's right key is refused meanwhile too,
+  // while another agent from the same address still gets in.
+  EXPECT_EQ(agent->authenticate().status, 429u);
+  auto other = new_agent("other");
+  EXPECT_EQ(other->authenticate().status, 200u);
+}
+
 TEST_P(CommsApi, TokenClaimsFollowTheCommsContract) {
   auto agent = new_agent();
   ASSERT_EQ(agent->authenticate().status, 200u);
