@@ -198,6 +198,12 @@ core::Status FileEventSink::write_stateless(const std::string& agent_id, std::st
 core::Status FileEventSink::append(const std::string& text) {
   if (text.empty()) return core::ok_status();
   std::lock_guard lock(mutex_);
+  if (fd_ >= 0 && !still_at_path()) {
+    // Someone moved or deleted the file (logrotate, an operator): writing on would put events
+    // into a file nobody can read. Reopen at the path, or fail so the agent keeps its batch.
+    ::close(fd_);
+    fd_ = -1;
+  }
   if (fd_ < 0) {
     if (auto status = open_current(); !status) return status;
   }
@@ -224,6 +230,13 @@ core::Status FileEventSink::append(const std::string& text) {
   }
   file_size_ += text.size();
   return core::ok_status();
+}
+
+bool FileEventSink::still_at_path() const {
+  struct stat at_path {};
+  struct stat open_file {};
+  if (::stat(file_path().c_str(), &at_path) != 0 || ::fstat(fd_, &open_file) != 0) return false;
+  return at_path.st_dev == open_file.st_dev && at_path.st_ino == open_file.st_ino;
 }
 
 core::Status FileEventSink::open_current() {

@@ -49,6 +49,7 @@ class FileEventSink final : public EventSink {
 
   core::Status append(const std::string& text);
   core::Status open_current();  // REQUIRES: mutex_ held
+  bool still_at_path() const;   // the open file is still the one at file_path(); REQUIRES: mutex_ held
   core::Status rotate();        // REQUIRES: mutex_ held
 
   const FileEventSinkOptions options_;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <future>
 #include <set>
 
@@ -295,6 +296,22 @@ TEST_P(CommsApi, StatefulBodiesAreParsedWholeAndValidated) {
 
   auto events_file = server_.data_dir() / "events" / "events.ndjson";
   EXPECT_TRUE(std::filesystem::exists(events_file));
+}
+
+TEST_P(CommsApi, SinkFailureIsA5xxSoTheAgentKeepsItsBatch) {
+  auto agent = new_agent();
+  ASSERT_EQ(agent->authenticate().status, 200u);
+  const std::string fim = "{\"id\":\"f1\",\"module\":\"fim\",\"operation\":\"create\"}\n{\"file\":{}}\n";
+  ASSERT_EQ(agent->send_stateful(fim).status, 200u);
+  auto events = server_.data_dir() / "events";
+  std::filesystem::remove_all(events);
+  std::ofstream(events.string()) << "a file where the directory was\n";  // the sink cannot write there now
+  auto failed = agent->send_stateful(fim);
+  EXPECT_GE(failed.status, 500u) << failed.body;
+  EXPECT_EQ(agent->send_stateless("{\"module\":\"logcollector\"}\n{\"x\":1}\n").status / 100, 5u);
+  std::filesystem::remove(events);
+  std::filesystem::create_directories(events);
+  EXPECT_EQ(agent->send_stateful(fim).status, 200u);  // recovers by itself
 }
 
 TEST_P(CommsApi, StatelessIs204) {

@@ -128,6 +128,21 @@ TEST(EngineFileEventSink, WritesOneLinePerStatelessLineInOrder) {
   EXPECT_EQ(data.at("event").at("event").at("original"), "a\nb");
 }
 
+TEST(EngineFileEventSink, FollowsTheFileWhenSomeoneMovesIt) {
+  // logrotate-style: the file is moved away; the next write starts a new file at the path
+  // instead of writing into the moved one.
+  TempDir dir;
+  core::ManualClock clock;
+  auto sink = open_sink(dir.path(), clock);
+  ASSERT_TRUE(sink->write_stateless("a", "{}").ok());
+  fs::rename(dir.path() / "events.ndjson", dir.path() / "moved.ndjson");
+  ASSERT_TRUE(sink->write_stateless("b", "{}").ok());
+  auto current = read_lines(dir.path() / "events.ndjson");
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(parse_object(current[0]).at("agent_id"), "b");
+  EXPECT_EQ(read_lines(dir.path() / "moved.ndjson").size(), 1u);
+}
+
 TEST(EngineFileEventSink, AppendsToAnExistingFile) {
   TempDir dir;
   core::ManualClock clock;
