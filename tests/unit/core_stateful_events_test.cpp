@@ -2,16 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/stateful_samples.h"
+
 #include <random>
 #include <string>
 
 namespace herald::core {
 namespace {
 
-const std::string kMetadata =
-    R"({"agent":{"groups":["g1"],"host":{"architecture":"x86_64","hostname":"web1","ip":["10.0.0.5"],)"
-    R"("os":{"name":"Ubuntu","type":"Linux","version":"24.04"}},"id":"d5b250c4-dfa1-4d94-827f-9f99210dbe6c",)"
-    R"("name":"web1","type":"Endpoint","version":"6.0.0"}})";
+const std::string& kMetadata = test::kAgentMetadataLine;
 
 // The c4 example body from the wire-protocol spec.
 const std::string kSpecBody = kMetadata + "\n" +

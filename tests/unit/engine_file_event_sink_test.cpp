@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "support/stateful_samples.h"
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -16,10 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-const std::string kMetadata =
-    R"({"agent":{"groups":["g1"],"host":{"architecture":"x86_64","hostname":"web1","ip":["10.0.0.5"],)"
-    R"("os":{"name":"Ubuntu","type":"Linux","version":"24.04"}},"id":"d5b250c4-dfa1-4d94-827f-9f99210dbe6c",)"
-    R"("name":"web1","type":"Endpoint","version":"6.0.0"}})";
+const std::string& kMetadata = test::kAgentMetadataLine;
 
 const std::string kSpecBody = kMetadata + "\n" +
                               R"({"id":"U5jBvJUBm0bV3tIT0mmW","module":"command","operation":"update"})"
