@@ -122,6 +122,10 @@ core::Status Heraldd::start(std::size_t threads) {
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return core::unavailable("cannot create data_dir " + config.data_dir + ": " + ec.message());
 
+  // Accepted so configs written for later versions load, but said out loud: nothing is published yet.
+  if (config.nats.enabled) {
+    spdlog::warn("nats.enabled is set, but this heraldd does not publish to NATS yet; events go to the file sink only");
+  }
   if (config.storage.backend != "sqlite") {
     return core::invalid_argument("storage.backend " + config.storage.backend + " is not available in this build");
   }
