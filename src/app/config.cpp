@@ -135,7 +135,11 @@ Config parse(const YAML::Node& root) {
   if (auto remote = root["remote"]) {
     check_keys(remote, "remote", {"manager_keepalive"});
     if (auto keepalive = remote["manager_keepalive"]) {
-      check_keys(keepalive, "remote.manager_keepalive", {"enabled", "interval", "timeout"});
+      check_keys(keepalive, "remote.manager_keepalive", {"enabled", "interval", "timeout", "flush_interval"});
+      if (keepalive["flush_interval"]) {
+        config.keepalive.flush_interval_seconds =
+            seconds(keepalive["flush_interval"], "remote.manager_keepalive.flush_interval", 1, 3600);
+      }
       if (keepalive["enabled"]) config.keepalive.enabled = boolean(keepalive["enabled"], "remote.manager_keepalive.enabled");
       if (keepalive["interval"]) config.keepalive.interval_seconds = seconds(keepalive["interval"], "remote.manager_keepalive.interval", 1, 86400);
       if (keepalive["timeout"]) config.keepalive.timeout_seconds = seconds(keepalive["timeout"], "remote.manager_keepalive.timeout", 1, 7 * 86400);
@@ -145,7 +149,16 @@ Config parse(const YAML::Node& root) {
     }
   }
   if (auto nats = root["nats"]) {
-    check_keys(nats, "nats", {"enabled", "url", "subject_prefix"});
+    check_keys(nats, "nats", {"enabled", "url", "subject_prefix", "stream", "keepalive_events", "queue_capacity"});
+    if (nats["stream"]) config.nats.stream = text(nats["stream"], "nats.stream");
+    if (nats["keepalive_events"]) {
+      auto mode = text(nats["keepalive_events"], "nats.keepalive_events");
+      if (mode != "every" && mode != "interval") throw ConfigError{"nats.keepalive_events must be every or interval"};
+      config.nats.keepalive_event_every_request = mode == "every";
+    }
+    if (nats["queue_capacity"]) {
+      config.nats.queue_capacity = integer(nats["queue_capacity"], "nats.queue_capacity", 1000, 100'000'000);
+    }
     if (nats["enabled"]) config.nats.enabled = boolean(nats["enabled"], "nats.enabled");
     if (nats["url"]) config.nats.url = text(nats["url"], "nats.url");
     if (nats["subject_prefix"]) config.nats.subject_prefix = text(nats["subject_prefix"], "nats.subject_prefix");

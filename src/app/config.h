@@ -47,11 +47,15 @@ struct Config {
     bool enabled = true;
     std::int64_t interval_seconds = 60;
     std::int64_t timeout_seconds = 180;
+    std::int64_t flush_interval_seconds = 1;  // write-behind: at most one write per agent per interval
   } keepalive;
   struct {
     bool enabled = false;
     std::string url = "nats://127.0.0.1:4222";
     std::string subject_prefix = "wazuh";
+    std::string stream = "HERALD_EVENTS";  // JetStream stream for status, enrolment and order events
+    bool keepalive_event_every_request = false;  // keepalive_events: every | interval
+    std::int64_t queue_capacity = 1'000'000;     // events held while NATS is slow or down
   } nats;
   struct {
     std::int64_t retention_seconds = 30 * 86400;

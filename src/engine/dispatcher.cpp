@@ -154,7 +154,10 @@ void Dispatcher::settle(Delivery delivery, bool written) {
     for (const auto& order : delivery.orders) keys.push_back(order.key);
     for (int attempt = 1;; ++attempt) {
       auto marked = store_.mark_orders_sent(keys, clock_.now_seconds());
-      if (marked) break;
+      if (marked) {
+        if (sent_listener_ != nullptr) sent_listener_->orders_sent(delivery.orders);
+        break;
+      }
       if (attempt == 5) {
         spdlog::error("dispatcher: cannot mark {} delivered orders sent: {}", keys.size(), marked.error().message);
         break;

@@ -65,6 +65,8 @@ class Dispatcher final : public OrderListener {
   void orders_created(const std::vector<core::Order>& orders) override;
   // Wakes the parked poll of `target`, if any (e.g. after an order came back to pending).
   void wake(const store::DeliveryTarget& target);
+  // Hears of delivered orders once they are marked sent. Set before serving.
+  void set_sent_listener(OrderListener& listener) { sent_listener_ = &listener; }
   // Ends every parked poll with Kind::stopping and refuses new ones.
   void stop();
 
@@ -101,6 +103,7 @@ class Dispatcher final : public OrderListener {
   DispatcherOptions options_;
   std::array<Shard, kShards> shards_;
   std::atomic<bool> stopped_{false};
+  OrderListener* sent_listener_ = nullptr;
 };
 
 }  // namespace herald::engine

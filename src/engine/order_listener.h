@@ -14,6 +14,10 @@ class OrderListener {
   virtual ~OrderListener() = default;
   virtual void orders_created(const std::vector<core::Order>& /*orders*/) {}
   virtual void orders_expired(const std::vector<store::ExpiredOrder>& /*expired*/) {}
+  // Delivered orders, once marked sent.
+  virtual void orders_sent(const std::vector<core::Order>& /*orders*/) {}
+  // Result reports that changed their order (ResultOutcome::applied).
+  virtual void results_applied(const std::vector<store::ResultReport>& /*reports*/) {}
 };
 
 // Fans one notification out to several listeners, in registration order.
@@ -25,6 +29,12 @@ class OrderListeners final : public OrderListener {
   }
   void orders_expired(const std::vector<store::ExpiredOrder>& expired) override {
     for (auto* l : listeners_) l->orders_expired(expired);
+  }
+  void orders_sent(const std::vector<core::Order>& orders) override {
+    for (auto* l : listeners_) l->orders_sent(orders);
+  }
+  void results_applied(const std::vector<store::ResultReport>& reports) override {
+    for (auto* l : listeners_) l->results_applied(reports);
   }
 
  private:

@@ -19,11 +19,13 @@ struct AgentRecord {
   std::vector<std::string> groups;  // in priority order
   std::string connection_status = "never_connected";
   int status_code = 0;
+  std::string status_reason;  // why the last status change happened, as text
   std::int64_t date_add = 0;
   std::optional<std::int64_t> last_keepalive;
   std::int64_t disconnection_time = 0;
   std::string node_name = "unknown";
   std::string group_config_status = "not synced";
+  std::vector<std::string> reported_groups;  // as the agent last reported them
 };
 
 struct GroupRecord {
@@ -36,6 +38,61 @@ struct UserRecord {
   std::string name;
   std::string password_hash;  // auth::hash_password output
   std::int64_t created_at = 0;
+};
+
+// A keep-alive to persist (write-behind): the newest time an agent was seen, and by which node.
+struct KeepaliveRecord {
+  std::string agent_id;
+  std::int64_t last_keepalive = 0;
+  std::string node_name;
+};
+
+// A connection status change decided by the liveness engine.
+struct StatusChange {
+  std::string agent_id;
+  std::string status;  // active, pending or disconnected
+  int status_code = 0;
+  std::string reason;
+  // When it happened: becomes last_keepalive (never lowered) for `active`, disconnection_time for
+  // `disconnected`.
+  std::int64_t at = 0;
+  std::string node_name;  // stored when not empty
+  // Silence-based changes apply only if the stored last_keepalive is older than this, so a node
+  // never disconnects an agent another node has seen since (several nodes share a database).
+  std::optional<std::int64_t> silent_before;
+  // Applies only if the stored status is one of these (empty: any).
+  std::vector<std::string> only_from;
+};
+
+struct StatusChangeOutcome {
+  bool applied = false;
+  std::string previous_status;  // as stored before this change
+};
+
+// What liveness needs of an agent to resume after a start.
+struct AgentLiveness {
+  std::string id;
+  std::string connection_status;
+  int status_code = 0;
+  std::optional<std::int64_t> last_keepalive;
+  std::string node_name;
+};
+
+// Metadata the agent reports in the first line of its event batches (wire-protocol c4). Empty
+// strings leave the stored value alone.
+struct AgentMetadata {
+  std::string agent_id;
+  std::string version;
+  std::string ip;
+  std::string hostname;
+  std::string os_name, os_version, os_platform, os_arch;
+  std::optional<std::vector<std::string>> groups;  // sets reported_groups and group_config_status
+};
+
+// GET /agents/summary/status.
+struct AgentStatusSummary {
+  std::int64_t active = 0, pending = 0, disconnected = 0, never_connected = 0;
+  std::int64_t synced = 0, not_synced = 0;
 };
 
 // A page of a listing: `items` after offset/limit, `total` before them.

@@ -15,6 +15,7 @@
 
 #include "core/order.h"
 #include "core/result.h"
+#include "store/agent_query.h"
 #include "store/records.h"
 
 namespace herald::store {
@@ -103,6 +104,25 @@ class AgentStore {
   virtual core::Result<std::vector<TargetAgent>> resolve_agents(const std::vector<std::string>& ids) = 0;
   // Every current member of `group`, with their groups. Empty when the group has none or does not exist.
   virtual core::Result<std::vector<TargetAgent>> group_members(const std::string& group) = 0;
+
+  // GET /agents: filters, sort, paging; `total` counts every match.
+  virtual core::Result<Page<AgentRecord>> query_agents(const AgentQuery& query) = 0;
+  virtual core::Result<AgentStatusSummary> agent_status_summary() = 0;
+
+  // Liveness (engine/liveness). Write-behind keep-alives in one transaction: last_keepalive
+  // becomes max(stored, given) and node_name is set; unknown agents are skipped.
+  virtual core::Status record_keepalives(const std::vector<KeepaliveRecord>& keepalives) = 0;
+  // Applies status changes in one transaction, each only if its conditions hold (see
+  // StatusChange). Returns, per change, whether it was applied and the status stored before it
+  // (unknown agents: not applied, previous_status empty).
+  virtual core::Result<std::vector<StatusChangeOutcome>> apply_status_changes(
+      const std::vector<StatusChange>& changes) = 0;
+  // Agents whose stored status is active or pending.
+  virtual core::Result<std::vector<AgentLiveness>> connected_agents() = 0;
+  // Stores what the agent reported about itself. group_config_status becomes "synced" when the
+  // reported groups equal the assigned ones (same order), "not synced" otherwise. not_found when
+  // the agent does not exist.
+  virtual core::Status update_agent_metadata(const AgentMetadata& metadata) = 0;
 };
 
 class GroupStore {

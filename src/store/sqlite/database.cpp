@@ -3,7 +3,9 @@
 namespace herald::store::sqlite {
 
 Statement::~Statement() {
-  if (stmt_ != nullptr) {
+  if (stmt_ != nullptr && owned_) {
+    sqlite3_finalize(stmt_);
+  } else if (stmt_ != nullptr) {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
@@ -116,6 +118,16 @@ core::Result<Statement> Database::prepare(std::string_view sql) {
     it = cache_.emplace(std::move(key), stmt).first;
   }
   return Statement(it->second, *this);
+}
+
+core::Result<Statement> Database::prepare_once(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+    auto failure = error("prepare");
+    sqlite3_finalize(stmt);
+    return failure;
+  }
+  return Statement(stmt, *this, true);
 }
 
 core::Error Database::error(std::string_view context) const {

@@ -19,8 +19,11 @@ class Database;
 // A prepared statement borrowed from its connection's cache; reset when the borrow ends.
 class Statement {
  public:
-  Statement(sqlite3_stmt* stmt, Database& db) : stmt_(stmt), db_(&db) {}
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_), db_(other.db_) { other.stmt_ = nullptr; }
+  // `owned`: finalized when this object ends (a one-off statement), else reset for reuse.
+  Statement(sqlite3_stmt* stmt, Database& db, bool owned = false) : stmt_(stmt), db_(&db), owned_(owned) {}
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_), db_(other.db_), owned_(other.owned_) {
+    other.stmt_ = nullptr;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   ~Statement();
@@ -49,6 +52,7 @@ class Statement {
  private:
   sqlite3_stmt* stmt_;
   Database* db_;
+  bool owned_ = false;
 };
 
 class Database {
@@ -62,6 +66,8 @@ class Database {
 
   core::Status exec(std::string_view sql);
   core::Result<Statement> prepare(std::string_view sql);
+  // For SQL built per call (agent queries): not cached, so the cache cannot grow without bound.
+  core::Result<Statement> prepare_once(std::string_view sql);
   core::Error error(std::string_view context) const;
   std::int64_t changes() const { return sqlite3_changes64(db_); }
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }

@@ -87,6 +87,14 @@ CREATE INDEX orders_terminal_by_update ON orders(updated_at) WHERE status IN ('s
 CREATE INDEX orders_server_pending ON orders(target_id COLLATE NOCASE)
   WHERE agent_id IS NULL AND status = 'pending';
 )sql",
+    // 3: liveness. Why the status last changed, the groups the agent reports, and the indexes
+    // GET /agents filters and sorts on.
+    R"sql(
+ALTER TABLE agent ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent ADD COLUMN reported_groups TEXT NOT NULL DEFAULT '';
+CREATE INDEX agent_connection_status ON agent(connection_status, last_keepalive);
+CREATE INDEX agent_date_add ON agent(date_add, id);
+)sql",
 };
 
 }  // namespace

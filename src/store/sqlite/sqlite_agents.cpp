@@ -3,51 +3,14 @@
 
 #include <cstdio>
 
+#include "store/agent_query_sql.h"
 #include "store/group_list.h"
+#include "store/sqlite/agent_rows.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace herald::store::sqlite {
 
 namespace {
-
-constexpr const char* kAgentColumns =
-    "id, name, key_hash, type, version, host, ip, os_name, os_version, os_platform, os_arch, \"group\", "
-    "connection_status, status_code, date_add, last_keepalive, disconnection_time, node_name, group_config_status";
-
-AgentRecord read_agent(const Statement& row) {
-  AgentRecord agent;
-  agent.id = row.column_text(0);
-  agent.name = row.column_text(1);
-  agent.key_hash = row.column_text(2);
-  agent.type = row.column_text(3);
-  agent.version = row.column_text(4);
-  agent.host_json = row.column_text(5);
-  agent.ip = row.column_text(6);
-  agent.os_name = row.column_text(7);
-  agent.os_version = row.column_text(8);
-  agent.os_platform = row.column_text(9);
-  agent.os_arch = row.column_text(10);
-  agent.groups = split_group_list(row.column_text(11));
-  agent.connection_status = row.column_text(12);
-  agent.status_code = static_cast<int>(row.column_int(13));
-  agent.date_add = row.column_int(14);
-  agent.last_keepalive = row.column_optional_int(15);
-  agent.disconnection_time = row.column_int(16);
-  agent.node_name = row.column_text(17);
-  agent.group_config_status = row.column_text(18);
-  return agent;
-}
-
-core::Result<std::vector<AgentRecord>> read_agents(Statement& select) {
-  std::vector<AgentRecord> agents;
-  for (;;) {
-    auto row = select.step();
-    if (!row) return row.error();
-    if (!*row) break;
-    agents.push_back(read_agent(select));
-  }
-  return agents;
-}
 
 std::string sha256_hex(const std::string& text) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -78,7 +41,13 @@ core::Status refresh_agent_groups(Database& db, const std::string& agent_id) {
       "UPDATE agent SET \"group\" = coalesce((SELECT group_concat(name, ',') FROM (SELECT g.name AS name FROM belongs b "
       "JOIN \"group\" g ON g.id = b.id_group WHERE b.id_agent = ?1 ORDER BY b.priority)), '') WHERE id = ?1");
   if (!update) return update.error();
-  return update->bind(1, agent_id).run();
+  if (auto s = update->bind(1, agent_id).run(); !s) return s;
+  // The agent's configuration is in sync when the groups it reports are the ones assigned.
+  auto sync = db.prepare(
+      "UPDATE agent SET group_config_status = CASE WHEN \"group\" = reported_groups AND connection_status <> "
+      "'never_connected' THEN 'synced' ELSE 'not synced' END WHERE id = ?1");
+  if (!sync) return sync.error();
+  return sync->bind(1, agent_id).run();
 }
 
 }  // namespace
@@ -116,7 +85,7 @@ core::Status SqliteStore::create_agent(const AgentRecord& agent) {
 core::Result<std::optional<AgentRecord>> SqliteStore::find_agent(const std::string& id) {
   auto lease = read();
   if (!lease) return lease.error();
-  auto select = (**lease)->prepare(std::string("SELECT ") + kAgentColumns + " FROM agent WHERE id = ?1");
+  auto select = (**lease)->prepare(std::string("SELECT ") + kAgentColumns + " FROM agent a WHERE a.id = ?1");
   if (!select) return select.error();
   select->bind(1, id);
   auto agents = read_agents(*select);
@@ -134,7 +103,7 @@ core::Result<Page<AgentRecord>> SqliteStore::list_agents(std::int64_t offset, st
   if (auto row = count->step(); !row) return row.error();
   page.total = count->column_int(0);
   auto select = (**lease)->prepare(std::string("SELECT ") + kAgentColumns +
-                                   " FROM agent ORDER BY date_add, id LIMIT ?1 OFFSET ?2");
+                                   " FROM agent a ORDER BY a.date_add, a.id LIMIT ?1 OFFSET ?2");
   if (!select) return select.error();
   select->bind(1, limit).bind(2, offset);
   auto agents = read_agents(*select);
@@ -146,7 +115,7 @@ core::Result<Page<AgentRecord>> SqliteStore::list_agents(std::int64_t offset, st
 core::Result<std::vector<TargetAgent>> SqliteStore::resolve_agents(const std::vector<std::string>& ids) {
   auto lease = read();
   if (!lease) return lease.error();
-  auto select = (**lease)->prepare("SELECT id, \"group\" FROM agent WHERE id = ?1");
+  auto select = (**lease)->prepare("SELECT id, \"group\" FROM agent a WHERE a.id = ?1");
   if (!select) return select.error();
   std::vector<TargetAgent> found;
   for (const auto& id : ids) {
@@ -288,8 +257,8 @@ core::Result<Page<AgentRecord>> SqliteStore::list_group_agents(const std::string
   if (auto row = count->step(); !row) return row.error();
   page.total = count->column_int(0);
   auto select = (**lease)->prepare(std::string("SELECT ") + kAgentColumns +
-                                   " FROM agent WHERE id IN (SELECT b.id_agent FROM belongs b JOIN \"group\" g ON "
-                                   "g.id = b.id_group WHERE g.name = ?1) ORDER BY date_add, id LIMIT ?2 OFFSET ?3");
+                                   " FROM agent a WHERE a.id IN (SELECT b.id_agent FROM belongs b JOIN \"group\" g ON "
+                                   "g.id = b.id_group WHERE g.name = ?1) ORDER BY a.date_add, a.id LIMIT ?2 OFFSET ?3");
   if (!select) return select.error();
   select->bind(1, group).bind(2, limit).bind(3, offset);
   auto agents = read_agents(*select);

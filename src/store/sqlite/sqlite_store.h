@@ -44,6 +44,12 @@ class SqliteStore final : public Store {
   core::Result<Page<AgentRecord>> list_agents(std::int64_t offset, std::int64_t limit) override;
   core::Result<std::vector<TargetAgent>> resolve_agents(const std::vector<std::string>& ids) override;
   core::Result<std::vector<TargetAgent>> group_members(const std::string& group) override;
+  core::Result<Page<AgentRecord>> query_agents(const AgentQuery& query) override;
+  core::Result<AgentStatusSummary> agent_status_summary() override;
+  core::Status record_keepalives(const std::vector<KeepaliveRecord>& keepalives) override;
+  core::Result<std::vector<StatusChangeOutcome>> apply_status_changes(const std::vector<StatusChange>& changes) override;
+  core::Result<std::vector<AgentLiveness>> connected_agents() override;
+  core::Status update_agent_metadata(const AgentMetadata& metadata) override;
 
   // GroupStore
   core::Status create_group(const std::string& name) override;

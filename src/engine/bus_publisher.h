@@ -1,0 +1,75 @@
+#pragma once
+// Data flow 6: turns what the engine observes into EventBus events (ARCHITECTURE.md "NATS
+// subjects"): agent keep-alives, status transitions and enrolments, order transitions, agent
+// events and server-targeted orders. Payloads use the API's field names plus `node_name` and
+// `ts` (epoch milliseconds).
+//
+// Building a payload per order for a 100,000-agent command takes a while, so callers only
+// enqueue: a worker thread of this class builds and publishes, in order. Bounded: beyond
+// `max_queued` notifications the newest are dropped and counted (the bus counts its own drops).
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "bus/event_bus.h"
+#include "core/clock.h"
+#include "engine/liveness.h"
+#include "engine/order_listener.h"
+#include "store/records.h"
+
+namespace herald::engine {
+
+class BusPublisher final : public OrderListener, public LivenessObserver {
+ public:
+  // `bus` null: nothing is published (no bus configured) and every call returns at once.
+  BusPublisher(bus::EventBus* bus, const core::Clock& clock, std::string node_name, std::size_t max_queued = 10'000);
+  ~BusPublisher() override;
+  BusPublisher(const BusPublisher&) = delete;
+  BusPublisher& operator=(const BusPublisher&) = delete;
+
+  // Publishes what is queued, then stops. Idempotent.
+  void stop();
+
+  // OrderListener
+  void orders_created(const std::vector<core::Order>& orders) override;
+  void orders_expired(const std::vector<store::ExpiredOrder>& expired) override;
+  void orders_sent(const std::vector<core::Order>& orders) override;
+  void results_applied(const std::vector<store::ResultReport>& reports) override;
+  // LivenessObserver
+  void status_changed(const StatusTransition& transition) override;
+  void keepalive(const std::string& agent_id, std::int64_t at_ms) override;
+
+  void agent_enrolled(const store::AgentRecord& agent);
+  // Agent events as accepted by the comms API: `lines` are the NDJSON lines (stateless) or the
+  // metadata line and messages (stateful), each a JSON text.
+  void agent_events(const std::string& agent_id, bool stateful, std::vector<std::string> lines);
+
+  std::uint64_t dropped() const;
+
+ private:
+  using Task = std::function<void()>;
+  void enqueue(Task task);
+  void run();
+  void publish(std::string subject, std::string payload, bus::Durability durability, std::string message_id = {});
+  std::int64_t now_ms() const;
+
+  bus::EventBus* bus_;
+  const core::Clock& clock_;
+  std::string node_name_;
+  std::size_t max_queued_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Task> queue_;
+  bool stopping_ = false;
+  std::uint64_t dropped_ = 0;
+  std::thread worker_;
+};
+
+// A subject token from free text: NATS separators and wildcards become '_'.
+std::string subject_token(std::string_view text);
+
+}  // namespace herald::engine
