@@ -1,0 +1,136 @@
+#include "store/postgres/writer.h"
+
+#include <vector>
+
+namespace herald::store::postgres {
+
+namespace {
+
+// A savepoint that wrote is a subtransaction with its own xid. PostgreSQL caches at most 64 of
+// them per backend (PGPROC_MAX_CACHED_SUBXIDS); past that every other session's snapshots get
+// slower, so one transaction holds at most this many jobs.
+constexpr std::size_t kMaxJobsPerTransaction = 64;
+// A job that lost a deadlock (40P01) or a serialization race (40001) is run again this often.
+constexpr int kMaxRetries = 3;
+
+bool retryable(const std::string& sqlstate) { return sqlstate == "40P01" || sqlstate == "40001"; }
+
+}  // namespace
+
+Writer::Writer(ConnectSettings settings, std::unique_ptr<Connection> connection)
+    : settings_(std::move(settings)), connection_(std::move(connection)), thread_([this] { loop(); }) {}
+
+Writer::~Writer() { close(); }
+
+core::Status Writer::run(Job job) {
+  std::future<core::Status> done;
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) return core::unavailable("store is closed");
+    queue_.push_back(Pending{std::move(job), {}});
+    done = queue_.back().done.get_future();
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
+void Writer::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ && !thread_.joinable()) return;
+    closing_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  connection_.reset();
+}
+
+void Writer::loop() {
+  for (;;) {
+    std::deque<Pending> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      while (!queue_.empty() && batch.size() < kMaxJobsPerTransaction) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_batch(batch);
+  }
+}
+
+core::Status Writer::begin() {
+  bool fresh = false;
+  for (;;) {
+    if (!connection_) {
+      auto opened = Connection::open(settings_);
+      if (!opened) return opened.error();
+      connection_ = std::move(opened).value();
+      fresh = true;
+    }
+    auto begun = connection_->exec("BEGIN");
+    if (begun || !connection_->broken()) return begun;
+    connection_.reset();
+    // A connection that died while idle (the server restarted) gets one fresh try.
+    if (fresh) return begun;
+  }
+}
+
+core::Status Writer::run_job(Job& job) {
+  for (int attempt = 0;; ++attempt) {
+    if (auto saved = connection_->exec("SAVEPOINT job"); !saved) return saved;
+    core::Status outcome;
+    try {
+      outcome = job(*connection_);
+    } catch (const std::exception& e) {
+      outcome = core::internal_error(std::string("store job threw: ") + e.what());
+    }
+    if (outcome) {
+      if (auto released = connection_->exec("RELEASE SAVEPOINT job"); !released) return released;
+      return outcome;
+    }
+    if (connection_->broken()) return outcome;
+    const bool again = retryable(connection_->last_sqlstate()) && attempt < kMaxRetries;
+    if (auto undone = connection_->exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"); !undone) return undone;
+    if (!again) return outcome;
+  }
+}
+
+void Writer::commit_batch(std::deque<Pending>& batch) {
+  auto fail_all = [&](const core::Error& error) {
+    for (auto& pending : batch) pending.done.set_value(error);
+  };
+  if (auto begun = begin(); !begun) return fail_all(begun.error());
+
+  std::vector<core::Status> outcomes;
+  outcomes.reserve(batch.size());
+  for (auto& pending : batch) {
+    auto outcome = run_job(pending.job);
+    // Only a failed job leaves the transaction usable; anything else lost it for the batch.
+    if (connection_->broken()) {
+      connection_.reset();
+      std::string why = outcome ? "connection lost" : outcome.error().message;
+      return fail_all(core::unavailable("PostgreSQL transaction lost: " + why));
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  if (connection_->transaction_failed()) {
+    (void)connection_->exec("ROLLBACK");
+    return fail_all(core::internal_error("PostgreSQL transaction aborted: savepoint handling failed"));
+  }
+  auto committed = connection_->exec("COMMIT");
+  if (!committed) {
+    if (connection_->broken()) {
+      connection_.reset();
+      // No answer to COMMIT: it may or may not have happened.
+      return fail_all(core::unavailable("PostgreSQL COMMIT unconfirmed: " + committed.error().message));
+    }
+    (void)connection_->exec("ROLLBACK");
+    return fail_all(committed.error());
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
+}
+
+}  // namespace herald::store::postgres

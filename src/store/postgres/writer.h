@@ -1,0 +1,61 @@
+#pragma once
+// The PostgreSQL writer, with the SQLite writer's group commit: callers hand it a job and block
+// until the transaction holding the job has committed. Jobs queued while a transaction runs are
+// batched into the next one, so many concurrent writers share one commit (and one WAL flush).
+// Each job runs inside its own SAVEPOINT: a failing job is rolled back alone and the others in
+// the batch still commit. A job that loses a deadlock or a serialization race (several heraldd
+// nodes share the database) is rolled back to its savepoint and run again, so jobs must start
+// from scratch each time they run (clear what they return before filling it).
+//
+// Connection loss: the jobs of the batch in flight fail with ErrorKind::unavailable (a COMMIT
+// that got no answer may or may not have happened); the next batch reconnects by itself.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/result.h"
+#include "store/postgres/connection.h"
+
+namespace herald::store::postgres {
+
+class Writer {
+ public:
+  using Job = std::function<core::Status(Connection&)>;
+
+  // Takes the connection it starts with (may be null: it connects on the first batch).
+  Writer(ConnectSettings settings, std::unique_ptr<Connection> connection);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Runs `job` in the writer thread inside a transaction and returns once it committed (or
+  // failed). Safe for concurrent use. After close(): ErrorKind::unavailable.
+  core::Status run(Job job);
+  // Commits what is queued, stops the thread and disconnects. Idempotent.
+  void close();
+
+ private:
+  struct Pending {
+    Job job;
+    std::promise<core::Status> done;
+  };
+  void loop();
+  void commit_batch(std::deque<Pending>& batch);
+  // BEGIN on a live connection; reconnects once when the one held died while idle.
+  core::Status begin();
+  core::Status run_job(Job& job);
+
+  ConnectSettings settings_;
+  std::unique_ptr<Connection> connection_;  // used by the writer thread only
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  std::thread thread_;
+};
+
+}  // namespace herald::store::postgres

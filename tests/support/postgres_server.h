@@ -1,0 +1,88 @@
+#pragma once
+// A real PostgreSQL server for tests, started from the Debian packages' binaries
+// (/usr/lib/postgresql/<major>/bin, or $HERALD_POSTGRES_BINDIR): the data directory is a copy of
+// a cluster initdb'd once per machine (cached under the temp dir, since initdb takes seconds),
+// the server listens on a random free loopback port with its unix socket inside its own temp
+// directory, fsync is off, and it runs as the `postgres` system user when the tests run as root
+// (PostgreSQL refuses to run as root). Logins from loopback are trusted, except for the role
+// kPasswordRole, which must give its password (for tests of authentication errors).
+//
+// Threads: methods are safe for concurrent use, but construct servers (and call shared() for the
+// first time) from the test's main thread: the server is told to quit when the thread that
+// started it ends, so that a crashed test binary leaves no server behind.
+#include <sys/types.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <string>
+
+namespace herald::test {
+
+class PostgresServer {
+ public:
+  // A role that logs in with a password (scram-sha-256), created by create_password_role().
+  static constexpr const char* kPasswordRole = "herald_password";
+
+  // Empty when the PostgreSQL server binaries can be run here; otherwise what is missing.
+  static std::string unavailable_reason();
+  // The server shared by every test of this test binary: started on first use, stopped at exit.
+  // Throws std::runtime_error (with the server log's tail) when it cannot start.
+  static PostgresServer& shared();
+
+  // Starts a server of its own. Throws std::runtime_error when it cannot start.
+  PostgresServer();
+  // Stops the server and removes its directory.
+  ~PostgresServer();
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  std::string host() const { return "127.0.0.1"; }
+  int port() const { return port_; }
+  // libpq DSN of `database` as the superuser (no password needed).
+  std::string dsn(const std::string& database) const;
+
+  // Creates a new empty database and returns its name (herald_test_<n>).
+  std::string create_database();
+  // Drops it, ending its sessions. Missing databases are ignored.
+  void drop_database(const std::string& name);
+  // Runs fixed SQL as the superuser (test setup only; throws on failure).
+  void execute(const std::string& database, const std::string& sql);
+  // Creates kPasswordRole with `password`, allowed to use `database`.
+  void create_password_role(const std::string& database, const std::string& password);
+
+  // Fast shutdown (every session ends) and start again on the same port with the same data.
+  void stop();
+  void start();
+  bool running() const { return pid_ > 0; }
+
+ private:
+  void launch();
+  void wait_until_ready();
+  void run_admin(const std::string& database, const std::string& sql);
+
+  std::filesystem::path dir_;  // data/, the socket, server.log
+  int port_ = 0;
+  pid_t pid_ = -1;
+  mutable std::mutex mutex_;
+  std::atomic<int> next_database_{1};
+};
+
+// A fresh database on a server, dropped when this object ends.
+class PostgresDatabase {
+ public:
+  explicit PostgresDatabase(PostgresServer& server) : server_(server), name_(server.create_database()) {}
+  ~PostgresDatabase() { server_.drop_database(name_); }
+  PostgresDatabase(const PostgresDatabase&) = delete;
+  PostgresDatabase& operator=(const PostgresDatabase&) = delete;
+
+  const std::string& name() const { return name_; }
+  std::string dsn() const { return server_.dsn(name_); }
+  PostgresServer& server() { return server_; }
+
+ private:
+  PostgresServer& server_;
+  std::string name_;
+};
+
+}  // namespace herald::test
