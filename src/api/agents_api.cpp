@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/agent_json.h"
+#include "api/agent_query_params.h"
 #include "api/management_auth.h"
 #include "api/replies.h"
 #include "auth/agent_key_hash.h"
@@ -92,6 +93,7 @@ void register_agent_routes(http::Router& router, ApiContext& context) {
                  }
                  co_return error_reply(created.error());
                }
+               context.publisher.agent_enrolled(agent);
                http::Response response;
                response.status = 201;  // the only status the agent accepts, with an empty body
                response.content_type.clear();
@@ -100,16 +102,33 @@ void register_agent_routes(http::Router& router, ApiContext& context) {
 
   router.add(http::Method::get, "/agents",
              require_user(context, [&context](http::Request& request) -> awaitable<http::Response> {
-               http::Response error;
-               auto paging = parse_paging(request, error);
-               if (!paging) co_return error;
-               auto page = co_await context.pool.run(
-                   [&] { return context.store.list_agents(paging->offset, paging->limit); });
+               auto parsed = parse_agent_list_request(request, context.clock.now_seconds());
+               if (auto* reply = std::get_if<http::Response>(&parsed)) co_return std::move(*reply);
+               const auto& list = std::get<AgentListRequest>(parsed);
+               auto page = co_await context.pool.run([&] { return context.store.query_agents(list.query); });
                if (!page) co_return error_reply(page.error());
                json::array items;
-               for (const auto& agent : page->items) items.push_back(agent_json(agent));
+               items.reserve(page->items.size());
+               for (const auto& agent : page->items) items.push_back(select_fields(agent_json(agent), list.select));
                co_return envelope_reply(std::move(items), page->total, {},
                                         "All selected agents information was returned");
+             }));
+
+  router.add(http::Method::get, "/agents/summary/status",
+             require_user(context, [&context](http::Request&) -> awaitable<http::Response> {
+               auto summary = co_await context.pool.run([&] { return context.store.agent_status_summary(); });
+               if (!summary) co_return error_reply(summary.error());
+               const auto& s = *summary;
+               json::object connection{{"active", s.active},
+                                       {"disconnected", s.disconnected},
+                                       {"never_connected", s.never_connected},
+                                       {"pending", s.pending},
+                                       {"total", s.active + s.disconnected + s.never_connected + s.pending}};
+               json::object configuration{
+                   {"synced", s.synced}, {"not_synced", s.not_synced}, {"total", s.synced + s.not_synced}};
+               co_return json_reply(200, json::object{{"data", json::object{{"connection", std::move(connection)},
+                                                                          {"configuration", std::move(configuration)}}},
+                                                     {"error", 0}});
              }));
 }
 

@@ -9,9 +9,11 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "engine/blocking_pool.h"
+#include "engine/bus_publisher.h"
 #include "engine/command_service.h"
 #include "engine/dispatcher.h"
 #include "engine/event_sink.h"
+#include "engine/liveness.h"
 #include "engine/result_service.h"
 #include "store/store.h"
 
@@ -33,6 +35,9 @@ struct ApiContext {
   engine::ResultService& results;
   engine::EventSink& events;
   auth::FailureRateLimiter& agent_auth_failures;
+  // Liveness and events out
+  engine::Liveness& liveness;
+  engine::BusPublisher& publisher;
 };
 
 }  // namespace herald::api

@@ -24,6 +24,7 @@ std::variant<std::string, http::Response> authenticate_agent(const ApiContext& c
   const auto& claims = std::get<auth::TokenClaims>(verified);
   auto uuid = claims.extra.find("uuid");
   if (uuid == claims.extra.end() || uuid->second.empty()) return comms_error(403, "Invalid authentication token", 2706);
+  context.liveness.seen(uuid->second);  // every authenticated request is a keep-alive
   return uuid->second;
 }
 
@@ -60,6 +61,7 @@ awaitable<http::Response> authenticate(ApiContext& context, http::Request& reque
     co_return comms_error(401, "Invalid key", 401);
   }
   context.agent_auth_failures.record_success(limiter_key);
+  context.liveness.seen(agent_id);
   auto token = context.tokens.issue(kCommsIssuer, kCommsAudience, "", kCommsTokenLifetime, {{"uuid", agent_id}});
   co_return json_reply(200, json::object{{"token", token}});
 }

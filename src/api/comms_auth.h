@@ -15,6 +15,7 @@ inline constexpr std::string_view kCommsAudience = "Wazuh Communications API";
 inline constexpr std::chrono::seconds kCommsTokenLifetime{900};
 
 // The agent uuid of a valid token, or the 403 reply (code 2706 bad or missing, 2707 expired).
+// A valid token counts as the agent's keep-alive.
 std::variant<std::string, http::Response> authenticate_agent(const ApiContext& context, const http::Request& request);
 
 void register_comms_auth_routes(http::Router& router, ApiContext& context);

@@ -1,6 +1,7 @@
 #include "api/comms_events.h"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "api/comms_auth.h"
 #include "api/comms_routes.h"
@@ -35,6 +36,42 @@ json::object command_item(const core::StatefulEvent& event, store::ResultOutcome
   return item(event, "error", 500);
 }
 
+// The metadata line describes the agent: its row follows what it reports (only its own row).
+store::AgentMetadata reported_metadata(const core::AgentMetadata& agent) {
+  store::AgentMetadata metadata;
+  metadata.agent_id = agent.id;
+  metadata.version = agent.version;
+  metadata.ip = agent.ips.empty() ? std::string() : agent.ips.front();
+  metadata.hostname = agent.hostname.value_or("");
+  metadata.os_name = agent.os_name.value_or("");
+  metadata.os_version = agent.os_version.value_or("");
+  metadata.os_platform = agent.os_type.value_or("");
+  metadata.os_arch = agent.architecture.value_or("");
+  metadata.groups = agent.groups;
+  return metadata;
+}
+
+awaitable<void> record_metadata(ApiContext& context, const std::string& agent_id, const core::AgentMetadata& agent) {
+  if (agent.id != agent_id) co_return;
+  const auto metadata = reported_metadata(agent);
+  if (context.liveness.metadata_is_recorded(metadata)) co_return;
+  auto recorded = co_await context.pool.run([&] { return context.liveness.record_metadata(metadata); });
+  // Bookkeeping only: the events themselves are still accepted.
+  if (!recorded) spdlog::debug("agent {}: metadata not stored: {}", agent_id, recorded.error().message);
+}
+
+void publish_events(ApiContext& context, const std::string& agent_id, bool stateful, std::string_view body) {
+  if (!context.publisher.enabled()) return;
+  std::vector<std::string> lines;
+  while (!body.empty()) {
+    auto end = body.find('\n');
+    auto line = body.substr(0, end);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(line);
+    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
+  }
+  context.publisher.agent_events(agent_id, stateful, std::move(lines));
+}
+
 awaitable<http::Response> commands(ApiContext& context, http::Request& request) {
   auto agent = authenticate_agent(context, request);
   if (auto* reply = std::get_if<http::Response>(&agent)) co_return std::move(*reply);
@@ -52,6 +89,7 @@ awaitable<http::Response> stateful(ApiContext& context, http::Request& request) 
     co_return comms_error(400, error->message, error->code);
   }
   auto& batch = std::get<core::StatefulBatch>(parsed);
+  co_await record_metadata(context, agent_id, batch.agent);
 
   // Command results, applied to the orders of the token's agent only.
   std::vector<store::ResultReport> reports;
@@ -90,6 +128,7 @@ awaitable<http::Response> stateful(ApiContext& context, http::Request& request) 
     if (!written) co_return comms_error(503, "Events could not be stored: " + written.error().message, 503);
   }
 
+  publish_events(context, agent_id, true, request.body);
   json::array results;
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
     const auto& event = batch.events[i];
@@ -110,9 +149,11 @@ awaitable<http::Response> stateless(ApiContext& context, http::Request& request)
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
     co_return comms_error(400, "Invalid stateless events request: the body is empty", 400);
   }
-  auto written = co_await context.pool.run(
-      [&] { return context.events.write_stateless(std::get<std::string>(agent), request.body); });
+  const auto& agent_id = std::get<std::string>(agent);
+  if (auto metadata = core::parse_agent_metadata_line(request.body)) co_await record_metadata(context, agent_id, *metadata);
+  auto written = co_await context.pool.run([&] { return context.events.write_stateless(agent_id, request.body); });
   if (!written) co_return comms_error(503, "Events could not be stored: " + written.error().message, 503);
+  publish_events(context, agent_id, false, request.body);
   http::Response reply;
   reply.status = 204;
   reply.content_type.clear();

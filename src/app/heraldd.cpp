@@ -16,11 +16,14 @@
 #include "auth/jwt.h"
 #include "auth/rate_limiter.h"
 #include "core/metrics.h"
+#include "bus/nats/nats_bus.h"
 #include "engine/blocking_pool.h"
+#include "engine/bus_publisher.h"
 #include "engine/command_service.h"
 #include "engine/deadline_scheduler.h"
 #include "engine/dispatcher.h"
 #include "engine/file_event_sink.h"
+#include "engine/liveness.h"
 #include "engine/result_service.h"
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
@@ -52,6 +55,9 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::DeadlineScheduler> scheduler;
   std::unique_ptr<engine::OrderArchiver> archiver;
   std::unique_ptr<engine::CommandService> commands;
+  std::unique_ptr<bus::EventBus> bus;  // null when nats.enabled is off
+  std::unique_ptr<engine::BusPublisher> publisher;
+  std::unique_ptr<engine::Liveness> liveness;
   std::unique_ptr<api::ApiContext> context;
   http::Router management_router;
   http::Router comms_router;
@@ -97,6 +103,38 @@ std::string url_of(const http::ServerOptions& options, const asio::ip::tcp::endp
   return std::string(options.tls.enabled ? "https://" : "http://") + address + ":" + std::to_string(endpoint.port());
 }
 
+// A template so that it can take the private Parts without naming it.
+template <class Parts>
+void register_liveness_metrics(Parts& p) {
+  p.metrics.gauge_callback("herald_agents_live", "Agents this node tracks, by in-memory connection status",
+                           {"status"}, [&p] {
+                             auto counts = p.liveness->counts();
+                             return core::MetricsRegistry::Samples{
+                                 {{"active"}, static_cast<double>(counts.active)},
+                                 {{"pending"}, static_cast<double>(counts.pending)},
+                                 {{"tracked"}, static_cast<double>(counts.tracked)}};
+                           });
+  p.metrics.gauge_callback("herald_keepalive_writes_total", "Keep-alive rows written behind to the store", {}, [&p] {
+    return core::MetricsRegistry::Samples{{{}, static_cast<double>(p.liveness->counts().keepalive_writes)}};
+  });
+  p.metrics.gauge_callback("herald_status_transitions_total", "Agent status transitions stored and published", {},
+                           [&p] {
+                             return core::MetricsRegistry::Samples{
+                                 {{}, static_cast<double>(p.liveness->counts().transitions)}};
+                           });
+  p.metrics.gauge_callback("herald_bus_events_total", "Events handed to the bus, by outcome", {"outcome"}, [&p] {
+    auto stats = p.bus ? p.bus->stats() : bus::BusStats{};
+    return core::MetricsRegistry::Samples{
+        {{"published"}, static_cast<double>(stats.published)},
+        {{"dropped"}, static_cast<double>(stats.dropped + p.publisher->dropped())}};
+  });
+  p.metrics.gauge_callback("herald_bus_connected", "1 when the NATS connection is up (0 when down or not enabled)", {},
+                           [&p] {
+                             return core::MetricsRegistry::Samples{
+                                 {{}, p.bus && p.bus->stats().connected ? 1.0 : 0.0}};
+                           });
+}
+
 // Records requests by listener, route and status, and their latency.
 http::RequestObserver request_metrics(core::MetricsRegistry& metrics, std::string listener) {
   return [&metrics, listener](const http::Request& request, const http::Response& response,
@@ -122,10 +160,6 @@ core::Status Heraldd::start(std::size_t threads) {
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return core::unavailable("cannot create data_dir " + config.data_dir + ": " + ec.message());
 
-  // Accepted so configs written for later versions load, but said out loud: nothing is published yet.
-  if (config.nats.enabled) {
-    spdlog::warn("nats.enabled is set, but this heraldd does not publish to NATS yet; events go to the file sink only");
-  }
   if (config.storage.backend != "sqlite") {
     return core::invalid_argument("storage.backend " + config.storage.backend + " is not available in this build");
   }
@@ -146,9 +180,29 @@ core::Status Heraldd::start(std::size_t threads) {
   if (!admin) return admin.error();
   p.admin_password = *admin;
 
+  if (config.nats.enabled) {
+    bus::NatsBusOptions nats;
+    nats.url = config.nats.url;
+    nats.prefix = config.nats.subject_prefix;
+    nats.connection_name = config.node_name;
+    nats.stream_name = config.nats.stream;
+    nats.queue_capacity = static_cast<std::size_t>(config.nats.queue_capacity);
+    p.bus = std::make_unique<bus::NatsBus>(nats);  // never blocks: connects in the background
+  }
+  p.publisher = std::make_unique<engine::BusPublisher>(p.bus.get(), p.clock, config.node_name);
+  engine::LivenessOptions liveness;
+  liveness.enabled = config.keepalive.enabled;
+  liveness.interval = std::chrono::seconds(config.keepalive.interval_seconds);
+  liveness.timeout = std::chrono::seconds(config.keepalive.timeout_seconds);
+  liveness.flush_interval = std::chrono::seconds(config.keepalive.flush_interval_seconds);
+  liveness.node_name = config.node_name;
+  liveness.keepalive_event_every_request = config.nats.keepalive_event_every_request;
+  p.liveness = std::make_unique<engine::Liveness>(*p.store, p.clock, *p.publisher, liveness);
+
   p.pool = std::make_unique<engine::BlockingPool>();
   p.order_metrics = std::make_unique<engine::OrderMetrics>(p.metrics);
   p.expiry_listeners.add(*p.order_metrics);
+  p.expiry_listeners.add(*p.publisher);
   p.scheduler = std::make_unique<engine::DeadlineScheduler>(p.io, *p.store, *p.pool, p.clock, p.expiry_listeners);
   p.order_listeners.add(*p.scheduler);
   p.order_listeners.add(*p.order_metrics);
@@ -156,7 +210,9 @@ core::Status Heraldd::start(std::size_t threads) {
       *p.store, *p.pool, p.clock,
       engine::DispatcherOptions{std::chrono::seconds(config.commands_poll_timeout_seconds), config.max_commands_per_poll});
   p.order_listeners.add(*p.dispatcher);
-  p.results = std::make_unique<engine::ResultService>(*p.store, p.clock);
+  p.order_listeners.add(*p.publisher);
+  p.dispatcher->set_sent_listener(*p.publisher);
+  p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, p.publisher.get());
   p.commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
   p.archiver = std::make_unique<engine::OrderArchiver>(
       p.io, *p.store, *p.pool, p.clock,
@@ -185,7 +241,8 @@ core::Status Heraldd::start(std::size_t threads) {
                                                                 *p.login_failures, *p.verified_credentials, p.metrics,
                                                                 p.clock, config.auth.token_ttl_seconds,
                                                                 config.node_name, *p.dispatcher, *p.results,
-                                                                *p.events, *p.agent_auth_failures});
+                                                                *p.events, *p.agent_auth_failures, *p.liveness,
+                                                                *p.publisher});
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
@@ -210,6 +267,8 @@ core::Status Heraldd::start(std::size_t threads) {
   p.management_url = url_of(management_options, *management_endpoint);
   p.comms_url = url_of(comms_options, *comms_endpoint);
 
+  register_liveness_metrics(p);
+  if (auto started = p.liveness->start(); !started) return started;
   if (auto started = p.scheduler->start(); !started) return started;
   p.archiver->start();
   p.management->start();
@@ -239,6 +298,9 @@ int Heraldd::wait_for_signal_and_stop() {
   management_done.get_future().wait();
   comms_done.get_future().wait();
   p.pool->stop();
+  p.liveness->stop();  // writes the last keep-alives and transitions
+  p.publisher->stop();
+  if (p.bus) p.bus->close();
   p.store->close();
   p.io.stop();
   for (auto& t : p.threads) t.join();

@@ -228,6 +228,16 @@ ParsedStatefulEvents parse_stateful_events(std::string_view body) {
   }
 }
 
+std::optional<AgentMetadata> parse_agent_metadata_line(std::string_view body) {
+  auto first = body.substr(0, body.find('\n'));
+  json::error_code ec;
+  auto line = json::parse(first, ec);
+  if (ec) return std::nullopt;
+  auto metadata = parse_metadata(line);
+  if (auto* parsed = std::get_if<AgentMetadata>(&metadata)) return std::move(*parsed);
+  return std::nullopt;
+}
+
 std::optional<CommandResultReport> command_result(const StatefulEvent& event) {
   if (!event.data_json) return std::nullopt;
   boost::system::error_code ec;

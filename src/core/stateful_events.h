@@ -60,6 +60,10 @@ using ParsedStatefulEvents = std::variant<StatefulBatch, StatefulEventsError>;
 // lines that are empty or only whitespace are skipped. Never throws; the first error found wins.
 ParsedStatefulEvents parse_stateful_events(std::string_view body);
 
+// The agent metadata of the first line of an events body (stateful or stateless), or nullopt
+// when that line is not valid metadata. For bookkeeping only: it validates nothing else.
+std::optional<AgentMetadata> parse_agent_metadata_line(std::string_view body);
+
 // A command result, from data `{"command":{"result":{"code":N,"message":"..."}}}`.
 struct CommandResultReport {
   std::int64_t code = 0;

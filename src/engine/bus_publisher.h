@@ -49,6 +49,7 @@ class BusPublisher final : public OrderListener, public LivenessObserver {
   void agent_events(const std::string& agent_id, bool stateful, std::vector<std::string> lines);
 
   std::uint64_t dropped() const;
+  bool enabled() const { return bus_ != nullptr; }
 
  private:
   using Task = std::function<void()>;

@@ -146,6 +146,38 @@ void Liveness::poll_ended(const std::string& agent_id, bool dropped) {
   }
 }
 
+std::size_t Liveness::metadata_hash(const store::AgentMetadata& metadata) {
+  std::string fingerprint = metadata.version + '\n' + metadata.ip + '\n' + metadata.hostname + '\n' + metadata.os_name +
+                            '\n' + metadata.os_version + '\n' + metadata.os_platform + '\n' + metadata.os_arch + '\n';
+  if (metadata.groups) {
+    for (const auto& group : *metadata.groups) fingerprint += group + ',';
+  }
+  return std::hash<std::string>{}(fingerprint) | 1;  // never 0, which means "none"
+}
+
+bool Liveness::metadata_is_recorded(const store::AgentMetadata& metadata) {
+  const auto hash = metadata_hash(metadata);
+  auto& shard = shard_of(metadata.agent_id);
+  std::lock_guard lock(shard.mutex);
+  auto found = shard.agents.find(metadata.agent_id);
+  return found != shard.agents.end() && found->second.metadata_hash == hash;
+}
+
+core::Status Liveness::record_metadata(const store::AgentMetadata& metadata) {
+  const auto hash = metadata_hash(metadata);
+  auto& shard = shard_of(metadata.agent_id);
+  {
+    std::lock_guard lock(shard.mutex);
+    if (shard.agents[metadata.agent_id].metadata_hash == hash) return core::ok_status();
+  }
+  auto written = store_.update_agent_metadata(metadata);
+  if (written) {
+    std::lock_guard lock(shard.mutex);
+    shard.agents[metadata.agent_id].metadata_hash = hash;
+  }
+  return written;
+}
+
 void Liveness::become(Shard& shard, const std::string& agent_id, AgentState& state, const std::string& status,
                       int code, std::string reason, std::int64_t now, std::optional<std::int64_t> silent_before) {
   PendingChange pending;

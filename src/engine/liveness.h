@@ -103,6 +103,12 @@ class Liveness {
   void poll_parked(const std::string& agent_id);
   void poll_ended(const std::string& agent_id, bool dropped);
 
+  // What the agent reports about itself (the metadata line of its event batches). Written only
+  // when it differs from what this node last wrote for the agent. Blocking: run it on the pool.
+  core::Status record_metadata(const store::AgentMetadata& metadata);
+  // True when record_metadata would write nothing (cheap: lets callers skip the pool).
+  bool metadata_is_recorded(const store::AgentMetadata& metadata);
+
   // One pass of the worker: fires due deadlines, writes transitions and due keep-alives.
   // Public so that tests drive it with a ManualClock.
   void tick();
@@ -121,6 +127,7 @@ class Liveness {
     bool dropped = false;               // pending because its parked poll was dropped
     bool dirty = false;                 // last_seen_ms not yet written
     bool scheduled = false;             // has an entry in the deadline heap
+    std::size_t metadata_hash = 0;      // of the metadata last written (0: none)
   };
   struct Deadline {
     std::int64_t at_ms;
@@ -143,6 +150,7 @@ class Liveness {
   static constexpr std::size_t kShards = 32;
 
   Shard& shard_of(const std::string& agent_id);
+  static std::size_t metadata_hash(const store::AgentMetadata& metadata);
   std::int64_t now_ms() const;
   // Caller holds the shard lock.
   void become(Shard& shard, const std::string& agent_id, AgentState& state, const std::string& status, int code,
