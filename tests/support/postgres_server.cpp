@@ -342,7 +342,7 @@ std::string PostgresServer::dsn(const std::string& database) const {
   return "host=127.0.0.1 port=" + std::to_string(port_) + " user=" + kSuperuser + " dbname=" + database;
 }
 
-void PostgresServer::run_admin(const std::string& database, const std::string& sql) {
+std::string PostgresServer::run_admin(const std::string& database, const std::string& sql) {
   const std::string conninfo = dsn(database) + " connect_timeout=10";
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
   if (PQstatus(conn.get()) != CONNECTION_OK) {
@@ -353,9 +353,15 @@ void PostgresServer::run_admin(const std::string& database, const std::string& s
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     throw std::runtime_error("test PostgreSQL: " + std::string(PQresultErrorMessage(result.get())) + " in: " + sql);
   }
+  if (PQntuples(result.get()) == 0 || PQnfields(result.get()) == 0) return {};
+  return PQgetvalue(result.get(), 0, 0);
 }
 
 void PostgresServer::execute(const std::string& database, const std::string& sql) { run_admin(database, sql); }
+
+std::string PostgresServer::query_text(const std::string& database, const std::string& sql) {
+  return run_admin(database, sql);
+}
 
 std::string PostgresServer::create_database() {
   // The name is ours (a counter), never input: identifiers cannot be bound parameters.

@@ -48,6 +48,8 @@ class PostgresServer {
   void drop_database(const std::string& name);
   // Runs fixed SQL as the superuser (test setup only; throws on failure).
   void execute(const std::string& database, const std::string& sql);
+  // The first column of the first row of `sql` ("" when no row), as the superuser.
+  std::string query_text(const std::string& database, const std::string& sql);
   // Creates kPasswordRole with `password`, allowed to use `database`.
   void create_password_role(const std::string& database, const std::string& password);
 
@@ -59,7 +61,7 @@ class PostgresServer {
  private:
   void launch();
   void wait_until_ready();
-  void run_admin(const std::string& database, const std::string& sql);
+  std::string run_admin(const std::string& database, const std::string& sql);
 
   std::filesystem::path dir_;  // data/, the socket, server.log
   int port_ = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -684,6 +685,152 @@ TEST_P(StoreContract, ConcurrentAppendsShareCommitsWithoutLosingAny) {
     query.request_id = id;
     EXPECT_EQ(ok(store().list_orders(query)).total, 2);
   }
+}
+
+TEST_P(StoreContract, AFailingWriteDoesNotFailTheOthersCommittedWithIt) {
+  // Writers that run together share a transaction; a conflict must fail only its own write.
+  constexpr int kThreads = 12;
+  std::atomic<int> shared_created{0};
+  std::vector<int> own_failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        auto shared = store().create_group("shared-" + std::to_string(round));
+        if (shared.ok()) {
+          ++shared_created;
+        } else if (shared.error().kind != ErrorKind::conflict) {
+          ++own_failures[t];
+        }
+        if (!store().create_group("own-" + std::to_string(t) + "-" + std::to_string(round)).ok()) ++own_failures[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(shared_created, 5);
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(own_failures[t], 0) << "thread " << t;
+  EXPECT_EQ(ok(store().list_groups()).size(), static_cast<std::size_t>(5 + kThreads * 5));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery and results
+
+TEST_P(StoreContract, PendingOrdersForAnAgentAreOldestFirstAndOnlyPending) {
+  std::vector<Order> first{make_order(uuid(1)), make_order(uuid(2)), make_order(uuid(1))};
+  std::vector<Order> second{make_order(uuid(1))};
+  ASSERT_TRUE(store().append_orders(first).ok());
+  ASSERT_TRUE(store().append_orders(second).ok());
+  const DeliveryTarget agent1{DeliveryTarget::Kind::agent, uuid(1)};
+  EXPECT_EQ(keys_of(ok(store().pending_orders_for(agent1, 10))),
+            (std::vector<OrderKey>{first[0].key, first[2].key, second[0].key}));
+  EXPECT_EQ(keys_of(ok(store().pending_orders_for(agent1, 2))), (std::vector<OrderKey>{first[0].key, first[2].key}));
+  EXPECT_TRUE(ok(store().pending_orders_for({DeliveryTarget::Kind::agent, uuid(9)}, 10)).empty());
+
+  ASSERT_OK(store().mark_orders_sent({first[0].key}, kNow + 1));
+  EXPECT_EQ(keys_of(ok(store().pending_orders_for(agent1, 10))), (std::vector<OrderKey>{first[2].key, second[0].key}));
+  auto sent = ok(store().find_order(first[0].key));
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ(sent->status, OrderStatus::sent);
+  EXPECT_EQ(sent->updated_at, kNow + 1);
+  expect_same_order(ok(store().pending_orders_for(agent1, 1)).at(0), ok(store().find_order(first[2].key)).value());
+}
+
+TEST_P(StoreContract, PendingServerOrdersMatchTheModuleCaseInsensitively) {
+  std::vector<Order> orders{make_order(std::nullopt), make_order(std::nullopt), make_order(uuid(1))};
+  orders[1].command.target.id = "other-module";
+  orders[2].command.target.id = "vulnerability-detector";  // an agent's order never goes to a module
+  ASSERT_TRUE(store().append_orders(orders).ok());
+  auto pending = ok(store().pending_orders_for({DeliveryTarget::Kind::server_module, "Vulnerability-DETECTOR"}, 10));
+  EXPECT_EQ(keys_of(pending), (std::vector<OrderKey>{orders[0].key}));
+  ASSERT_OK(store().mark_orders_sent({orders[0].key}, kNow + 1));
+  EXPECT_TRUE(ok(store().pending_orders_for({DeliveryTarget::Kind::server_module, "vulnerability-detector"}, 10)).empty());
+}
+
+TEST_P(StoreContract, MarkSentMovesOnlyPendingOrders) {
+  std::vector<Order> orders{make_order(uuid(1), 1000, 10), make_order(uuid(1), 1000, 10), make_order(uuid(1), 1000, 500)};
+  ASSERT_TRUE(store().append_orders(orders).ok());
+  // The result of order 1 arrives before its delivery is recorded; order 0 expires.
+  EXPECT_EQ(ok(store().apply_results({{orders[1].key, uuid(1), {0, "done", std::nullopt}, std::nullopt}}, 1001)),
+            std::vector<ResultOutcome>{ResultOutcome::applied});
+  ASSERT_EQ(ok(store().expire_overdue_orders(1010)).size(), 1u);
+  ASSERT_OK(store().mark_orders_sent({orders[0].key, orders[1].key, orders[2].key, OrderKey{999, 1}}, 1011));
+  EXPECT_EQ(ok(store().find_order(orders[0].key))->status, OrderStatus::failure);
+  EXPECT_EQ(ok(store().find_order(orders[1].key))->status, OrderStatus::success);
+  EXPECT_EQ(ok(store().find_order(orders[2].key))->status, OrderStatus::sent);
+  ASSERT_OK(store().mark_orders_sent({}, 1012));
+}
+
+TEST_P(StoreContract, ApplyResultsOutcomesInOrder) {
+  std::vector<Order> orders{make_order(uuid(1)), make_order(uuid(1)), make_order(std::nullopt)};
+  ASSERT_TRUE(store().append_orders(orders).ok());
+  ASSERT_OK(store().mark_orders_sent({orders[0].key, orders[1].key}, kNow + 1));
+  const auto o1 = orders[0].key, o2 = orders[1].key, server = orders[2].key;
+  std::vector<ResultReport> reports{
+      {o1, uuid(1), {2, "in progress", std::nullopt}, std::nullopt},
+      {o1, uuid(1), {2, "in progress", std::nullopt}, std::nullopt},
+      {o1, uuid(1), {0, "ok", R"({"x":1})"}, R"({"hostname":"web1"})"},
+      {o1, uuid(1), {0, "ok", R"({"x":1})"}, std::nullopt},
+      {o1, uuid(1), {1, "boom", std::nullopt}, std::nullopt},
+      {o2, uuid(2), {0, "ok", std::nullopt}, std::nullopt},
+      {OrderKey{o1.request_id + 100, 1}, uuid(1), {0, "ok", std::nullopt}, std::nullopt},
+      {server, uuid(1), {0, "ok", std::nullopt}, std::nullopt},
+      {server, std::nullopt, {1, "module failed", std::nullopt}, std::nullopt},
+  };
+  EXPECT_EQ(ok(store().apply_results(reports, kNow + 2)),
+            (std::vector<ResultOutcome>{ResultOutcome::applied, ResultOutcome::unchanged, ResultOutcome::applied,
+                                        ResultOutcome::unchanged, ResultOutcome::already_final,
+                                        ResultOutcome::wrong_target, ResultOutcome::not_found,
+                                        ResultOutcome::wrong_target, ResultOutcome::applied}));
+  auto done = ok(store().find_order(o1)).value();
+  EXPECT_EQ(done.status, OrderStatus::success);
+  ASSERT_TRUE(done.result.has_value());
+  EXPECT_EQ(done.result->code, 0);
+  EXPECT_EQ(done.result->message, "ok");
+  EXPECT_EQ(done.result->data_json, std::optional<std::string>(R"({"x":1})"));
+  EXPECT_EQ(done.agent_metadata_json, std::optional<std::string>(R"({"hostname":"web1"})"));
+  EXPECT_EQ(done.updated_at, kNow + 2);
+  EXPECT_EQ(ok(store().find_order(o2))->status, OrderStatus::sent);
+  auto module = ok(store().find_order(server)).value();
+  EXPECT_EQ(module.status, OrderStatus::failure);
+  EXPECT_EQ(module.result->message, "module failed");
+  EXPECT_TRUE(ok(store().apply_results({}, kNow)).empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+TEST_P(StoreContract, ValuesRoundTripVerbatim) {
+  // Quotes, backslashes, tabs, newlines, SQL and COPY syntax, non-ASCII: stored as given.
+  const std::string tricky = "it's \"quoted\" \\N \\ back\tslash\nnew\r line; DROP TABLE orders; -- {a,b} \u00e9t\u00e9 \xe2\x9c\x93";
+  std::vector<Order> orders{make_order(uuid(1))};
+  orders[0].command.action.args_json = R"({"text":")" + tricky + R"("})";
+  orders[0].command.source = tricky;
+  orders[0].command.user = tricky;
+  orders[0].command.action.version = "\\N";
+  orders[0].agent_groups = std::vector<std::string>{"a'b", "c\"d", "e\\f"};
+  ASSERT_TRUE(store().append_orders(orders).ok());
+  expect_same_order(ok(store().find_order(orders[0].key)).value(), orders[0]);
+  EXPECT_EQ(ok(store().find_order(orders[0].key))->command.action.args_json, orders[0].command.action.args_json);
+
+  auto agent = make_agent(1);
+  agent.name = tricky;
+  agent.host_json = R"({"hostname":")" + tricky + R"("})";
+  ASSERT_OK(store().create_agent(agent));
+  auto found = ok(store().find_agent(agent.id)).value();
+  EXPECT_EQ(found.name, agent.name);
+  EXPECT_EQ(found.host_json, agent.host_json);
+  auto resolved = ok(store().resolve_agents({"a\"b", "c\\d", "{x,y}", "NULL", "", uuid(1), uuid(1)}));
+  ASSERT_EQ(resolved.size(), 2u);  // duplicates asked for are returned again
+  EXPECT_EQ(resolved[0].id, uuid(1));
+
+  ASSERT_OK(store().create_group("x'); DROP TABLE agent; --"));
+  EXPECT_TRUE(ok(store().group_exists("x'); DROP TABLE agent; --")));
+  ASSERT_OK(store().assign_group(uuid(1), "x'); DROP TABLE agent; --"));
+  EXPECT_EQ(ok(store().group_members("x'); DROP TABLE agent; --")).size(), 1u);
+  ASSERT_OK(store().put_group_configuration("x'); DROP TABLE agent; --", tricky));
+  EXPECT_EQ(ok(store().group_configuration("x'); DROP TABLE agent; --")), std::optional<std::string>(tricky));
+  ASSERT_OK(store().create_user({tricky, tricky, kNow}));
+  EXPECT_EQ(ok(store().find_user(tricky))->password_hash, tricky);
 }
 
 TEST_P(StoreContract, ConcurrentReadersAndWriters) {
