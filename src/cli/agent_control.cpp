@@ -1,7 +1,6 @@
 #include "cli/agent_control.h"
 
 #include <boost/json.hpp>
-
 #include <chrono>
 #include <ostream>
 #include <stdexcept>
@@ -36,8 +35,7 @@ class Reported : public std::runtime_error {
 };
 
 std::int64_t now_epoch() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string list(ManagementClient& client, const Arguments& args) {
@@ -71,15 +69,18 @@ std::string info(ManagementClient& client, const Arguments& args) {
 // Problems found without asking the server.
 void check_locally(const Arguments& args) {
   switch (args.action) {
-    case Action::invalid: throw Reported{kGeneralError, args.problem, args.problem + ". See agent_control -h."};
-    case Action::unsupported: throw Reported{kGeneralError, args.problem, args.problem + "."};
+    case Action::invalid:
+      throw Reported{kGeneralError, args.problem, args.problem + ". See agent_control -h."};
+    case Action::unsupported:
+      throw Reported{kGeneralError, args.problem, args.problem + "."};
     case Action::info:
       if (args.agent_id->empty()) throw Reported{kNoAgentGiven, "Agent not specified", "Agent not specified."};
       if (*args.agent_id != "000" && !core::is_uuid_v4(*args.agent_id)) {
         throw Reported{kInvalidAgentId, "Invalid agent id", "Invalid agent id '" + *args.agent_id + "'."};
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

@@ -9,7 +9,7 @@
 namespace herald::cli::agent_control {
 
 // Upstream's error codes for -j (agent-status.md §3).
-inline constexpr int kGeneralError = 1;    // connection, authentication, server errors, usage
+inline constexpr int kGeneralError = 1;  // connection, authentication, server errors, usage
 inline constexpr int kInvalidAgentId = 40;
 inline constexpr int kNoAgentGiven = 45;
 

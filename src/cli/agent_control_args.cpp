@@ -59,15 +59,30 @@ Arguments parse_arguments(const std::vector<std::string>& args) {
       char letter = arg[k];
       bool rest_is_value = k + 1 < arg.size();
       switch (letter) {
-        case 'l': list = true; break;
-        case 'c': active = true; break;
-        case 'n': disconnected = true; break;
-        case 's': parsed.format = OutputFormat::csv; break;
-        case 'j': parsed.format = OutputFormat::json; break;
-        case 'h': help = true; break;
-        case 'V': version = true; break;
+        case 'l':
+          list = true;
+          break;
+        case 'c':
+          active = true;
+          break;
+        case 'n':
+          disconnected = true;
+          break;
+        case 's':
+          parsed.format = OutputFormat::csv;
+          break;
+        case 'j':
+          parsed.format = OutputFormat::json;
+          break;
+        case 'h':
+          help = true;
+          break;
+        case 'V':
+          version = true;
+          break;
         case 'd':
-        case 'e': break;  // upstream's debug and end-time switches change nothing here
+        case 'e':
+          break;  // upstream's debug and end-time switches change nothing here
         case 'i':
           info = true;
           // Like getopt, the rest of the word or the next word is the id; a next word that is an

@@ -21,12 +21,12 @@ enum class Action {
 
 struct Arguments {
   Action action = Action::help;
-  bool nothing_given = false;  // no arguments at all: help, but exit 1
-  bool active_only = false;        // -lc
-  bool disconnected_only = false;  // -ln
+  bool nothing_given = false;                // no arguments at all: help, but exit 1
+  bool active_only = false;                  // -lc
+  bool disconnected_only = false;            // -ln
   OutputFormat format = OutputFormat::text;  // -s / -j, the last one wins as upstream
   std::optional<std::string> agent_id;       // -i's value; empty when -i had none
-  std::string problem;  // for unsupported/invalid: what to tell the operator
+  std::string problem;                       // for unsupported/invalid: what to tell the operator
   ConnectionFlags connection;
 };
 

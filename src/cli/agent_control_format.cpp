@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "cli/connection_options.h"
+#include "cli/json_fields.h"
 #include "core/time_format.h"
 
 #ifndef HERALD_VERSION
@@ -18,48 +19,42 @@ namespace {
 constexpr const char* kUnknown = "Unknown";
 constexpr const char* kServerIp = "127.0.0.1";
 
-std::string text_member(const json::object& object, std::string_view key) {
-  const auto* value = object.if_contains(key);
-  if (value == nullptr) return {};
-  if (value->is_string()) return std::string(value->get_string());
-  if (value->is_int64() || value->is_uint64()) return json::serialize(*value);
-  return {};
+std::string or_unknown(std::string text) {
+  return text.empty() ? kUnknown : text;
 }
-
-std::string or_unknown(std::string text) { return text.empty() ? kUnknown : text; }
 
 // upstream shows os_uname; Herald's agents report name/version/arch, so those stand in for it.
 std::string operating_system(const json::object& agent) {
-  const auto* os = agent.if_contains("os");
-  if (os == nullptr || !os->is_object()) return kUnknown;
-  const auto& fields = os->get_object();
-  if (auto uname = text_member(fields, "uname"); !uname.empty()) return uname;
+  const auto& fields = field_object(agent, "os");
+  if (auto uname = field_text(fields, "uname"); !uname.empty()) return uname;
   std::string text;
   for (const char* key : {"name", "version"}) {
-    auto part = text_member(fields, key);
+    auto part = field_text(fields, key);
     if (part.empty()) continue;
     text += (text.empty() ? "" : " ") + part;
   }
-  if (auto arch = text_member(fields, "arch"); !arch.empty()) text += (text.empty() ? "" : " ") + ("(" + arch + ")");
+  if (auto arch = field_text(fields, "arch"); !arch.empty()) text += (text.empty() ? "" : " ") + ("(" + arch + ")");
   return or_unknown(text);
 }
 
 // upstream stores "Wazuh v4.x.y"; Herald's agents report the bare version.
 std::string client_version(const json::object& agent) {
-  auto version = text_member(agent, "version");
+  auto version = field_text(agent, "version");
   if (version.empty()) return kUnknown;
   if (version.rfind("Wazuh", 0) == 0) return version;
   return "Wazuh v" + version;
 }
 
 std::string last_keepalive_epoch(const json::object& agent) {
-  auto iso = text_member(agent, "lastKeepAlive");
+  auto iso = field_text(agent, "lastKeepAlive");
   if (iso.empty()) return kUnknown;
   auto epoch = core::parse_utc(iso);
   return epoch ? std::to_string(*epoch) : kUnknown;
 }
 
-std::string json_line(const json::value& value) { return json::serialize(value) + "\n"; }
+std::string json_line(const json::value& value) {
+  return json::serialize(value) + "\n";
+}
 
 // The fields -i prints, in one place so the three formats agree.
 struct AgentInfo {
@@ -88,28 +83,50 @@ std::string format_info(OutputFormat format, const AgentInfo& info) {
     case OutputFormat::csv:
       return info.id + "," + info.name + "," + info.ip + "," + info.status_text + "," + info.os + "," + info.version +
              "," + info.last_keepalive + "," + syscheck + ",\n";
-    case OutputFormat::text: break;
+    case OutputFormat::text:
+      break;
   }
   return "\nWazuh agent_control. Agent information:\n"
-         "   Agent ID:   " + info.id_text + "\n"
-         "   Agent Name: " + info.name + "\n"
-         "   IP address: " + info.ip + "\n"
-         "   Status:     " + info.status_text + "\n"
+         "   Agent ID:   " +
+         info.id_text +
          "\n"
-         "   Operating system:    " + info.os + "\n"
-         "   Client version:      " + info.version + "\n"
-         "   Configuration hash:  " + info.config_sum + "\n"
-         "   Shared file hash:    " + info.merged_sum + "\n"
-         "   Last keep alive:     " + info.last_keepalive + "\n"
+         "   Agent Name: " +
+         info.name +
          "\n"
-         "   Syscheck last started at:  " + syscheck + "\n"
-         "   Syscheck last ended at:    " + syscheck + "\n";
+         "   IP address: " +
+         info.ip +
+         "\n"
+         "   Status:     " +
+         info.status_text +
+         "\n"
+         "\n"
+         "   Operating system:    " +
+         info.os +
+         "\n"
+         "   Client version:      " +
+         info.version +
+         "\n"
+         "   Configuration hash:  " +
+         info.config_sum +
+         "\n"
+         "   Shared file hash:    " +
+         info.merged_sum +
+         "\n"
+         "   Last keep alive:     " +
+         info.last_keepalive +
+         "\n"
+         "\n"
+         "   Syscheck last started at:  " +
+         syscheck +
+         "\n"
+         "   Syscheck last ended at:    " +
+         syscheck + "\n";
 }
 
 }  // namespace
 
 std::string status_word(const json::object& agent) {
-  auto status = text_member(agent, "status");
+  auto status = field_text(agent, "status");
   if (status == "active") return "Active";
   if (status == "pending") return "Pending";
   if (status == "disconnected") return "Disconnected";
@@ -119,13 +136,12 @@ std::string status_word(const json::object& agent) {
 
 std::string agent_ip(const json::object& agent) {
   for (const char* key : {"ip", "registerIP"}) {
-    if (auto ip = text_member(agent, key); !ip.empty()) return ip;
+    if (auto ip = field_text(agent, key); !ip.empty()) return ip;
   }
   return "any";
 }
 
-std::string format_agent_list(OutputFormat format, const std::optional<ServerNode>& server,
-                              const json::array& agents) {
+std::string format_agent_list(OutputFormat format, const std::optional<ServerNode>& server, const json::array& agents) {
   std::string out;
   json::array data;
   if (format == OutputFormat::text) out = "\nWazuh agent_control. List of available agents:\n";
@@ -141,8 +157,8 @@ std::string format_agent_list(OutputFormat format, const std::optional<ServerNod
   for (const auto& item : agents) {
     if (!item.is_object()) continue;
     const auto& agent = item.get_object();
-    auto id = text_member(agent, "id");
-    auto name = text_member(agent, "name");
+    auto id = field_text(agent, "id");
+    auto name = field_text(agent, "name");
     auto ip = agent_ip(agent);
     auto status = status_word(agent);
     if (format == OutputFormat::text) {
@@ -154,23 +170,26 @@ std::string format_agent_list(OutputFormat format, const std::optional<ServerNod
     }
   }
   switch (format) {
-    case OutputFormat::json: return json_line(json::object{{"error", 0}, {"data", std::move(data)}});
-    case OutputFormat::csv: return out + "\n";
-    case OutputFormat::text: break;
+    case OutputFormat::json:
+      return json_line(json::object{{"error", 0}, {"data", std::move(data)}});
+    case OutputFormat::csv:
+      return out + "\n";
+    case OutputFormat::text:
+      break;
   }
   return out + "\nList of agentless devices:\n\n";
 }
 
 std::string format_agent_info(OutputFormat format, const json::object& agent) {
   AgentInfo info;
-  info.id = info.id_text = text_member(agent, "id");
-  info.name = text_member(agent, "name");
+  info.id = info.id_text = field_text(agent, "id");
+  info.name = field_text(agent, "name");
   info.ip = agent_ip(agent);
   info.status_text = info.status_json = status_word(agent);
   info.os = operating_system(agent);
   info.version = client_version(agent);
-  info.config_sum = or_unknown(text_member(agent, "configSum"));
-  info.merged_sum = or_unknown(text_member(agent, "mergedSum"));
+  info.config_sum = or_unknown(field_text(agent, "configSum"));
+  info.merged_sum = or_unknown(field_text(agent, "mergedSum"));
   info.last_keepalive = last_keepalive_epoch(agent);
   return format_info(format, info);
 }
@@ -215,6 +234,8 @@ std::string help_text() {
          connection_options_help();
 }
 
-std::string version_text() { return std::string("Herald agent_control v") + HERALD_VERSION + "\n"; }
+std::string version_text() {
+  return std::string("Herald agent_control v") + HERALD_VERSION + "\n";
+}
 
 }  // namespace herald::cli::agent_control

@@ -3,7 +3,6 @@
 // functions from the Management API's agent JSON to text, CSV or one line of JSON.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -9,9 +9,9 @@ namespace herald::cli {
 namespace json = boost::json;
 
 json::object list_agents(ManagementClient& client, const AgentFilter& filter, std::optional<std::int64_t> max_items) {
-  QueryParams params{{"status", filter.status},   {"agents_list", filter.agents_list}, {"group", filter.group},
-                     {"q", filter.q},             {"select", filter.select},           {"sort", filter.sort},
-                     {"name", filter.name},       {"older_than", filter.older_than}};
+  QueryParams params{{"status", filter.status}, {"agents_list", filter.agents_list}, {"group", filter.group},
+                     {"q", filter.q},           {"select", filter.select},           {"sort", filter.sort},
+                     {"name", filter.name},     {"older_than", filter.older_than}};
   return fetch_all_pages(client, "/agents", std::move(params), max_items);
 }
 

@@ -2,7 +2,6 @@
 // The agent reads both CLIs make: GET /agents with its filters, one agent by id, and the server
 // node's name (GET /health).
 #include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -2,24 +2,19 @@
 
 #include <boost/json.hpp>
 
+#include "cli/json_fields.h"
+
 namespace herald::cli {
 
 namespace json = boost::json;
 
 namespace {
 
-std::string string_member(const json::object& object, std::string_view key) {
-  const auto* value = object.if_contains(key);
-  return value && value->is_string() ? std::string(value->get_string()) : std::string();
-}
-
 std::string from_json(const json::object& body) {
-  if (auto detail = string_member(body, "detail"); !detail.empty()) return detail;
-  if (const auto* error = body.if_contains("error"); error && error->is_object()) {
-    if (auto reason = string_member(error->get_object(), "reason"); !reason.empty()) return reason;
-  }
-  if (auto message = string_member(body, "message"); !message.empty()) return message;
-  return string_member(body, "title");
+  if (auto detail = field_text(body, "detail"); !detail.empty()) return detail;
+  if (auto reason = path_text(body, "error.reason"); !reason.empty()) return reason;
+  if (auto message = field_text(body, "message"); !message.empty()) return message;
+  return field_text(body, "title");
 }
 
 }  // namespace

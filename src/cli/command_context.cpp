@@ -1,7 +1,6 @@
 #include "cli/command_context.h"
 
 #include <boost/json.hpp>
-
 #include <charconv>
 #include <ostream>
 

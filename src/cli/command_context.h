@@ -2,7 +2,6 @@
 // What a herald command handler works with: its parsed arguments, the streams, and a Management
 // API session opened on first use.
 #include <boost/json/value.hpp>
-
 #include <iosfwd>
 #include <memory>
 

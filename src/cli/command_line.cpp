@@ -9,7 +9,9 @@ namespace herald::cli {
 
 namespace {
 
-bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+bool is_help(const std::string& arg) {
+  return arg == "--help" || arg == "-h";
+}
 
 const OptionSpec* find_option(const CommandSpec& spec, const std::string& name) {
   for (const auto& option : spec.options) {
@@ -76,8 +78,7 @@ void parse_command_arguments(const std::vector<std::string>& args, std::size_t i
     } else if (arg == "--json") {
       parsed.json = true;
     } else if (!consume_connection_option(args, i, parsed.connection)) {
-      throw bad_arguments("unknown option " + arg + " for `herald " + spec.group + " " + spec.verb +
-                          "` (see --help)");
+      throw bad_arguments("unknown option " + arg + " for `herald " + spec.group + " " + spec.verb + "` (see --help)");
     }
   }
 }

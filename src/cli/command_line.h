@@ -25,8 +25,8 @@ struct OptionSpec {
 };
 
 struct CommandSpec {
-  std::string group;  // "agents"
-  std::string verb;   // "list"
+  std::string group;            // "agents"
+  std::string verb;             // "list"
   std::string arguments_usage;  // "<id>", "<group> <agent_id>..."
   std::size_t min_positionals = 0;
   std::size_t max_positionals = 0;
@@ -52,10 +52,10 @@ struct ParsedCommand {
 // What the command line asks for.
 struct CommandLine {
   enum class Kind {
-    run,           // a command: `parsed` is complete
-    help,          // --help: `parsed.spec` (command), else `group` (a group's commands), else all
-    version,       // --version before any group
-    usage_error,   // nothing or only a group given: print the matching help to stderr, exit 2
+    run,          // a command: `parsed` is complete
+    help,         // --help: `parsed.spec` (command), else `group` (a group's commands), else all
+    version,      // --version before any group
+    usage_error,  // nothing or only a group given: print the matching help to stderr, exit 2
   } kind = Kind::usage_error;
   std::string group;
   ParsedCommand parsed;

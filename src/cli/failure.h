@@ -10,10 +10,10 @@ namespace herald::cli {
 // herald's exit codes (agent_control exits 0 or 1, as upstream).
 enum class ExitCode {
   ok = 0,
-  failure = 1,         // the server refused, could not be reached, or authentication failed
-  bad_arguments = 2,   // command line, environment or client config file is wrong
-  orders_failed = 3,   // orders watch: every order ended, at least one in failure
-  watch_timeout = 4,   // orders watch: its own --timeout passed first
+  failure = 1,        // the server refused, could not be reached, or authentication failed
+  bad_arguments = 2,  // command line, environment or client config file is wrong
+  orders_failed = 3,  // orders watch: every order ended, at least one in failure
+  watch_timeout = 4,  // orders watch: its own --timeout passed first
 };
 
 class Failure : public std::runtime_error {
@@ -26,7 +26,11 @@ class Failure : public std::runtime_error {
 };
 
 // Shorthands for the two common kinds.
-inline Failure bad_arguments(const std::string& message) { return Failure(ExitCode::bad_arguments, message); }
-inline Failure server_failure(const std::string& message) { return Failure(ExitCode::failure, message); }
+inline Failure bad_arguments(const std::string& message) {
+  return Failure(ExitCode::bad_arguments, message);
+}
+inline Failure server_failure(const std::string& message) {
+  return Failure(ExitCode::failure, message);
+}
 
 }  // namespace herald::cli

@@ -1,6 +1,5 @@
 // herald agents list | show | summary.
 #include <boost/json.hpp>
-
 #include <ostream>
 
 #include "cli/agent_queries.h"

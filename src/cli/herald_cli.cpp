@@ -19,7 +19,12 @@ constexpr std::size_t kMany = static_cast<std::size_t>(-1);
 
 std::vector<CommandSpec> build_commands() {
   return {
-      {"agents", "list", "", 0, 0, "List agents (all pages) with their status.",
+      {"agents",
+       "list",
+       "",
+       0,
+       0,
+       "List agents (all pages) with their status.",
        {{"--status", "LIST", "only these statuses: active,pending,disconnected,never_connected"},
         {"--group", "NAME", "only members of this group"},
         {"--q", "EXPR", "a Wazuh query, e.g. 'os.platform=Linux;version<6.0.0'"},
@@ -30,7 +35,11 @@ std::vector<CommandSpec> build_commands() {
       {"groups", "list", "", 0, 0, "List groups and how many agents each has.", {}, groups_list},
       {"groups", "create", "<name>", 1, 1, "Create a group.", {}, groups_create},
       {"groups", "assign", "<group> <agent_id>...", 2, kMany, "Add agents to a group.", {}, groups_assign},
-      {"commands", "send", "", 0, 0,
+      {"commands",
+       "send",
+       "",
+       0,
+       0,
        "Send a command to an agent, a group's agents or a server module; prints the request id.",
        {{"--file", "PATH", "a whole Command Manager body ({\"commands\":[...]}); - reads standard input"},
         {"--target", "TARGET", "agent:<id>, group:<name> or server:<module>"},
@@ -41,7 +50,12 @@ std::vector<CommandSpec> build_commands() {
         {"--source", "SOURCE", "the command's source (default Users/Services)"},
         {"--action-version", "VERSION", "the action's version (default 5.0.0)"}},
        commands_send},
-      {"orders", "list", "", 0, 0, "List orders; filters combine.",
+      {"orders",
+       "list",
+       "",
+       0,
+       0,
+       "List orders; filters combine.",
        {{"--request", "N", "only this request's orders"},
         {"--status", "STATUS", "pending, sent, success or failure"},
         {"--agent", "ID", "only this agent's orders"},
@@ -49,7 +63,11 @@ std::vector<CommandSpec> build_commands() {
         {"--limit", "N", "at most N orders (default 500)"}},
        orders_list},
       {"orders", "show", "<id>", 1, 1, "Show one order (ids look like 12-3: request 12, order 3).", {}, orders_show},
-      {"orders", "watch", "<request_id>", 1, 1,
+      {"orders",
+       "watch",
+       "<request_id>",
+       1,
+       1,
        "Follow a request's orders until all finish. Exit 0 if all succeed, 3 if any failed, 4 on --timeout.",
        {{"--interval", "DURATION", "time between polls (default 0.5s)"},
         {"--timeout", "DURATION", "give up after this long (default: wait; the server fails late orders)"}},
@@ -110,16 +128,19 @@ int run_herald(const std::vector<std::string>& args, std::istream& in, std::ostr
   try {
     auto line = parse_command_line(herald_commands(), args);
     switch (line.kind) {
-      case CommandLine::Kind::version: out << "herald " << HERALD_VERSION << "\n"; return 0;
+      case CommandLine::Kind::version:
+        out << "herald " << HERALD_VERSION << "\n";
+        return 0;
       case CommandLine::Kind::help:
-        out << (line.parsed.spec ? herald_command_help(*line.parsed.spec)
+        out << (line.parsed.spec     ? herald_command_help(*line.parsed.spec)
                 : line.group.empty() ? herald_help()
                                      : herald_group_help(line.group));
         return 0;
       case CommandLine::Kind::usage_error:
         err << (line.group.empty() ? herald_help() : herald_group_help(line.group));
         return static_cast<int>(ExitCode::bad_arguments);
-      case CommandLine::Kind::run: break;
+      case CommandLine::Kind::run:
+        break;
     }
     CommandContext context(line.parsed, in, out, err, environment, stdout_is_tty);
     return line.parsed.spec->handler(context);

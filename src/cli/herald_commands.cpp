@@ -1,6 +1,5 @@
 // herald commands send.
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <istream>
 #include <ostream>

@@ -1,6 +1,5 @@
 // herald groups list | create | assign.
 #include <boost/json.hpp>
-
 #include <ostream>
 
 #include "cli/failure.h"

@@ -1,6 +1,5 @@
 // herald orders list | show | watch.
 #include <boost/json.hpp>
-
 #include <ostream>
 #include <thread>
 
@@ -64,18 +63,24 @@ std::chrono::milliseconds duration_option(const ParsedCommand& args, const std::
 
 const char* outcome_name(WatchOutcome outcome) {
   switch (outcome) {
-    case WatchOutcome::all_success: return "success";
-    case WatchOutcome::some_failed: return "failure";
-    case WatchOutcome::timed_out: return "timeout";
+    case WatchOutcome::all_success:
+      return "success";
+    case WatchOutcome::some_failed:
+      return "failure";
+    case WatchOutcome::timed_out:
+      return "timeout";
   }
   return "timeout";
 }
 
 int exit_code(WatchOutcome outcome) {
   switch (outcome) {
-    case WatchOutcome::all_success: return static_cast<int>(ExitCode::ok);
-    case WatchOutcome::some_failed: return static_cast<int>(ExitCode::orders_failed);
-    case WatchOutcome::timed_out: return static_cast<int>(ExitCode::watch_timeout);
+    case WatchOutcome::all_success:
+      return static_cast<int>(ExitCode::ok);
+    case WatchOutcome::some_failed:
+      return static_cast<int>(ExitCode::orders_failed);
+    case WatchOutcome::timed_out:
+      return static_cast<int>(ExitCode::watch_timeout);
   }
   return static_cast<int>(ExitCode::watch_timeout);
 }
@@ -85,12 +90,12 @@ std::string summary_line(const std::string& request_id, std::int64_t total, cons
   const auto& counts = result.counts;
   std::string out = "request " + request_id + ": ";
   if (result.outcome == WatchOutcome::timed_out) {
-    return out + "gave up after " + format_elapsed(timeout) + ": " + std::to_string(total - counts.finished()) + " of " +
-           std::to_string(total) + " orders not finished (pending " + std::to_string(counts.pending) + ", sent " +
-           std::to_string(counts.sent) + ")\n";
+    return out + "gave up after " + format_elapsed(timeout) + ": " + std::to_string(total - counts.finished()) +
+           " of " + std::to_string(total) + " orders not finished (pending " + std::to_string(counts.pending) +
+           ", sent " + std::to_string(counts.sent) + ")\n";
   }
-  return out + "all " + std::to_string(total) + " orders finished: " + std::to_string(counts.success) +
-         " success, " + std::to_string(counts.failure) + " failure (" + format_elapsed(result.elapsed) + ")\n";
+  return out + "all " + std::to_string(total) + " orders finished: " + std::to_string(counts.success) + " success, " +
+         std::to_string(counts.failure) + " failure (" + format_elapsed(result.elapsed) + ")\n";
 }
 
 }  // namespace
@@ -140,7 +145,7 @@ int orders_watch(CommandContext& context) {
   options.request_id = request_id;
   options.interval = duration_option(args, "--interval", std::chrono::milliseconds(500));
   if (args.has("--timeout")) options.timeout = duration_option(args, "--timeout", {});
-  options.style = context.json() ? ProgressStyle::none
+  options.style = context.json()            ? ProgressStyle::none
                   : context.stdout_is_tty() ? ProgressStyle::bar
                                             : ProgressStyle::lines;
 

@@ -13,7 +13,9 @@ namespace {
 
 constexpr std::size_t kIdsShown = 10;
 
-std::string or_dash(std::string text) { return text.empty() ? "-" : text; }
+std::string or_dash(std::string text) {
+  return text.empty() ? "-" : text;
+}
 
 std::string target_text(const json::object& target) {
   auto type = field_text(target, "type");
@@ -47,9 +49,10 @@ std::string format_agents_table(const json::array& agents) {
     if (!item.is_object()) continue;
     const auto& agent = item.get_object();
     auto ip = field_text(agent, "ip");
-    rows.push_back({field_text(agent, "id"), field_text(agent, "name"), or_dash(ip.empty() ? field_text(agent, "registerIP") : ip),
-                    field_text(agent, "status"), or_dash(field_text(agent, "version")),
-                    or_dash(field_list(agent, "group")), or_dash(field_text(agent, "lastKeepAlive"))});
+    rows.push_back({field_text(agent, "id"), field_text(agent, "name"),
+                    or_dash(ip.empty() ? field_text(agent, "registerIP") : ip), field_text(agent, "status"),
+                    or_dash(field_text(agent, "version")), or_dash(field_list(agent, "group")),
+                    or_dash(field_text(agent, "lastKeepAlive"))});
   }
   return format_table({"ID", "NAME", "IP", "STATUS", "VERSION", "GROUPS", "LAST KEEP-ALIVE"}, rows);
 }
@@ -82,14 +85,14 @@ std::string format_agents_summary(const json::object& summary) {
   const auto& configuration = field_object(summary, "configuration");
   auto count = [](const json::object& object, const char* key) { return or_dash(field_text(object, key)); };
   return format_table({"CONNECTION", "AGENTS"}, {{"active", count(connection, "active")},
-                                                  {"pending", count(connection, "pending")},
-                                                  {"disconnected", count(connection, "disconnected")},
-                                                  {"never connected", count(connection, "never_connected")},
-                                                  {"total", count(connection, "total")}}) +
+                                                 {"pending", count(connection, "pending")},
+                                                 {"disconnected", count(connection, "disconnected")},
+                                                 {"never connected", count(connection, "never_connected")},
+                                                 {"total", count(connection, "total")}}) +
          "\n" +
          format_table({"CONFIGURATION", "AGENTS"}, {{"synced", count(configuration, "synced")},
-                                                     {"not synced", count(configuration, "not_synced")},
-                                                     {"total", count(configuration, "total")}});
+                                                    {"not synced", count(configuration, "not_synced")},
+                                                    {"total", count(configuration, "total")}});
 }
 
 std::string format_groups_table(const json::array& groups) {
@@ -138,7 +141,9 @@ std::string format_order_details(const json::object& order) {
   });
 }
 
-std::string reply_request_id(const json::object& reply) { return field_text(reply, "request_id"); }
+std::string reply_request_id(const json::object& reply) {
+  return field_text(reply, "request_id");
+}
 
 std::string format_command_reply(const json::object& reply) {
   const auto* orders = reply.if_contains("orders");

@@ -2,7 +2,6 @@
 // herald's human output: pure functions from the server's JSON to aligned text.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-
 #include <string>
 
 namespace herald::cli {

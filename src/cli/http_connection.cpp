@@ -8,7 +8,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <optional>
 
 #include "cli/failure.h"
@@ -27,7 +26,9 @@ constexpr std::uint64_t kBodyLimit = 1024ull * 1024 * 1024;  // a 100k-agent pag
 // A POST is never resent, so it gets a new connection once the old one may have been dropped.
 constexpr auto kPostIdleReuse = std::chrono::seconds(2);
 
-bool is_idempotent(const std::string& method) { return method != "POST" && method != "PATCH"; }
+bool is_idempotent(const std::string& method) {
+  return method != "POST" && method != "PATCH";
+}
 
 // The server closed a kept-alive connection between requests.
 bool is_stale_connection(const beast::error_code& ec) {
@@ -125,8 +126,9 @@ void HttpConnection::connect() {
     stream->lowest().expires_after(timeouts_.connect);
     ec = stream->run([&](auto handler) { stream->secure->async_handshake(ssl::stream_base::client, handler); });
     if (ec) {
-      throw server_failure("TLS handshake with " + describe() + " failed: " + ec.message() +
-                           (tls_.verify ? " (trust its certificate with --ca-file, or skip checks with --insecure)" : ""));
+      throw server_failure(
+          "TLS handshake with " + describe() + " failed: " + ec.message() +
+          (tls_.verify ? " (trust its certificate with --ca-file, or skip checks with --insecure)" : ""));
     }
   }
   stream_ = std::move(stream);
@@ -161,7 +163,8 @@ HttpResponse HttpConnection::send(const HttpRequest& request) {
       stream_.reset();
       if (attempt == 0 && reused && idempotent && is_stale_connection(ec)) continue;
       if (ec == beast::error::timeout) {
-        throw server_failure("timed out waiting for " + describe() + " (" + request.method + " " + request.target + ")");
+        throw server_failure("timed out waiting for " + describe() + " (" + request.method + " " + request.target +
+                             ")");
       }
       throw server_failure(request.method + " " + request.target + " on " + describe() + " failed: " + ec.message());
     }

@@ -1,7 +1,6 @@
 #include "cli/json_fields.h"
 
 #include <boost/json.hpp>
-
 #include <charconv>
 
 namespace herald::cli {

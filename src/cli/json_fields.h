@@ -3,7 +3,6 @@
 // the CLIs show whatever a (possibly older or newer) server sends.
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -3,7 +3,6 @@
 // (POST /security/user/authenticate), then sends `Authorization: Bearer <token>` on every request,
 // logging in again if the token expires mid-run (orders watch can outlive it).
 #include <boost/json/value.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -1,24 +1,16 @@
 #include "cli/paged_list.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
-#include <algorithm>
-
 #include "cli/failure.h"
+#include "cli/json_fields.h"
 
 namespace herald::cli {
 
 namespace json = boost::json;
 
 namespace {
-
-std::int64_t integer_member(const json::object& object, std::string_view key) {
-  const auto* value = object.if_contains(key);
-  if (value == nullptr) return 0;
-  if (value->is_int64()) return value->get_int64();
-  if (value->is_uint64()) return static_cast<std::int64_t>(value->get_uint64());
-  return 0;
-}
 
 const json::array& array_member(const json::object& object, std::string_view key) {
   static const json::array empty;
@@ -53,7 +45,7 @@ json::object fetch_all_pages(ManagementClient& client, std::string_view path, Qu
     const auto& page = array_member(data, "affected_items");
     for (const auto& item : page) items.push_back(item);
     for (const auto& item : array_member(data, "failed_items")) failed.push_back(item);
-    total = integer_member(data, "total_affected_items");
+    total = field_integer(data, "total_affected_items");
     offset += static_cast<std::int64_t>(page.size());
     // An empty page ends the walk even if the total says more (items removed meanwhile).
     if (page.empty() || offset >= total) break;
@@ -68,7 +60,7 @@ json::object fetch_all_pages(ManagementClient& client, std::string_view path, Qu
 std::int64_t count_items(ManagementClient& client, std::string_view path, QueryParams params) {
   params.emplace_back("limit", "1");
   auto reply = client.get(path, params);
-  return integer_member(envelope_data(reply), "total_affected_items");
+  return field_integer(envelope_data(reply), "total_affected_items");
 }
 
 }  // namespace herald::cli

@@ -4,7 +4,6 @@
 // fetched page by page with offset/limit.
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string_view>
