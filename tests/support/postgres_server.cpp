@@ -33,7 +33,12 @@ namespace {
 
 constexpr const char* kSuperuser = "herald";
 // Bump when the cached template cluster must be made again (initdb options, pg_hba.conf).
-constexpr const char* kTemplateVersion = "v1";
+constexpr const char* kTemplateVersion = "v2";
+// Empty databases made in the cached cluster, so that a test binary running one test (as ctest
+// does) never waits for CREATE DATABASE.
+constexpr int kSpareDatabases = 3;
+
+std::string database_name(int n) { return "herald_test_" + std::to_string(n); }
 constexpr auto kStartTimeout = std::chrono::seconds(60);
 constexpr auto kStopTimeout = std::chrono::seconds(30);
 
@@ -99,14 +104,14 @@ std::string read_tail(const fs::path& path, std::size_t bytes = 3000) {
 // Runs `argv` as `who` with output appended to `log`, in directory `cwd`. With
 // `die_with_parent`, the child gets SIGQUIT (PostgreSQL's immediate shutdown) if we die first.
 pid_t spawn(const std::vector<std::string>& argv, const fs::path& log, const fs::path& cwd, const RunAs& who,
-            bool die_with_parent) {
+            bool die_with_parent, const fs::path& input = "/dev/null") {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (log_fd < 0 || null_fd < 0) throw std::runtime_error("cannot open " + log.string());
+  int null_fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+  if (log_fd < 0 || null_fd < 0) throw std::runtime_error("cannot open " + log.string() + " or " + input.string());
   const pid_t parent = ::getpid();
   const std::string dir = cwd.string();
   pid_t pid = ::fork();
@@ -182,8 +187,23 @@ fs::path template_cluster(const Binaries& binaries, const RunAs& who) {
   {
     std::ofstream hba(staging / "data" / "pg_hba.conf", std::ios::trunc);
     hba << kHbaConf;
+    std::ofstream spares(staging / "spares.sql", std::ios::trunc);
+    for (int n = 1; n <= kSpareDatabases; ++n) spares << "CREATE DATABASE " << database_name(n) << "\n";
   }
   chown_tree(staging, who);
+  // Single-user mode: no server to start and wait for, one command per input line.
+  const std::vector<std::string> single{(binaries.dir / "postgres").string(),
+                                        "--single",
+                                        "-D",
+                                        (staging / "data").string(),
+                                        "-c",
+                                        "fsync=off",
+                                        "postgres"};
+  if (int code = wait_for_exit(spawn(single, log, staging, who, true, staging / "spares.sql")); code != 0) {
+    auto tail = read_tail(log);
+    fs::remove_all(staging);
+    throw std::runtime_error("creating the spare databases failed (exit " + std::to_string(code) + "): " + tail);
+  }
   std::error_code ec;
   fs::rename(staging, path, ec);
   if (ec) fs::remove_all(staging);  // another binary's template won the race
@@ -237,6 +257,8 @@ PostgresServer::PostgresServer() {
   if (!binaries || !who) throw std::runtime_error(why);
   const auto cluster = template_cluster(*binaries, *who);
   dir_ = make_temp_dir("herald-pg-");
+  for (int n = kSpareDatabases; n >= 1; --n) idle_databases_.push_back(database_name(n));
+  next_database_ = kSpareDatabases + 1;
   try {
     ::chmod(dir_.c_str(), 0755);
     fs::copy(cluster / "data", dir_ / "data", fs::copy_options::recursive | fs::copy_options::copy_symlinks);
@@ -363,19 +385,40 @@ std::string PostgresServer::query_text(const std::string& database, const std::s
   return run_admin(database, sql);
 }
 
-std::string PostgresServer::create_database() {
+std::string PostgresServer::acquire_database() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_databases_.empty()) {
+      auto name = idle_databases_.back();
+      idle_databases_.pop_back();
+      return name;
+    }
+  }
+  std::string name;
+  {
+    std::lock_guard lock(mutex_);
+    name = database_name(next_database_++);
+  }
   // The name is ours (a counter), never input: identifiers cannot be bound parameters.
-  std::string name = "herald_test_" + std::to_string(next_database_++);
   run_admin("postgres", "CREATE DATABASE " + name);
   return name;
 }
 
-void PostgresServer::drop_database(const std::string& name) {
+void PostgresServer::release_database(const std::string& name) {
   if (!running()) return;
   try {
-    run_admin("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    run_admin(name,
+              "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+              "WHERE datname = current_database() AND pid <> pg_backend_pid();"
+              "DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+    std::lock_guard lock(mutex_);
+    idle_databases_.push_back(name);
   } catch (const std::exception&) {
-    // Called from destructors; a database left behind goes with the server's directory.
+    try {
+      run_admin("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (const std::exception&) {
+      // A database left behind goes away with the server's directory.
+    }
   }
 }
 

@@ -12,10 +12,10 @@
 // started it ends, so that a crashed test binary leaves no server behind.
 #include <sys/types.h>
 
-#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace herald::test {
 
@@ -42,10 +42,13 @@ class PostgresServer {
   // libpq DSN of `database` as the superuser (no password needed).
   std::string dsn(const std::string& database) const;
 
-  // Creates a new empty database and returns its name (herald_test_<n>).
-  std::string create_database();
-  // Drops it, ending its sessions. Missing databases are ignored.
-  void drop_database(const std::string& name);
+  // An empty database for one test (herald_test_<n>): one given back by release_database, or a
+  // new one. CREATE DATABASE copies a template and takes about half a second, so databases are
+  // recycled, and the cached cluster already holds a few.
+  std::string acquire_database();
+  // Ends the database's sessions, empties it (its public schema is made anew) and keeps it for
+  // the next acquire_database; drops it if that fails. Never throws.
+  void release_database(const std::string& name);
   // Runs fixed SQL as the superuser (test setup only; throws on failure).
   void execute(const std::string& database, const std::string& sql);
   // The first column of the first row of `sql` ("" when no row), as the superuser.
@@ -67,14 +70,15 @@ class PostgresServer {
   int port_ = 0;
   pid_t pid_ = -1;
   mutable std::mutex mutex_;
-  std::atomic<int> next_database_{1};
+  std::vector<std::string> idle_databases_;  // emptied, ready for acquire_database
+  int next_database_ = 1;
 };
 
-// A fresh database on a server, dropped when this object ends.
+// An empty database on a server for as long as this object lives.
 class PostgresDatabase {
  public:
-  explicit PostgresDatabase(PostgresServer& server) : server_(server), name_(server.create_database()) {}
-  ~PostgresDatabase() { server_.drop_database(name_); }
+  explicit PostgresDatabase(PostgresServer& server) : server_(server), name_(server.acquire_database()) {}
+  ~PostgresDatabase() { server_.release_database(name_); }
   PostgresDatabase(const PostgresDatabase&) = delete;
   PostgresDatabase& operator=(const PostgresDatabase&) = delete;
 

@@ -78,21 +78,21 @@ core::Status Writer::begin() {
   }
 }
 
-core::Status Writer::run_job(Job& job) {
+core::Status Writer::run_job(Job& job, bool& savepoint_open) {
   for (int attempt = 0;; ++attempt) {
-    if (auto saved = connection_->exec("SAVEPOINT job"); !saved) return saved;
+    // The previous job's savepoint is released in the same round trip that opens this one.
+    auto saved = connection_->exec(savepoint_open ? "RELEASE SAVEPOINT job; SAVEPOINT job" : "SAVEPOINT job");
+    savepoint_open = saved.ok();
+    if (!saved) return saved;
     core::Status outcome;
     try {
       outcome = job(*connection_);
     } catch (const std::exception& e) {
       outcome = core::internal_error(std::string("store job threw: ") + e.what());
     }
-    if (outcome) {
-      if (auto released = connection_->exec("RELEASE SAVEPOINT job"); !released) return released;
-      return outcome;
-    }
-    if (connection_->broken()) return outcome;
+    if (outcome || connection_->broken()) return outcome;
     const bool again = retryable(connection_->last_sqlstate()) && attempt < kMaxRetries;
+    savepoint_open = false;
     if (auto undone = connection_->exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"); !undone) return undone;
     if (!again) return outcome;
   }
@@ -106,8 +106,9 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
 
   std::vector<core::Status> outcomes;
   outcomes.reserve(batch.size());
+  bool savepoint_open = false;
   for (auto& pending : batch) {
-    auto outcome = run_job(pending.job);
+    auto outcome = run_job(pending.job, savepoint_open);
     // Only a failed job leaves the transaction usable; anything else lost it for the batch.
     if (connection_->broken()) {
       connection_.reset();
@@ -120,7 +121,7 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
     (void)connection_->exec("ROLLBACK");
     return fail_all(core::internal_error("PostgreSQL transaction aborted: savepoint handling failed"));
   }
-  auto committed = connection_->exec("COMMIT");
+  auto committed = connection_->exec(savepoint_open ? "RELEASE SAVEPOINT job; COMMIT" : "COMMIT");
   if (!committed) {
     if (connection_->broken()) {
       connection_.reset();

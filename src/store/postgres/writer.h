@@ -47,7 +47,9 @@ class Writer {
   void commit_batch(std::deque<Pending>& batch);
   // BEGIN on a live connection; reconnects once when the one held died while idle.
   core::Status begin();
-  core::Status run_job(Job& job);
+  // Runs one job in its savepoint; `savepoint_open` says whether the last job's is still to be
+  // released (done in the next round trip, not one of its own).
+  core::Status run_job(Job& job, bool& savepoint_open);
 
   ConnectSettings settings_;
   std::unique_ptr<Connection> connection_;  // used by the writer thread only
