@@ -34,8 +34,11 @@ class Reported : public std::runtime_error {
   std::string text_;
 };
 
-std::int64_t now_epoch() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+// The server as agent 000, from GET /health.
+ServerNode server_node(ManagementClient& client) {
+  auto health = server_health(client);
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return ServerNode{health.node, std::chrono::duration_cast<std::chrono::seconds>(now).count(), health.version};
 }
 
 std::string list(ManagementClient& client, const Arguments& args) {
@@ -46,7 +49,7 @@ std::string list(ManagementClient& client, const Arguments& args) {
   if (args.disconnected_only) wanted = "disconnected";
   filter.status = wanted;
   std::optional<ServerNode> server;
-  if (!args.disconnected_only) server = ServerNode{server_node_name(client), now_epoch()};
+  if (!args.disconnected_only) server = server_node(client);
   auto data = list_agents(client, filter);
   json::array agents;
   for (auto& item : data.at("affected_items").as_array()) {
@@ -60,7 +63,7 @@ std::string list(ManagementClient& client, const Arguments& args) {
 
 std::string info(ManagementClient& client, const Arguments& args) {
   const auto& id = *args.agent_id;
-  if (id == "000") return format_server_info(args.format, ServerNode{server_node_name(client), now_epoch()});
+  if (id == "000") return format_server_info(args.format, server_node(client));
   auto agent = find_agent(client, id);
   if (!agent) throw Reported{kInvalidAgentId, "Invalid agent id", "Invalid agent id '" + id + "'."};
   return format_agent_info(args.format, *agent);

@@ -203,7 +203,7 @@ std::string format_server_info(OutputFormat format, const ServerNode& server) {
   info.status_text = "Active/Local";
   info.status_json = "Active";
   info.os = kUnknown;
-  info.version = std::string("Herald v") + HERALD_VERSION;
+  info.version = server.version.empty() ? kUnknown : "Herald v" + server.version;
   info.config_sum = info.merged_sum = kUnknown;
   info.last_keepalive = std::to_string(server.now_epoch);
   return format_info(format, info);

@@ -20,6 +20,7 @@ std::string agent_ip(const boost::json::object& agent);
 struct ServerNode {
   std::string name;
   std::int64_t now_epoch = 0;  // the server is alive now: its "last keep alive"
+  std::string version;         // empty: unknown
 };
 
 // -l / -lc / -ln. `server` is the 000 line, left out (nullopt) for -ln. Text and CSV end as

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "cli/json_fields.h"
 #include "cli/paged_list.h"
 
 namespace herald::cli {
@@ -28,11 +29,15 @@ std::optional<json::object> find_agent(ManagementClient& client, const std::stri
   return std::nullopt;
 }
 
-std::string server_node_name(ManagementClient& client) {
-  auto health = client.get_public("/health");
-  const json::value* node = health.is_object() ? health.get_object().if_contains("node") : nullptr;
-  if (node && node->is_string() && !node->get_string().empty()) return std::string(node->get_string());
-  return "herald";
+ServerHealth server_health(ManagementClient& client) {
+  auto reply = client.get_public("/health");
+  ServerHealth health;
+  if (reply.is_object()) {
+    health.node = field_text(reply.get_object(), "node");
+    health.version = field_text(reply.get_object(), "version");
+  }
+  if (health.node.empty()) health.node = "herald";
+  return health;
 }
 
 }  // namespace herald::cli

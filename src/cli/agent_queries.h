@@ -29,7 +29,12 @@ boost::json::object list_agents(ManagementClient& client, const AgentFilter& fil
 // The agent with this id, or nullopt when the server has none.
 std::optional<boost::json::object> find_agent(ManagementClient& client, const std::string& id);
 
-// The server node's name, from GET /health ("node"); "herald" when it does not say.
-std::string server_node_name(ManagementClient& client);
+// What GET /health says about the server node: its name ("herald" when it does not say) and
+// its version (empty when it does not say).
+struct ServerHealth {
+  std::string node;
+  std::string version;
+};
+ServerHealth server_health(ManagementClient& client);
 
 }  // namespace herald::cli

@@ -40,7 +40,8 @@ std::vector<CommandSpec> build_commands() {
        "",
        0,
        0,
-       "Send a command to an agent, a group's agents or a server module; prints the request id.",
+       "Send a command to an agent, a group's agents or a server module; prints the request id.\n"
+       "      Here --user is the command's user: give the login user before `commands`, or in HERALD_USER.",
        {{"--file", "PATH", "a whole Command Manager body ({\"commands\":[...]}); - reads standard input"},
         {"--target", "TARGET", "agent:<id>, group:<name> or server:<module>"},
         {"--action", "NAME", "restart, fetch-config, set-group, update, ..."},

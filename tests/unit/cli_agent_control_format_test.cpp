@@ -31,7 +31,7 @@ json::array both() {
   return json::array{web01(), db01_never_connected()};
 }
 
-const ServerNode kServer{"node01", 1743156930};
+const ServerNode kServer{"node01", 1743156930, ""};
 
 TEST(CliAgentControlFormat, StatusWords) {
   for (auto [status, word] :
@@ -111,7 +111,7 @@ TEST(CliAgentControlFormat, ListJsonWithNoAgentsStillValid) {
 }
 
 TEST(CliAgentControlFormat, NamesWithQuotesStayValidJson) {
-  auto out = format_agent_list(OutputFormat::json, ServerNode{"we\"ird\\node", 0}, {});
+  auto out = format_agent_list(OutputFormat::json, ServerNode{"we\"ird\\node", 0, ""}, {});
   EXPECT_EQ(json::parse(out).at("data").at(0).at("name").as_string(), "we\"ird\\node");
 }
 
@@ -195,11 +195,20 @@ TEST(CliAgentControlFormat, ServerInfoInEveryFormat) {
             "   IP address: 127.0.0.1\n"
             "   Status:     Active/Local\n"
             "\n");
-  EXPECT_NE(text.find("   Last keep alive:     1743156930\n"), std::string::npos) << text;
+  EXPECT_EQ(text.substr(text.find("   Operating system")),
+            "   Operating system:    Unknown\n"
+            "   Client version:      Unknown\n"
+            "   Configuration hash:  Unknown\n"
+            "   Shared file hash:    Unknown\n"
+            "   Last keep alive:     1743156930\n"
+            "\n"
+            "   Syscheck last started at:  Unknown\n"
+            "   Syscheck last ended at:    Unknown\n");
+  auto versioned = format_server_info(OutputFormat::text, ServerNode{"node01", 1743156930, "1.2.3"});
+  EXPECT_NE(versioned.find("   Client version:      Herald v1.2.3\n"), std::string::npos) << versioned;
 
   auto csv = format_server_info(OutputFormat::csv, kServer);
-  EXPECT_EQ(csv.substr(0, csv.find("Unknown")), "000,node01,127.0.0.1,Active/Local,");
-  EXPECT_EQ(csv.substr(csv.size() - 21), ",1743156930,Unknown,\n");
+  EXPECT_EQ(csv, "000,node01,127.0.0.1,Active/Local,Unknown,Unknown,1743156930,Unknown,\n");
 
   auto data = json::parse(format_server_info(OutputFormat::json, kServer)).at("data");
   EXPECT_EQ(data.at("id").as_string(), "000");
