@@ -27,8 +27,7 @@ using asio::ip::tcp;
 
 awaitable<AgentReply> agent_request(const asio::any_io_executor& executor, const tcp::endpoint& server,
                                     const std::optional<asio::ip::address>& source, const std::string& host,
-                                    const AgentRequest& request, std::chrono::seconds timeout,
-                                    const std::function<void()>* on_written) {
+                                    const AgentRequest& request, std::chrono::seconds timeout, RequestWatch* watch) {
   bhttp::request<bhttp::string_body> message{request.method, request.target, 11};
   message.set(bhttp::field::host, host);
   message.set(bhttp::field::user_agent, "WazuhXDR/6.0.0 (Endpoint; x86_64; Linux)");
@@ -49,10 +48,18 @@ awaitable<AgentReply> agent_request(const asio::any_io_executor& executor, const
     socket.bind(local);
   }
   stream.expires_after(timeout);
+  // Forget the socket however this coroutine ends (reply, failure, hang-up).
+  struct Unwatch {
+    RequestWatch* watch;
+    ~Unwatch() {
+      if (watch != nullptr) watch->socket_ = nullptr;
+    }
+  } unwatch{watch};
+  if (watch != nullptr) watch->socket_ = &socket;
   co_await stream.async_connect(server, asio::use_awaitable);
   socket.set_option(tcp::no_delay(true));
   co_await bhttp::async_write(stream, message, asio::use_awaitable);
-  if (on_written != nullptr && *on_written) (*on_written)();
+  if (watch != nullptr && watch->on_written) watch->on_written();
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -62,6 +69,13 @@ awaitable<AgentReply> agent_request(const asio::any_io_executor& executor, const
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   co_return reply;
+}
+
+bool RequestWatch::hang_up() {
+  if (socket_ == nullptr || !socket_->is_open()) return false;
+  beast::error_code ignored;
+  socket_->close(ignored);
+  return true;
 }
 
 }  // namespace herald::bench

@@ -28,16 +28,36 @@ struct AgentReply {
   std::string body;
 };
 
+class RequestWatch;
+
 // `server`: the comms listener. `source`: local address to bind (port chosen at connect time,
 // IP_BIND_ADDRESS_NO_PORT), or nullopt for the kernel's choice. `host`: the Host header (no port,
 // as the agent sends it). Throws boost::system::system_error on network failures and timeout.
-// `on_written` (may be null) runs once the request has been written. `request` and `on_written`
-// must stay alive until the awaitable completes.
+// `watch` (may be null) is told when the request has been written and can hang up. `request` and
+// `watch` must stay alive until the awaitable completes.
 boost::asio::awaitable<AgentReply> agent_request(const boost::asio::any_io_executor& executor,
                                                  const boost::asio::ip::tcp::endpoint& server,
                                                  const std::optional<boost::asio::ip::address>& source,
                                                  const std::string& host, const AgentRequest& request,
-                                                 std::chrono::seconds timeout,
-                                                 const std::function<void()>* on_written = nullptr);
+                                                 std::chrono::seconds timeout, RequestWatch* watch = nullptr);
+
+// Lets the caller follow a request in flight (a parked long poll) and end it the way a dying agent
+// does. Owned by the caller; one watch per request at a time. Same thread as the request.
+class RequestWatch {
+ public:
+  std::function<void()> on_written;  // runs once the request has been written; may be empty
+
+  // Closes the connection now: the server sees an orderly close, as when an agent process dies,
+  // and the request fails with operation_aborted. False when no connection is open.
+  bool hang_up();
+
+ private:
+  friend boost::asio::awaitable<AgentReply> agent_request(const boost::asio::any_io_executor&,
+                                                          const boost::asio::ip::tcp::endpoint&,
+                                                          const std::optional<boost::asio::ip::address>&,
+                                                          const std::string&, const AgentRequest&,
+                                                          std::chrono::seconds, RequestWatch*);
+  boost::asio::ip::tcp::socket* socket_ = nullptr;  // set by agent_request while connected
+};
 
 }  // namespace herald::bench

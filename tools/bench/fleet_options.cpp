@@ -2,14 +2,67 @@
 
 #include "option_parser.h"
 
-#include <charconv>
-#include <cstdlib>
 #include <iostream>
-#include <string_view>
 
 namespace herald::bench {
 
-const char* fleet_help() {
+std::string agent_fleet_options_help(std::size_t default_agents) {
+  return R"(Server (one of):
+  --spawn PATH          start PATH (heraldd) on a fresh temp dir, 127.0.0.1 port 0, with
+                        comms.commands_poll_timeout --poll-timeout and http.max_connections
+                        large enough for every agent. Default: the heraldd of the same build tree
+  --url URL             a running server's management listener (needs --comms-url, --password)
+  --comms-url URL       its comms listener, http://HOST:PORT (plain HTTP only)
+  --user NAME           management user (default admin)
+  --password PW         (default $HERALD_BENCH_PASSWORD; random with --spawn)
+  --server-log-level L  logging.level of a spawned heraldd (default warn)
+  --poll-timeout S      commands_poll_timeout of a spawned heraldd (default 300: no 408s mid-run)
+  --keep-data-dir       keep the spawned server's temp dir
+
+Agents:
+  --agents N              simulated agents (default )" +
+         std::to_string(default_agents) + R"(; keep <= 15000 per heraldd: 20000 fds)
+  --workers N             agent processes (default one per 6000 agents): every parked poll is an
+                          open socket, and a process may hold 20000
+  --setup-connections N   management connections for enrollment (default 32)
+  --auth-concurrency N    authentications in flight, all workers together (default 64)
+  --park-concurrency N    first polls connecting at once, all workers together (default 512)
+  --source-addresses K    bind agent sockets to 127.0.0.1..127.0.0.K round-robin (default 8;
+                          only when the comms host is 127.x), against ephemeral-port exhaustion
+  --repoll-delay-ms MS    wait after a 200 (and its result POST) before re-polling (default 0, to
+                          measure; the real agent waits 1000). After a 408: 1000 ms, as the agent
+  --park-wait S           bound on parking (default 120)
+)";
+}
+
+std::optional<bool> parse_agent_fleet_option(std::string_view arg, std::string_view value, AgentFleetOptions& o) {
+  if (arg == "--comms-url") {
+    o.comms_url = value;
+    return true;
+  }
+  if (arg == "--poll-timeout") return parse_number(value, o.poll_timeout_s) && o.poll_timeout_s > 0;
+  if (arg == "--workers") return parse_number(value, o.workers);
+  if (arg == "--auth-concurrency") return parse_number(value, o.auth_concurrency) && o.auth_concurrency > 0;
+  if (arg == "--park-concurrency") return parse_number(value, o.park_concurrency) && o.park_concurrency > 0;
+  if (arg == "--source-addresses") {
+    return parse_number(value, o.source_addresses) && o.source_addresses > 0 && o.source_addresses < 255;
+  }
+  if (arg == "--repoll-delay-ms") return parse_number(value, o.repoll_delay_ms) && o.repoll_delay_ms >= 0;
+  if (arg == "--park-wait") return parse_number(value, o.park_wait_s) && o.park_wait_s > 0;
+  return std::nullopt;
+}
+
+bool finish_agent_fleet_options(std::string_view command, AgentFleetOptions& o) {
+  if (!o.url.empty() && (o.password.empty() || o.comms_url.empty())) {
+    std::cerr << "herald-bench " << command << ": --url needs --comms-url and --password (or HERALD_BENCH_PASSWORD)\n";
+    return false;
+  }
+  if (o.workers == 0) o.workers = (o.agents + 5'999) / 6'000;
+  if (o.workers > o.agents) o.workers = o.agents;
+  return true;
+}
+
+std::string fleet_help() {
   return R"(usage: herald-bench fleet [options]
 
 N simulated agents speaking the comms protocol exactly as wazuh-agent does (wire-protocol c):
@@ -39,33 +92,12 @@ Steps:
 Every agent remembers the document_ids it received; agent_errors.orders_redelivered counts
 orders delivered twice (delivery is at most once, wire-protocol c3).
 
-Server (one of):
-  --spawn PATH          start PATH (heraldd) on a fresh temp dir, 127.0.0.1 port 0, with
-                        comms.commands_poll_timeout --poll-timeout and http.max_connections
-                        N + 2000 (at least 10000). Default: the heraldd of the same build tree
-  --url URL             a running server's management listener (needs --comms-url, --password)
-  --comms-url URL       its comms listener, http://HOST:PORT (plain HTTP only)
-  --user NAME           management user (default admin)
-  --password PW         (default $HERALD_BENCH_PASSWORD; random with --spawn)
-  --server-log-level L  logging.level of a spawned heraldd (default warn)
-  --poll-timeout S      commands_poll_timeout of a spawned heraldd (default 300: no 408s mid-run)
-  --keep-data-dir       keep the spawned server's temp dir
-
-Sizes and pacing:
-  --agents N              simulated agents (default 10000; keep <= 15000 per heraldd: 20000 fds)
-  --workers N             agent processes (default one per 6000 agents): every parked poll is an
-                          open socket, and a process may hold 20000
-  --setup-connections N   management connections for enrollment/assignment (default 32)
-  --auth-concurrency N    authentications in flight, all workers together (default 64)
-  --park-concurrency N    first polls connecting at once, all workers together (default 512)
-  --source-addresses K    bind agent sockets to 127.0.0.1..127.0.0.K round-robin (default 8;
-                          only when the comms host is 127.x), against ephemeral-port exhaustion
-  --repoll-delay-ms MS    wait after a 200 (and its result POST) before re-polling (default 0, to
-                          measure; the real agent waits 1000). After a 408: 1000 ms, as the agent
+)" + agent_fleet_options_help(10'000) +
+         R"(
+Fleet steps:
   --order-timeout S       timeout of the commands (default 32767)
   --idle S                idle measurement window (default 10)
   --single-commands N     single-agent commands (default 200; 0 skips the step)
-  --park-wait S           bound on parking (default 120)
   --deliver-wait S        bound on group delivery (default 60)
   --results-wait S        bound on all results applied (default 120)
   --poll-interval-ms N    GET /orders poll period (default 50)
@@ -80,32 +112,14 @@ std::optional<FleetOptions> parse_fleet_options(int argc, char** argv, bool& hel
   auto options = parse_command_line<FleetOptions>(
       "fleet", argc, argv, fleet_help(), help_shown,
       [](std::string_view arg, std::string_view value, FleetOptions& o) -> std::optional<bool> {
-        if (arg == "--comms-url") {
-          o.comms_url = value;
-          return true;
-        }
-        if (arg == "--poll-timeout") return parse_number(value, o.poll_timeout_s) && o.poll_timeout_s > 0;
-        if (arg == "--workers") return parse_number(value, o.workers);
-        if (arg == "--auth-concurrency") return parse_number(value, o.auth_concurrency) && o.auth_concurrency > 0;
-        if (arg == "--park-concurrency") return parse_number(value, o.park_concurrency) && o.park_concurrency > 0;
-        if (arg == "--source-addresses") {
-          return parse_number(value, o.source_addresses) && o.source_addresses > 0 && o.source_addresses < 255;
-        }
-        if (arg == "--repoll-delay-ms") return parse_number(value, o.repoll_delay_ms) && o.repoll_delay_ms >= 0;
+        if (auto shared = parse_agent_fleet_option(arg, value, o)) return shared;
         if (arg == "--idle") return parse_number(value, o.idle_s) && o.idle_s > 0;
         if (arg == "--single-commands") return parse_number(value, o.single_commands);
-        if (arg == "--park-wait") return parse_number(value, o.park_wait_s) && o.park_wait_s > 0;
         if (arg == "--deliver-wait") return parse_number(value, o.deliver_wait_s) && o.deliver_wait_s > 0;
         if (arg == "--results-wait") return parse_number(value, o.results_wait_s) && o.results_wait_s > 0;
         return std::nullopt;
       });
-  if (!options) return std::nullopt;
-  if (!options->url.empty() && (options->password.empty() || options->comms_url.empty())) {
-    std::cerr << "herald-bench fleet: --url needs --comms-url and --password (or HERALD_BENCH_PASSWORD)\n";
-    return std::nullopt;
-  }
-  if (options->workers == 0) options->workers = (options->agents + 5'999) / 6'000;
-  if (options->workers > options->agents) options->workers = options->agents;
+  if (!options || !finish_agent_fleet_options("fleet", *options)) return std::nullopt;
   return options;
 }
 

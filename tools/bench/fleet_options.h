@@ -1,13 +1,15 @@
-// `herald-bench fleet` options: defaults, parsing and --help text.
+// Options of the subcommands that run simulated agents (`fleet`, `keepalive`): the part they
+// share (server, agent processes, pacing), `fleet`'s own, parsing and --help text.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace herald::bench {
 
-struct FleetOptions {
+struct AgentFleetOptions {
   // Server: --url (management) + --comms-url of a running heraldd, or a spawned one (default).
   std::string url;
   std::string comms_url;
@@ -26,18 +28,33 @@ struct FleetOptions {
   std::size_t source_addresses = 8;   // 127.0.0.1 … 127.0.0.K (loopback servers only)
   long order_timeout_s = 32'767;
   long repoll_delay_ms = 0;           // after a 200 (and its result POST); the real agent waits 1000
-  double idle_s = 10;
-  std::size_t single_commands = 200;
-  double park_wait_s = 120;     // bound on "all polls parked"
-  double deliver_wait_s = 60;   // bound on "every agent got the group command"
-  double results_wait_s = 120;  // bound on "GET /orders reports N success"
+  double park_wait_s = 120;           // bound on "all polls parked"
   std::chrono::milliseconds poll_interval{50};
 };
+
+struct FleetOptions : AgentFleetOptions {
+  double idle_s = 10;
+  std::size_t single_commands = 200;
+  double deliver_wait_s = 60;   // bound on "every agent got the group command"
+  double results_wait_s = 120;  // bound on "GET /orders reports N success"
+};
+
+// One of the shared options (--comms-url, --poll-timeout, --workers, --auth-concurrency,
+// --park-concurrency, --source-addresses, --repoll-delay-ms, --park-wait): whether its value was
+// valid, or nullopt when `arg` is none of them.
+std::optional<bool> parse_agent_fleet_option(std::string_view arg, std::string_view value, AgentFleetOptions& options);
+
+// Checks what needs several options together and fills in derived defaults (workers). False after
+// printing the problem.
+bool finish_agent_fleet_options(std::string_view command, AgentFleetOptions& options);
+
+// The --help text of the shared options; `default_agents` as the subcommand's --agents default.
+std::string agent_fleet_options_help(std::size_t default_agents);
 
 // Parses argv after "fleet". Returns nullopt after printing an error (or the help, with
 // `help_shown` set).
 std::optional<FleetOptions> parse_fleet_options(int argc, char** argv, bool& help_shown);
 
-const char* fleet_help();
+std::string fleet_help();
 
 }  // namespace herald::bench

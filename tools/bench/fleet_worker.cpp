@@ -11,15 +11,18 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <unordered_set>
 
 #include "agent_http.h"
 #include "concurrency.h"
+#include "process_stats.h"
 
 namespace herald::bench {
 
@@ -30,15 +33,15 @@ using boost::beast::http::verb;
 
 namespace {
 
-long long monotonic_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 class Worker {
  public:
   explicit Worker(WorkerConfig config)
-      : config_(std::move(config)), tokens_(config_.ids.size()), first_written_(config_.ids.size(), false) {
+      : config_(std::move(config)),
+        tokens_(config_.ids.size()),
+        generation_(config_.ids.size(), 0),
+        watch_(config_.ids.size(), nullptr),
+        stopped_(config_.ids.size(), false),
+        muted_(config_.ids.size(), false) {
     for (std::size_t i = 0; i < config_.ids.size(); ++i) {
       const auto global = config_.first_index + i;
       json::object host{{"architecture", "x86_64"},
@@ -73,6 +76,18 @@ class Worker {
   }
   std::string global(std::size_t i) const { return std::to_string(config_.first_index + i); }
 
+  // The indexes into this worker's slice of the fleet indexes after the command word.
+  std::vector<std::size_t> own_agents(std::istringstream& words) const {
+    std::vector<std::size_t> local;
+    std::size_t agent = 0;
+    while (words >> agent) {
+      if (agent >= config_.first_index && agent < config_.first_index + config_.ids.size()) {
+        local.push_back(agent - config_.first_index);
+      }
+    }
+    return local;
+  }
+
   std::optional<asio::ip::address> source_for(std::size_t i) const {
     if (config_.sources.empty()) return std::nullopt;
     return config_.sources[(config_.first_index + i) % config_.sources.size()];
@@ -93,7 +108,70 @@ class Worker {
       if (line == "report 0") report_ = false;
       if (line == "auth") asio::co_spawn(io_, authenticate_all(), asio::detached);
       if (line == "park") asio::co_spawn(io_, park_all(), asio::detached);
+      std::istringstream words(line);
+      std::string command;
+      words >> command;
+      if (command == "storm") {
+        std::string mode;
+        std::size_t in_flight = 1;
+        words >> mode >> in_flight;
+        asio::co_spawn(io_, storm(mode == "drop", std::max<std::size_t>(1, in_flight)), asio::detached);
+      }
+      if (command == "kill") {
+        for (const auto i : own_agents(words)) kill(i);
+      }
+      if (command == "mute") {
+        for (const auto i : own_agents(words)) muted_[i] = true;
+      }
     }
+  }
+
+  // The agent dies: its connection closes now and it never sends anything again.
+  void kill(std::size_t i) {
+    stopped_[i] = true;
+    ++generation_[i];
+    if (watch_[i] != nullptr) watch_[i]->hang_up();
+    emit("K " + global(i) + " " + std::to_string(monotonic_ns()) + "\n");
+  }
+
+  // Every live agent reconnects at once, as after a network blip or behind a balancer after a
+  // server restart: new connection, new token, new poll.
+  awaitable<void> storm(bool drop, std::size_t in_flight) {
+    std::vector<std::size_t> live;
+    for (std::size_t i = 0; i < config_.ids.size(); ++i) {
+      if (!stopped_[i]) live.push_back(i);
+    }
+    if (drop) {
+      // All connections go first, as when the network between agents and server breaks.
+      for (const auto i : live) {
+        ++generation_[i];
+        if (watch_[i] != nullptr) watch_[i]->hang_up();
+      }
+    }
+    storm_ok_ = storm_failed_ = 0;
+    storm_expected_ = live.size();
+    if (live.empty()) emit("A 0 0\n");
+    for (const auto i : live) {
+      while (connecting_ >= in_flight) co_await sleep_for(std::chrono::milliseconds(1));
+      ++connecting_;
+      asio::co_spawn(io_, reconnect(i), asio::detached);
+    }
+  }
+
+  // Holds a connect slot (connecting_) until its poll is written or it fails.
+  awaitable<void> reconnect(std::size_t i) {
+    const bool authenticated = co_await authenticate(i);
+    ++(authenticated ? storm_ok_ : storm_failed_);
+    if (storm_ok_ + storm_failed_ == storm_expected_) {
+      emit("A " + std::to_string(storm_ok_) + " " + std::to_string(storm_failed_) + "\n");
+    }
+    if (!authenticated) {
+      --connecting_;
+      co_return;
+    }
+    // From here on the agent's older poll loop, if any, ends when its poll does.
+    const auto generation = ++generation_[i];
+    co_await poll_loop(i, generation);
   }
 
   // True when agent i holds a token afterwards.
@@ -137,9 +215,10 @@ class Worker {
 
   awaitable<void> park_all() {
     for (std::size_t i = 0; i < config_.ids.size(); ++i) {
+      if (stopped_[i]) continue;
       while (connecting_ >= config_.park_concurrency) co_await sleep_for(std::chrono::milliseconds(1));
       ++connecting_;
-      asio::co_spawn(io_, poll_loop(i), asio::detached);
+      asio::co_spawn(io_, poll_loop(i, generation_[i]), asio::detached);
     }
   }
 
@@ -166,31 +245,39 @@ class Worker {
     }
   }
 
-  awaitable<void> poll_loop(std::size_t i) {
+  // The agent's poll loop (wire-protocol c3): poll, handle the reply, poll again. Starts holding
+  // a connect slot (connecting_), released once the first poll is written or fails. Ends when the
+  // agent's generation moves on (a storm's newer loop took over, or the agent was killed) or when
+  // a muted agent has read its reply.
+  awaitable<void> poll_loop(std::size_t i, unsigned generation) {
     AgentRequest request;
     request.method = verb::get;
     request.target = "/api/v1/commands";
     const auto source = source_for(i);
-    const std::function<void()> written = [this, i] {
-      if (!first_written_[i]) {
-        first_written_[i] = true;
+    bool holds_slot = true;
+    const std::function<void()> release_slot = [this, &holds_slot] {
+      if (holds_slot) {
+        holds_slot = false;
         --connecting_;
       }
+    };
+    RequestWatch watch;
+    watch.on_written = [this, i, &release_slot] {
+      release_slot();
       emit("W " + global(i) + "\n");
     };
-    for (;;) {
+    watch_[i] = &watch;
+    while (generation_[i] == generation) {
       request.authorization = tokens_[i];
       AgentReply reply;
       bool failed = false;
       try {
         // The agent's socket timeout is 11 minutes (wire-protocol c3).
         reply = co_await agent_request(executor_, config_.server, source, config_.host, request,
-                                       std::chrono::seconds(660), &written);
+                                       std::chrono::seconds(660), &watch);
       } catch (const std::exception& error) {
-        if (!first_written_[i]) {
-          first_written_[i] = true;
-          --connecting_;
-        }
+        release_slot();
+        if (generation_[i] != generation) break;  // hung up by the bench
         emit("X " + global(i) + " poll: " + error.what() + "\n");
         failed = true;
       }
@@ -198,7 +285,13 @@ class Worker {
         co_await sleep_for(std::chrono::seconds(1));
         continue;
       }
+      if (generation_[i] != generation) break;  // a newer poll of this agent took over
       const auto received = monotonic_ns();
+      if (muted_[i]) {
+        stopped_[i] = true;
+        emit("M " + global(i) + " " + std::to_string(received) + "\n");
+        break;
+      }
       if (reply.status == 200) {
         std::vector<std::string> document_ids;
         json::error_code ec;
@@ -229,6 +322,8 @@ class Worker {
         co_await sleep_for(std::chrono::seconds(1));
       }
     }
+    release_slot();
+    if (watch_[i] == &watch) watch_[i] = nullptr;
   }
 
   WorkerConfig config_;
@@ -236,9 +331,15 @@ class Worker {
   asio::any_io_executor executor_ = io_.get_executor();
   std::vector<std::string> tokens_;
   std::vector<std::string> metadata_;
-  std::vector<bool> first_written_;
+  // Per agent: the current poll loop's generation (older loops end), the watch of its poll in
+  // flight, whether it was killed or has gone silent, and whether it is to go silent.
+  std::vector<unsigned> generation_;
+  std::vector<RequestWatch*> watch_;
+  std::vector<bool> stopped_;
+  std::vector<bool> muted_;
   std::unordered_set<std::string> seen_;  // document ids delivered to this worker's agents
-  std::size_t connecting_ = 0;
+  std::size_t connecting_ = 0;            // agents between connect and poll written
+  std::size_t storm_ok_ = 0, storm_failed_ = 0, storm_expected_ = 0;
   bool report_ = false;
 };
 

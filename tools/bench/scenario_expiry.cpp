@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "concurrency.h"
 #include "latency_stats.h"
+#include "prometheus_text.h"
 #include "scenarios.h"
 
 namespace herald::bench {
@@ -54,23 +55,8 @@ std::optional<std::chrono::system_clock::time_point> parse_first_deadline(std::s
   return parse_utc(stamp->get_string());
 }
 
-// Sum of every herald_orders_expired_total series in a Prometheus text page; nullopt if absent.
-std::optional<double> expired_counter(std::string_view page) {
-  constexpr std::string_view name = "herald_orders_expired_total";
-  std::optional<double> sum;
-  while (!page.empty()) {
-    const auto end = page.find('\n');
-    const auto line = page.substr(0, end);
-    page = end == std::string_view::npos ? std::string_view() : page.substr(end + 1);
-    if (!line.starts_with(name) || (line.size() > name.size() && line[name.size()] != '{' && line[name.size()] != ' ')) {
-      continue;
-    }
-    const auto space = line.rfind(' ');
-    if (space == std::string_view::npos) continue;
-    sum = sum.value_or(0) + std::strtod(std::string(line.substr(space + 1)).c_str(), nullptr);
-  }
-  return sum;
-}
+// Sum of every herald_orders_expired_total series; nullopt if absent.
+std::optional<double> expired_counter(std::string_view page) { return metric_value(page, "herald_orders_expired_total"); }
 
 double seconds_between(SteadyClock::time_point from, SteadyClock::time_point to) {
   return std::chrono::duration<double>(to - from).count();

@@ -41,6 +41,15 @@ void write_config(const fs::path& path, const fs::path& data_dir, const SpawnOpt
       << "logging: {level: " << options.log_level << "}\n";
   if (!options.synchronous.empty()) out << "storage: {synchronous: " << options.synchronous << "}\n";
   if (options.max_connections > 0) out << "http: {max_connections: " << options.max_connections << "}\n";
+  std::string keepalive;
+  const auto add = [&keepalive](const char* key, long seconds) {
+    if (seconds <= 0) return;
+    keepalive += (keepalive.empty() ? "" : ", ") + std::string(key) + ": " + std::to_string(seconds) + "s";
+  };
+  add("interval", options.keepalive_interval_s);
+  add("timeout", options.keepalive_timeout_s);
+  add("flush_interval", options.keepalive_flush_interval_s);
+  if (!keepalive.empty()) out << "remote: {manager_keepalive: {enabled: yes, " << keepalive << "}}\n";
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 

@@ -19,6 +19,10 @@ struct SpawnOptions {
   bool keep_data_dir = false;         // leave the temp dir (database, heraldd.log) behind
   long comms_poll_timeout_s = 0;      // comms.commands_poll_timeout; 0: heraldd's default
   std::size_t max_connections = 0;    // http.max_connections (per listener); 0: heraldd's default
+  // remote.manager_keepalive in seconds; 0: heraldd's default for that key
+  long keepalive_interval_s = 0;
+  long keepalive_timeout_s = 0;
+  long keepalive_flush_interval_s = 0;
   std::chrono::seconds ready_timeout{60};
 };
 
