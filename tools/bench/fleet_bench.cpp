@@ -219,13 +219,6 @@ awaitable<void> fleet_flow(FleetRun& run, const FleetOptions& options) {
                                         {"redelivered_samples", json::value_from(events.redelivered_samples)}};
 }
 
-awaitable<void> create_group(const BenchContext& context, const FleetOptions& options, Fleet& fleet,
-                             json::object& setup) {
-  co_await create_fleet_group(context, fleet, options.setup_connections);
-  setup["group"] = fleet.group;
-  setup["assign_s"] = round3(fleet.assign_seconds);
-}
-
 }  // namespace
 
 int run_fleet(int argc, char** argv) {
@@ -235,9 +228,7 @@ int run_fleet(int argc, char** argv) {
   const FleetOptions options = *parsed;
   FleetCommand command;
   command.name = "fleet";
-  command.setup = [&options](const BenchContext& context, Fleet& fleet, json::object& setup) -> awaitable<void> {
-    return create_group(context, options, fleet, setup);
-  };
+  command.needs_group = true;
   command.steps = [&options](FleetRun& run) { return fleet_flow(run, options); };
   return run_fleet_command(options, std::move(command));
 }

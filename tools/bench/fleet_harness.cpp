@@ -37,7 +37,11 @@ awaitable<void> setup_flow(const BenchContext& context, const AgentFleetOptions&
   co_await enroll_agents(context, fleet, options.agents, options.setup_connections);
   setup["agents"] = options.agents;
   setup["enroll_s"] = round3(fleet.enroll_seconds);
-  if (command.setup) co_await command.setup(context, fleet, setup);
+  if (command.needs_group) {
+    co_await create_fleet_group(context, fleet, options.setup_connections);
+    setup["group"] = fleet.group;
+    setup["assign_s"] = round3(fleet.assign_seconds);
+  }
 }
 
 // Runs `flow` on a fresh io_context until it completes; rethrows its exception.

@@ -21,8 +21,8 @@ struct FleetCommand {
   // Adjusts the settings of a spawned heraldd (defaults: poll timeout from the options,
   // max_connections for every agent) and notes them in `server`. May be empty.
   std::function<void(SpawnOptions&, boost::json::object& server)> configure_server;
-  // Runs after enrollment, before the workers fork; management API only. May be empty.
-  std::function<boost::asio::awaitable<void>(const BenchContext&, Fleet&, boost::json::object& setup)> setup;
+  // Put every agent into one new group after enrollment (fleet.group).
+  bool needs_group = false;
   // The measured steps, with the workers running.
   std::function<boost::asio::awaitable<void>(FleetRun&)> steps;
   boost::json::object options;  // echoed as "options" (with the shared agent options added)

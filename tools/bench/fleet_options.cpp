@@ -6,7 +6,7 @@
 
 namespace herald::bench {
 
-std::string agent_fleet_options_help(std::size_t default_agents) {
+std::string agent_fleet_options_help(const AgentFleetOptions& defaults) {
   return R"(Server (one of):
   --spawn PATH          start PATH (heraldd) on a fresh temp dir, 127.0.0.1 port 0, with
                         comms.commands_poll_timeout --poll-timeout and http.max_connections
@@ -21,7 +21,7 @@ std::string agent_fleet_options_help(std::size_t default_agents) {
 
 Agents:
   --agents N              simulated agents (default )" +
-         std::to_string(default_agents) + R"(; keep <= 15000 per heraldd: 20000 fds)
+         std::to_string(defaults.agents) + R"(; keep <= 15000 per heraldd: 20000 fds)
   --workers N             agent processes (default one per 6000 agents): every parked poll is an
                           open socket, and a process may hold 20000
   --setup-connections N   management connections for enrollment (default 32)
@@ -29,8 +29,9 @@ Agents:
   --park-concurrency N    first polls connecting at once, all workers together (default 512)
   --source-addresses K    bind agent sockets to 127.0.0.1..127.0.0.K round-robin (default 8;
                           only when the comms host is 127.x), against ephemeral-port exhaustion
-  --repoll-delay-ms MS    wait after a 200 (and its result POST) before re-polling (default 0, to
-                          measure; the real agent waits 1000). After a 408: 1000 ms, as the agent
+  --repoll-delay-ms MS    wait after a 200 (and its result POST) before re-polling (default )" +
+         std::to_string(defaults.repoll_delay_ms) + R"(;
+                          the real agent waits 1000). After a 408: 1000 ms, as the agent
   --park-wait S           bound on parking (default 120)
 )";
 }
@@ -92,7 +93,7 @@ Steps:
 Every agent remembers the document_ids it received; agent_errors.orders_redelivered counts
 orders delivered twice (delivery is at most once, wire-protocol c3).
 
-)" + agent_fleet_options_help(10'000) +
+)" + agent_fleet_options_help(FleetOptions{}) +
          R"(
 Fleet steps:
   --order-timeout S       timeout of the commands (default 32767)

@@ -48,8 +48,8 @@ std::optional<bool> parse_agent_fleet_option(std::string_view arg, std::string_v
 // printing the problem.
 bool finish_agent_fleet_options(std::string_view command, AgentFleetOptions& options);
 
-// The --help text of the shared options; `default_agents` as the subcommand's --agents default.
-std::string agent_fleet_options_help(std::size_t default_agents);
+// The --help text of the shared options, with the subcommand's defaults.
+std::string agent_fleet_options_help(const AgentFleetOptions& defaults);
 
 // Parses argv after "fleet". Returns nullopt after printing an error (or the help, with
 // `help_shown` set).

@@ -39,19 +39,21 @@ awaitable<bool> wait_server_quiet(pid_t pid, double limit_s) {
   }
 }
 
-awaitable<void> authenticate_fleet(FleetRun& run) {
+awaitable<void> authenticate_fleet(FleetRun& run, double spread_s) {
   const auto n = run.fleet.agent_ids.size();
   auto& events = run.events;
-  spdlog::info("auth: {} agents, {} in flight", n, run.options.auth_concurrency);
+  spdlog::info("auth: {} agents, {} in flight, spread over {} s", n, run.options.auth_concurrency, spread_s);
   const auto started = SteadyClock::now();
   events.new_auth_round();
-  run.workers.tell("auth\n");
+  const std::string command = "auth " + std::to_string(static_cast<long>(spread_s * 1000)) + "\n";
+  run.workers.tell(command);
   const std::function<bool()> done = [&] { return events.auth_reports == run.workers.size(); };
-  co_await wait_until(done, 600);
+  co_await wait_until(done, 600 + spread_s);
   const double seconds = seconds_since(started);
   run.result["auth"] = json::object{{"ok", events.auth_ok},
                                     {"failed", events.auth_failed},
                                     {"seconds", round3(seconds)},
+                                    {"spread_s", spread_s},
                                     {"per_s", round3(static_cast<double>(events.auth_ok) / seconds)}};
   spdlog::info("auth: {} ok, {} failed in {:.2f} s", events.auth_ok, events.auth_failed, seconds);
   if (events.auth_ok != n) throw std::runtime_error("not every agent could authenticate");

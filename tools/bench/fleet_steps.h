@@ -36,9 +36,10 @@ boost::asio::awaitable<bool> wait_until(const std::function<bool()>& done, doubl
 // a pid (an attached server), just waits 2 s.
 boost::asio::awaitable<bool> wait_server_quiet(pid_t pid, double limit_s);
 
-// Every agent authenticates (workers told "auth"); writes result["auth"]. Throws
-// std::runtime_error unless every agent got a token.
-boost::asio::awaitable<void> authenticate_fleet(FleetRun& run);
+// Every agent authenticates (workers told "auth"), the starts spread evenly over `spread_s`
+// (0: as fast as --auth-concurrency allows); writes result["auth"]. Throws std::runtime_error
+// unless every agent got a token.
+boost::asio::awaitable<void> authenticate_fleet(FleetRun& run, double spread_s = 0);
 
 // Waits until `expected` poll requests were written since the last events.new_phase() and
 // heraldd is quiet again (bounded by --park-wait); writes polls_written, all_written_s, parked_s

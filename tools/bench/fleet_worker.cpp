@@ -106,11 +106,15 @@ class Worker {
       if (line == "quit") ::_exit(0);
       if (line == "report 1") report_ = true;
       if (line == "report 0") report_ = false;
-      if (line == "auth") asio::co_spawn(io_, authenticate_all(), asio::detached);
       if (line == "park") asio::co_spawn(io_, park_all(), asio::detached);
       std::istringstream words(line);
       std::string command;
       words >> command;
+      if (command == "auth") {
+        long spread_ms = 0;
+        words >> spread_ms;
+        asio::co_spawn(io_, authenticate_all(std::chrono::milliseconds(std::max(0L, spread_ms))), asio::detached);
+      }
       if (command == "storm") {
         std::string mode;
         std::size_t in_flight = 1;
@@ -200,11 +204,17 @@ class Worker {
     co_return true;
   }
 
-  awaitable<void> authenticate_all() {
+  // `spread`: start the slice's authentications evenly over this long (0: as fast as the
+  // concurrency allows), as a fleet whose agents started at different times.
+  awaitable<void> authenticate_all(std::chrono::milliseconds spread) {
     std::size_t next = 0, ok = 0, failed = 0;
+    const auto started = std::chrono::steady_clock::now();
+    const auto spacing = std::chrono::microseconds(spread) / std::max<std::size_t>(1, config_.ids.size());
     const std::function<awaitable<void>(std::size_t)> one = [&](std::size_t) -> awaitable<void> {
       while (next < config_.ids.size()) {
         const auto index = next++;
+        const auto due = started + spacing * static_cast<long>(index);
+        if (due > std::chrono::steady_clock::now()) co_await sleep_for(due - std::chrono::steady_clock::now());
         const bool done = co_await authenticate(index);
         ++(done ? ok : failed);
       }

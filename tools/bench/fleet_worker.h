@@ -1,7 +1,7 @@
 // A process of simulated agents (herald-bench fleet). The coordinator forks one per slice of the
 // fleet, because every parked poll is an open socket and a process may hold only so many. It talks
 // to the worker over two pipes, one line per message:
-//   coordinator -> worker: "auth", "park", "report 0|1", "quit"
+//   coordinator -> worker: "auth <spread ms>", "park", "report 0|1", "quit"
 //                          "storm replace|drop <in-flight>" every live agent reconnects at once:
 //                               re-authenticates on a new connection and polls again. replace:
 //                               the new poll takes over the parked one (heraldd answers that one

@@ -8,6 +8,7 @@
 
 #include "fleet_bench.h"
 #include "ingest.h"
+#include "keepalive_bench.h"
 
 namespace {
 
@@ -19,7 +20,9 @@ Commands:
   fleet       N simulated agents speaking the comms protocol (one connection per request):
               parked long polls (RSS, CPU), group-command delivery, results, idle latency;
               see herald-bench fleet --help
-  keepalive   (planned) keep-alive storm and status transitions
+  keepalive   N simulated agents parked: what liveness costs heraldd at rest (CPU, RSS, keep-alive
+              writes/s), reconnection storms (flaps), dead-agent detection time;
+              see herald-bench keepalive --help
 
 Every command prints one JSON summary to stdout and progress to stderr.
 Quick start (from the build tree):  tools/bench/herald-bench ingest
@@ -43,10 +46,7 @@ int main(int argc, char** argv) {
   }
   if (command == "ingest") return herald::bench::run_ingest(argc - 2, argv + 2);
   if (command == "fleet") return herald::bench::run_fleet(argc - 2, argv + 2);
-  if (command == "keepalive") {
-    std::cerr << "herald-bench: '" << command << "' is not implemented yet\n";
-    return 2;
-  }
+  if (command == "keepalive") return herald::bench::run_keepalive(argc - 2, argv + 2);
   std::cerr << "herald-bench: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }
