@@ -46,7 +46,10 @@ class EventBus {
   virtual ~EventBus() = default;
   virtual void publish(Event event) = 0;
   // Subscribes to a subject pattern relative to the prefix (NATS wildcards `*` and `>`), e.g.
-  // "agent.*.status". Handlers run on a backend thread; they must be quick and must not throw.
+  // "agent.*.status". Handlers run on a backend thread (LocalBus: the publisher's, inside publish();
+  // NatsBus: a libnats thread per subscription); they must be quick and must not throw. Once the
+  // returned Subscription is destroyed its handler is never called again, nor still running (unless
+  // it was destroyed from inside that very handler).
   virtual std::unique_ptr<Subscription> subscribe(const std::string& pattern, Handler handler) = 0;
   virtual BusStats stats() const = 0;
   // Flushes what is queued (bounded wait) and disconnects. Later publishes are dropped. Idempotent.

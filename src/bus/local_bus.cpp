@@ -57,7 +57,9 @@ class LocalBus::LocalSubscription final : public Subscription {
 
 LocalBus::LocalBus(std::string prefix) : prefix_(std::move(prefix)), registry_(std::make_shared<Registry>()) {}
 
-LocalBus::~LocalBus() { close(); }
+LocalBus::~LocalBus() {
+  close();
+}
 
 void LocalBus::publish(Event event) {
   if (closed_) {
@@ -89,8 +91,12 @@ std::unique_ptr<Subscription> LocalBus::subscribe(const std::string& pattern, Ha
   return std::make_unique<LocalSubscription>(registry_, std::move(subscriber));
 }
 
-BusStats LocalBus::stats() const { return {published_.load(), dropped_.load(), true}; }
+BusStats LocalBus::stats() const {
+  return {published_.load(), dropped_.load(), true};
+}
 
-void LocalBus::close() { closed_ = true; }
+void LocalBus::close() {
+  closed_ = true;
+}
 
 }  // namespace herald::bus

@@ -36,9 +36,13 @@ bool is_valid(std::string_view text, bool wildcards_allowed) {
 
 }  // namespace
 
-bool is_valid_subject(std::string_view subject) { return is_valid(subject, false); }
+bool is_valid_subject(std::string_view subject) {
+  return is_valid(subject, false);
+}
 
-bool is_valid_pattern(std::string_view pattern) { return is_valid(pattern, true); }
+bool is_valid_pattern(std::string_view pattern) {
+  return is_valid(pattern, true);
+}
 
 bool subject_matches(std::string_view pattern, std::string_view subject) {
   bool pattern_more = true;

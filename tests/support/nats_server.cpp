@@ -54,7 +54,9 @@ bool accepts_connections(int port) {
   return connected;
 }
 
-bool executable(const std::filesystem::path& path) { return ::access(path.c_str(), X_OK) == 0; }
+bool executable(const std::filesystem::path& path) {
+  return ::access(path.c_str(), X_OK) == 0;
+}
 
 }  // namespace
 
@@ -103,7 +105,8 @@ void NatsServer::start() {
   std::string port = std::to_string(port_);
   std::string store = (dir_.path() / "js").string();
   std::string log_path = dir_.file("nats-server.log");
-  std::vector<std::string> arguments = {program, "-js", "-sd", store, "-a", "127.0.0.1", "-p", port, "-n", "herald-test"};
+  std::vector<std::string> arguments = {program,     "-js", "-sd", store, "-a",
+                                        "127.0.0.1", "-p",  port,  "-n",  "herald-test"};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);

@@ -210,9 +210,9 @@ TEST(BusLocal, HandlersMayPublishSubscribeAndUnsubscribeThemselves) {
   int calls = 0;
   self = bus.subscribe("ping", [&](const std::string&, const std::string&) {
     ++calls;
-    bus.publish(event("echo"));                // nested publish: no lock is held
+    bus.publish(event("echo"));  // nested publish: no lock is held
     late = bus.subscribe("late", echoes.handler());
-    self.reset();                              // unsubscribing from inside the handler must not deadlock
+    self.reset();  // unsubscribing from inside the handler must not deadlock
   });
   bus.publish(event("ping"));
   bus.publish(event("ping"));

@@ -40,7 +40,9 @@ NatsBus::NatsBus(NatsBusOptions options)
   worker_ = std::thread([this] { run_worker(); });
 }
 
-NatsBus::~NatsBus() { close(); }
+NatsBus::~NatsBus() {
+  close();
+}
 
 void NatsBus::publish(Event event) {
   if (!is_valid_subject(event.subject)) {
@@ -55,8 +57,7 @@ void NatsBus::publish(Event event) {
   if (state_->queue.push(std::move(event))) return;
   ++state_->dropped;
   if (!state_->queue.closed() && !queue_full_logged_.exchange(true)) {
-    spdlog::warn("NATS: the event queue is full ({} events); dropping events until it drains",
-                 options_.queue_capacity);
+    spdlog::warn("NATS: the event queue is full ({} events); dropping events until it drains", options_.queue_capacity);
   }
 }
 
@@ -67,7 +68,9 @@ std::unique_ptr<Subscription> NatsBus::subscribe(const std::string& pattern, Han
   return NatsSubscription::start(connection, with_prefix(options_.prefix, pattern), std::move(handler));
 }
 
-BusStats NatsBus::stats() const { return {state_->published.load(), state_->dropped.load(), state_->connected.load()}; }
+BusStats NatsBus::stats() const {
+  return {state_->published.load(), state_->dropped.load(), state_->connected.load()};
+}
 
 void NatsBus::close() {
   std::lock_guard lock(lifecycle_mutex_);
@@ -132,16 +135,17 @@ void NatsBus::publish_transient(const std::string& subject, const Event& event) 
   ++state_->dropped;
   if (!publish_failure_logged_) {
     publish_failure_logged_ = true;
-    spdlog::warn("NATS: cannot publish on {}: {}; counted as dropped, further failures are not logged until one "
-                 "succeeds",
-                 subject, natsStatus_GetText(status));
+    spdlog::warn(
+        "NATS: cannot publish on {}: {}; counted as dropped, further failures are not logged until one "
+        "succeeds",
+        subject, natsStatus_GetText(status));
   }
 }
 
 void NatsBus::publish_durable(const std::string& subject, const Event& event) {
   natsMsg* message = nullptr;
-  natsStatus status = natsMsg_Create(&message, subject.c_str(), nullptr, event.payload.data(),
-                                     static_cast<int>(event.payload.size()));
+  natsStatus status =
+      natsMsg_Create(&message, subject.c_str(), nullptr, event.payload.data(), static_cast<int>(event.payload.size()));
   if (status == NATS_OK) {
     jsPubOptions options;
     jsPubOptions_Init(&options);
@@ -158,9 +162,10 @@ void NatsBus::publish_durable(const std::string& subject, const Event& event) {
   ++state_->dropped;
   if (!publish_failure_logged_) {
     publish_failure_logged_ = true;
-    spdlog::warn("NATS: cannot publish on {} to JetStream: {}; counted as dropped, further failures are not "
-                 "logged until one succeeds",
-                 subject, natsStatus_GetText(status));
+    spdlog::warn(
+        "NATS: cannot publish on {} to JetStream: {}; counted as dropped, further failures are not "
+        "logged until one succeeds",
+        subject, natsStatus_GetText(status));
   }
 }
 
@@ -178,9 +183,10 @@ void NatsBus::set_up_stream_if_due() {
     next_stream_attempt_ = now + kStreamRetry;
     if (!stream_failure_logged_) {
       stream_failure_logged_ = true;
-      spdlog::warn("NATS: cannot set up JetStream stream: {}; durable events will be dropped until it works "
-                   "(retrying every {} s)",
-                   result.error().message, kStreamRetry.count());
+      spdlog::warn(
+          "NATS: cannot set up JetStream stream: {}; durable events will be dropped until it works "
+          "(retrying every {} s)",
+          result.error().message, kStreamRetry.count());
     }
     return;
   }
@@ -195,6 +201,8 @@ bool NatsBus::covered_by_stream(const std::string& relative_subject) const {
                      [&](const std::string& pattern) { return subject_matches(pattern, relative_subject); });
 }
 
-bool NatsBus::past_close_deadline() const { return Clock::now() > close_deadline_.load(); }
+bool NatsBus::past_close_deadline() const {
+  return Clock::now() > close_deadline_.load();
+}
 
 }  // namespace herald::bus

@@ -18,7 +18,9 @@ constexpr int kMaxPingsOut = 3;
 
 using StateHolder = std::shared_ptr<BusState>;
 
-BusState& state_of(void* closure) { return **static_cast<StateHolder*>(closure); }
+BusState& state_of(void* closure) {
+  return **static_cast<StateHolder*>(closure);
+}
 
 void on_connected(natsConnection*, void* closure) {
   auto& state = state_of(closure);
@@ -62,9 +64,10 @@ void on_ack(jsCtx*, natsMsg* message, jsPubAck*, jsPubAckErr* failure, void* clo
   } else {
     ++state.dropped;
     if (!state.ack_failure_logged.exchange(true)) {
-      spdlog::warn("NATS: JetStream did not store an event on {} ({}); counted as dropped, further failures "
-                   "are not logged until one succeeds",
-                   natsMsg_GetSubject(message), failure->ErrText != nullptr ? failure->ErrText : "no reason");
+      spdlog::warn(
+          "NATS: JetStream did not store an event on {} ({}); counted as dropped, further failures "
+          "are not logged until one succeeds",
+          natsMsg_GetSubject(message), failure->ErrText != nullptr ? failure->ErrText : "no reason");
     }
   }
   natsMsg_Destroy(message);
@@ -141,7 +144,9 @@ NatsConnection::NatsConnection(const NatsBusOptions& options, std::shared_ptr<Bu
   }
 }
 
-NatsConnection::~NatsConnection() { close(std::chrono::steady_clock::now() + std::chrono::seconds(2)); }
+NatsConnection::~NatsConnection() {
+  close(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+}
 
 void NatsConnection::settle_acks(std::chrono::steady_clock::time_point deadline) {
   jsPubOptions wait;

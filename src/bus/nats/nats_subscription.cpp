@@ -18,7 +18,9 @@ void on_message(natsConnection*, natsSubscription*, natsMsg* message, void* clos
 
 // libnats calls this once the subscription is closed and its last message callback returned:
 // only then may the state it points to go.
-void on_complete(void* closure) { delete static_cast<SlotHolder*>(closure); }
+void on_complete(void* closure) {
+  delete static_cast<SlotHolder*>(closure);
+}
 
 }  // namespace
 
@@ -28,7 +30,8 @@ std::unique_ptr<Subscription> NatsSubscription::start(natsConnection* connection
   natsSubscription* subscription = nullptr;
   natsStatus status = NATS_CONNECTION_CLOSED;
   auto* holder = new SlotHolder(slot);
-  if (connection != nullptr) status = natsConnection_Subscribe(&subscription, connection, subject.c_str(), on_message, holder);
+  if (connection != nullptr)
+    status = natsConnection_Subscribe(&subscription, connection, subject.c_str(), on_message, holder);
   if (status == NATS_OK) status = natsSubscription_SetOnCompleteCB(subscription, on_complete, holder);
   if (status != NATS_OK) {
     spdlog::error("NATS: cannot subscribe to {}: {}", subject, natsStatus_GetText(status));

@@ -16,8 +16,7 @@ class NatsSubscription final : public Subscription {
  public:
   // Subscribes to the full `subject` pattern on `connection` (which may still be connecting).
   // On failure (connection closed) logs it and returns a subscription that receives nothing.
-  static std::unique_ptr<Subscription> start(natsConnection* connection, const std::string& subject,
-                                             Handler handler);
+  static std::unique_ptr<Subscription> start(natsConnection* connection, const std::string& subject, Handler handler);
   ~NatsSubscription() override;
 
  private:
