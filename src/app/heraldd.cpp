@@ -29,6 +29,7 @@
 #include "engine/order_metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace herald::app {
@@ -160,12 +161,18 @@ core::Status Heraldd::start(std::size_t threads) {
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return core::unavailable("cannot create data_dir " + config.data_dir + ": " + ec.message());
 
-  if (config.storage.backend != "sqlite") {
-    return core::invalid_argument("storage.backend " + config.storage.backend + " is not available in this build");
+  if (config.storage.backend == "postgres") {
+    store::postgres::PostgresOptions postgres;
+    postgres.dsn = config.storage.dsn;
+    postgres.application_name = "heraldd " + config.node_name;
+    auto store = store::postgres::PostgresStore::open(postgres);
+    if (!store) return store.error();
+    p.store = std::move(store).value();
+  } else {
+    auto store = store::sqlite::SqliteStore::open({config.storage.path, config.storage.synchronous});
+    if (!store) return store.error();
+    p.store = std::move(store).value();
   }
-  auto store = store::sqlite::SqliteStore::open({config.storage.path, config.storage.synchronous});
-  if (!store) return store.error();
-  p.store = std::move(store).value();
 
   auto secret = load_or_create_jwt_secret(config.auth.jwt_secret, config.auth.jwt_key_file, config.data_dir);
   if (!secret) return secret.error();
@@ -277,7 +284,7 @@ core::Status Heraldd::start(std::size_t threads) {
     p.threads.emplace_back([&p] { p.io.run(); });
   }
   spdlog::info("heraldd {} listening: management {} comms {} (store {})", config.node_name, p.management_url,
-               p.comms_url, config.storage.path);
+               p.comms_url, config.storage.backend == "postgres" ? std::string("postgres") : config.storage.path);
   return core::ok_status();
 }
 
