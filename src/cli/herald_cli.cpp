@@ -118,7 +118,7 @@ std::string herald_command_help(const CommandSpec& spec) {
     out += "\nOptions:\n";
     for (const auto& option : spec.options) {
       auto name = option.name + (option.value_name.empty() ? "" : " " + option.value_name);
-      out += "  " + name + std::string(name.size() < 24 ? 24 - name.size() : 1, ' ') + option.help + "\n";
+      out += "  " + name + std::string(name.size() < 26 ? 26 - name.size() : 1, ' ') + option.help + "\n";
     }
   }
   return out + "\n" + common_options_help();

@@ -35,6 +35,16 @@ std::string unique(const std::string& prefix) {
   return prefix + "-" + auth::random_hex(4);
 }
 
+// A CLI run, checked for sanitizer reports (an ASan build exits 1 on one, which an error-path
+// test expecting 1 would otherwise take for success).
+CliResult run_checked(const std::string& program, const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& environment, const std::string& input = "") {
+  auto result = run_cli(program, args, environment, input);
+  EXPECT_EQ(result.err.find("Sanitizer"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("runtime error:"), std::string::npos) << result.err;
+  return result;
+}
+
 class Cli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -51,10 +61,10 @@ class Cli : public ::testing::Test {
     return {{"HERALD_URL", server_->management_url()}, {"HERALD_USER", "admin"}, {"HERALD_PASSWORD", kAdminPassword}};
   }
   static CliResult agent_control(const std::vector<std::string>& args) {
-    return run_cli(AGENT_CONTROL_PATH, args, environment());
+    return run_checked(AGENT_CONTROL_PATH, args, environment());
   }
   static CliResult herald(const std::vector<std::string>& args, const std::string& input = "") {
-    return run_cli(HERALD_CLI_PATH, args, environment(), input);
+    return run_checked(HERALD_CLI_PATH, args, environment(), input);
   }
   static json::value parse_json(const CliResult& result) {
     json::error_code ec;
@@ -290,16 +300,16 @@ TEST_F(Cli, AgentControlErrors40And45) {
 TEST_F(Cli, WrongPasswordIsAnAuthenticationFailure) {
   auto env = environment();
   env["HERALD_PASSWORD"] = "not-the-password";
-  auto control = run_cli(AGENT_CONTROL_PATH, {"-l", "-j"}, env);
+  auto control = run_checked(AGENT_CONTROL_PATH, {"-l", "-j"}, env);
   EXPECT_EQ(control.status, 1);
   auto reply = parse_json(control);
   EXPECT_EQ(reply.at("error").as_int64(), 1);
   EXPECT_NE(std::string(reply.at("message").as_string()).find("authentication failed"), std::string::npos);
-  auto cli = run_cli(HERALD_CLI_PATH, {"agents", "list"}, env);
+  auto cli = run_checked(HERALD_CLI_PATH, {"agents", "list"}, env);
   EXPECT_EQ(cli.status, 1);
   EXPECT_NE(cli.err.find("authentication failed for user 'admin'"), std::string::npos) << cli.err;
   // A --password flag beats the environment, both ways.
-  EXPECT_EQ(run_cli(HERALD_CLI_PATH, {"groups", "list", "--password", kAdminPassword}, env).status, 0);
+  EXPECT_EQ(run_checked(HERALD_CLI_PATH, {"groups", "list", "--password", kAdminPassword}, env).status, 0);
   EXPECT_EQ(herald({"groups", "list", "--password", "wrong"}).status, 1);
 }
 
@@ -308,12 +318,12 @@ TEST_F(Cli, SettingsFromAClientConfigFile) {
   auto config = dir.file("client.yml");
   std::ofstream(config) << "url: " << server_->management_url() << "\nuser: admin\npassword: " << kAdminPassword
                         << "\n";
-  auto result = run_cli(HERALD_CLI_PATH, {"groups", "list", "--config", config}, {});
+  auto result = run_checked(HERALD_CLI_PATH, {"groups", "list", "--config", config}, {});
   EXPECT_EQ(result.status, 0) << result.err;
-  auto from_env = run_cli(AGENT_CONTROL_PATH, {"-lj"}, {{"HERALD_CONFIG", config}});
+  auto from_env = run_checked(AGENT_CONTROL_PATH, {"-lj"}, {{"HERALD_CONFIG", config}});
   EXPECT_EQ(from_env.status, 0) << from_env.out << from_env.err;
   std::ofstream(config, std::ios::app) << "passwd: typo\n";
-  auto broken = run_cli(HERALD_CLI_PATH, {"groups", "list", "--config", config}, {});
+  auto broken = run_checked(HERALD_CLI_PATH, {"groups", "list", "--config", config}, {});
   EXPECT_EQ(broken.status, 2);
   EXPECT_NE(broken.err.find("unknown key 'passwd'"), std::string::npos) << broken.err;
 }
@@ -531,28 +541,28 @@ TEST(CliTls, VerifiesTheServerCertificateUnlessToldNotTo) {
   ASSERT_EQ(server.comms_url().rfind("https://", 0), 0u);
   std::map<std::string, std::string> environment{{"HERALD_URL", server.comms_url()}, {"HERALD_PASSWORD", "x"}};
 
-  auto verified = run_cli(HERALD_CLI_PATH, {"groups", "list"}, environment);
+  auto verified = run_checked(HERALD_CLI_PATH, {"groups", "list"}, environment);
   EXPECT_EQ(verified.status, 1);
   EXPECT_NE(verified.err.find("TLS handshake with " + server.comms_url() + " failed"), std::string::npos)
       << verified.err;
   EXPECT_NE(verified.err.find("--ca-file"), std::string::npos) << verified.err;
 
-  auto insecure = run_cli(HERALD_CLI_PATH, {"groups", "list", "--insecure"}, environment);
+  auto insecure = run_checked(HERALD_CLI_PATH, {"groups", "list", "--insecure"}, environment);
   EXPECT_EQ(insecure.status, 1);
   EXPECT_EQ(insecure.err.find("TLS"), std::string::npos) << insecure.err;
   EXPECT_NE(insecure.err.find("login failed"), std::string::npos) << insecure.err;
 
   auto certificate = (server.data_dir() / "tls-cert.pem").string();
-  auto trusted = run_cli(HERALD_CLI_PATH, {"groups", "list", "--ca-file", certificate}, environment);
+  auto trusted = run_checked(HERALD_CLI_PATH, {"groups", "list", "--ca-file", certificate}, environment);
   EXPECT_EQ(trusted.status, 1);
   EXPECT_EQ(trusted.err.find("TLS"), std::string::npos) << trusted.err;
   EXPECT_NE(trusted.err.find("login failed"), std::string::npos) << trusted.err;
   // agent_control asks GET /health first, which needs no login: past TLS, the route is missing.
-  auto control = run_cli(AGENT_CONTROL_PATH, {"-lj", "--ca-file", certificate}, environment);
+  auto control = run_checked(AGENT_CONTROL_PATH, {"-lj", "--ca-file", certificate}, environment);
   EXPECT_EQ(control.status, 1);
   EXPECT_EQ(control.out.find("TLS"), std::string::npos) << control.out;
 
-  auto missing_ca = run_cli(HERALD_CLI_PATH, {"groups", "list", "--ca-file", "/nonexistent.pem"}, environment);
+  auto missing_ca = run_checked(HERALD_CLI_PATH, {"groups", "list", "--ca-file", "/nonexistent.pem"}, environment);
   EXPECT_EQ(missing_ca.status, 2);
   EXPECT_NE(missing_ca.err.find("cannot load CA certificates"), std::string::npos) << missing_ca.err;
 }
