@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,8 +152,22 @@ void chown_tree(const fs::path& root, const RunAs& who) {
   }
 }
 
+// Where clusters live: memory (/dev/shm) when it has room, since copying a cluster and running it
+// on a disk that parallel builds keep busy takes seconds; the temp dir otherwise.
+// $HERALD_POSTGRES_TMPDIR overrides.
+fs::path scratch_root() {
+  if (const char* env = std::getenv("HERALD_POSTGRES_TMPDIR"); env != nullptr && *env != '\0') return env;
+  struct statvfs stats {};
+  constexpr unsigned long long kNeeded = 1ULL << 30;
+  if (::statvfs("/dev/shm", &stats) == 0 && ::access("/dev/shm", W_OK) == 0 &&
+      static_cast<unsigned long long>(stats.f_bavail) * stats.f_frsize >= kNeeded) {
+    return "/dev/shm";
+  }
+  return fs::temp_directory_path();
+}
+
 fs::path make_temp_dir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
+  std::string pattern = (scratch_root() / (prefix + "XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
   return pattern;
 }
@@ -161,7 +176,7 @@ fs::path make_temp_dir(const std::string& prefix) {
 // Made in a staging directory and renamed into place, so concurrent test binaries either see a
 // complete template or make their own and the first rename wins.
 fs::path template_cluster(const Binaries& binaries, const RunAs& who) {
-  const fs::path path = fs::temp_directory_path() / ("herald-pg" + binaries.major + "-template-u" +
+  const fs::path path = scratch_root() / ("herald-pg" + binaries.major + "-template-u" +
                                                      std::to_string(who.uid) + "-" + kTemplateVersion);
   if (fs::exists(path / "data" / "PG_VERSION")) return path;
   const fs::path staging = make_temp_dir(path.filename().string() + ".staging-");

@@ -1,7 +1,8 @@
 #pragma once
 // A real PostgreSQL server for tests, started from the Debian packages' binaries
 // (/usr/lib/postgresql/<major>/bin, or $HERALD_POSTGRES_BINDIR): the data directory is a copy of
-// a cluster initdb'd once per machine (cached under the temp dir, since initdb takes seconds),
+// a cluster initdb'd once per machine (cached, since initdb takes seconds; clusters live in
+// /dev/shm when it has room, else the temp dir, or in $HERALD_POSTGRES_TMPDIR),
 // the server listens on a random free loopback port with its unix socket inside its own temp
 // directory, fsync is off, and it runs as the `postgres` system user when the tests run as root
 // (PostgreSQL refuses to run as root). Logins from loopback are trusted, except for the role

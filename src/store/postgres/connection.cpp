@@ -64,16 +64,39 @@ std::string int_array(const std::vector<std::int64_t>& values) {
   return literal + "}";
 }
 
+namespace {
+
+// An element of an array literal: always quoted, so commas, braces, spaces and the word NULL
+// are plain text; inside the quotes only " and \ need a backslash.
+void append_quoted_element(std::string& literal, const std::string& value) {
+  literal += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') literal += '\\';
+    literal += c;
+  }
+  literal += '"';
+}
+
+}  // namespace
+
 std::string text_array(const std::vector<std::string>& values) {
   std::string literal = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) literal += ',';
-    literal += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') literal += '\\';
-      literal += c;
+    append_quoted_element(literal, values[i]);
+  }
+  return literal + "}";
+}
+
+std::string text_array(const std::vector<std::optional<std::string>>& values) {
+  std::string literal = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal += ',';
+    if (values[i]) {
+      append_quoted_element(literal, *values[i]);
+    } else {
+      literal += "NULL";
     }
-    literal += '"';
   }
   return literal + "}";
 }
@@ -136,7 +159,12 @@ core::Error Connection::failure(const PGresult* result) {
   if (message.empty()) message = "unknown error";
   if (ended_session(last_sqlstate_)) ended_by_server_ = true;
   std::string text = "PostgreSQL: " + message;
-  if (broken() || sqlstate_class(last_sqlstate_, "53")) return core::unavailable(std::move(text));
+  // Transient: out of resources, or lost a deadlock / serialization race / lock wait even after
+  // the writer's retries; the caller may try again.
+  if (broken() || sqlstate_class(last_sqlstate_, "53") || sqlstate_class(last_sqlstate_, "40") ||
+      last_sqlstate_ == "55P03") {
+    return core::unavailable(std::move(text));
+  }
   if (sqlstate_class(last_sqlstate_, "23")) return core::conflict(std::move(text));
   if (sqlstate_class(last_sqlstate_, "22")) return core::invalid_argument(std::move(text));
   return core::internal_error(std::move(text));

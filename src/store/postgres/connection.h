@@ -4,8 +4,9 @@
 // connection belongs to one thread at a time (the writer thread, or a reader while leased).
 //
 // Error kinds: unavailable when the connection is gone or the server refuses work (class 08,
-// 53, 57P01-57P03), conflict for integrity violations (class 23), invalid_argument for data the
-// server cannot store (class 22, e.g. invalid UTF-8), internal otherwise.
+// 53, 57P01-57P03) or for transient contention (class 40: deadlock, serialization; 55P03),
+// conflict for integrity violations (class 23), invalid_argument for data the server cannot
+// store (class 22, e.g. invalid UTF-8), internal otherwise.
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -50,6 +51,7 @@ class Params {
 // Array literals for `$n::bigint[]` / `$n::text[]` parameters (values bound, never spliced).
 std::string int_array(const std::vector<std::int64_t>& values);
 std::string text_array(const std::vector<std::string>& values);
+std::string text_array(const std::vector<std::optional<std::string>>& values);  // nullopt: NULL
 
 // One result set. Columns are read by index, in the order the SELECT lists them.
 class Rows {

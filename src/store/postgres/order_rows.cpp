@@ -100,4 +100,53 @@ void append_order_copy_row(std::string& out, const core::Order& order) {
   out += '\n';
 }
 
+const char* const kInsertRequestWithOrders =
+    "WITH request AS (INSERT INTO requests(created_at, order_count) VALUES ($1, $2) RETURNING id), "
+    "stored AS (INSERT INTO orders(request_id, order_id, agent_id, agent_groups, source, \"user\", target_type, "
+    "target_id, action_name, action_args, action_version, timeout, status, created_at, deadline, updated_at) "
+    "SELECT request.id, o.order_id, o.agent_id, o.agent_groups, o.source, o.user_name, o.target_type, o.target_id, "
+    "o.action_name, o.action_args, o.action_version, o.timeout, o.status, o.created_at, o.deadline, o.created_at "
+    "FROM request, unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+    "$10::text[], $11::text[], $12::text[], $13::integer[], $14::text[], $15::bigint[], $16::bigint[]) "
+    "AS o(order_id, agent_id, agent_groups, source, user_name, target_type, target_id, action_name, action_args, "
+    "action_version, timeout, status, created_at, deadline)) "
+    "SELECT id FROM request";
+
+void add_order_arrays(Params& params, const std::vector<core::Order>& orders) {
+  std::vector<std::int64_t> order_ids, timeouts, created, deadlines;
+  std::vector<std::optional<std::string>> agent_ids, groups, users, versions;
+  std::vector<std::string> sources, target_types, target_ids, actions, args, statuses;
+  for (const auto& order : orders) {
+    order_ids.push_back(order.key.order_id);
+    agent_ids.push_back(order.agent_id);
+    groups.push_back(order.agent_groups ? std::optional<std::string>(join_group_list(*order.agent_groups))
+                                        : std::nullopt);
+    sources.push_back(order.command.source);
+    users.push_back(order.command.user);
+    target_types.emplace_back(core::to_string(order.command.target.type));
+    target_ids.push_back(order.command.target.id);
+    actions.push_back(order.command.action.name);
+    args.push_back(order.command.action.args_json);
+    versions.push_back(order.command.action.version);
+    timeouts.push_back(order.command.timeout_seconds);
+    statuses.emplace_back(core::to_string(order.status));
+    created.push_back(order.created_at);
+    deadlines.push_back(order.deadline);
+  }
+  params.add(int_array(order_ids))
+      .add(text_array(agent_ids))
+      .add(text_array(groups))
+      .add(text_array(sources))
+      .add(text_array(users))
+      .add(text_array(target_types))
+      .add(text_array(target_ids))
+      .add(text_array(actions))
+      .add(text_array(args))
+      .add(text_array(versions))
+      .add(int_array(timeouts))
+      .add(text_array(statuses))
+      .add(int_array(created))
+      .add(int_array(deadlines));
+}
+
 }  // namespace herald::store::postgres

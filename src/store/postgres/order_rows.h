@@ -26,4 +26,11 @@ inline constexpr const char* kOrderCopyColumns =
 // Appends `order` as one line of COPY's text format (fields escaped; never SQL text).
 void append_order_copy_row(std::string& out, const core::Order& order);
 
+// One statement storing a request row ($1 created_at, $2 order count) and its orders given as
+// parallel arrays ($3..$16, see add_order_arrays); returns the new request id. One round trip,
+// where COPY takes three: used for the many small requests.
+extern const char* const kInsertRequestWithOrders;
+// Appends the orders' columns as the array parameters $3..$16 of kInsertRequestWithOrders.
+void add_order_arrays(Params& params, const std::vector<core::Order>& orders);
+
 }  // namespace herald::store::postgres

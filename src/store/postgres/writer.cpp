@@ -1,5 +1,7 @@
 #include "store/postgres/writer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <vector>
 
 namespace herald::store::postgres {
@@ -45,6 +47,11 @@ void Writer::close() {
   connection_.reset();
 }
 
+void Writer::note_lost(const std::string& why) {
+  if (!lost_) spdlog::warn("PostgreSQL writer connection lost (writes fail until it is back): {}", why);
+  lost_ = true;
+}
+
 void Writer::loop() {
   for (;;) {
     std::deque<Pending> batch;
@@ -66,13 +73,19 @@ core::Status Writer::begin() {
   for (;;) {
     if (!connection_) {
       auto opened = Connection::open(settings_);
-      if (!opened) return opened.error();
+      if (!opened) {
+        note_lost(opened.error().message);
+        return opened.error();
+      }
       connection_ = std::move(opened).value();
       fresh = true;
+      if (lost_) spdlog::info("PostgreSQL writer connection restored");
+      lost_ = false;
     }
     auto begun = connection_->exec("BEGIN");
     if (begun || !connection_->broken()) return begun;
     connection_.reset();
+    note_lost(begun.error().message);
     // A connection that died while idle (the server restarted) gets one fresh try.
     if (fresh) return begun;
   }
@@ -113,6 +126,7 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
     if (connection_->broken()) {
       connection_.reset();
       std::string why = outcome ? "connection lost" : outcome.error().message;
+      note_lost(why);
       return fail_all(core::unavailable("PostgreSQL transaction lost: " + why));
     }
     outcomes.push_back(std::move(outcome));
@@ -125,6 +139,7 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
   if (!committed) {
     if (connection_->broken()) {
       connection_.reset();
+      note_lost(committed.error().message);
       // No answer to COMMIT: it may or may not have happened.
       return fail_all(core::unavailable("PostgreSQL COMMIT unconfirmed: " + committed.error().message));
     }

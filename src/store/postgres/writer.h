@@ -50,9 +50,12 @@ class Writer {
   // Runs one job in its savepoint; `savepoint_open` says whether the last job's is still to be
   // released (done in the next round trip, not one of its own).
   core::Status run_job(Job& job, bool& savepoint_open);
+  // Logs the first failure of an outage (not one line per write while it lasts).
+  void note_lost(const std::string& why);
 
   ConnectSettings settings_;
   std::unique_ptr<Connection> connection_;  // used by the writer thread only
+  bool lost_ = false;                       // writer thread only: an outage is being reported
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
