@@ -39,7 +39,9 @@ constexpr const char* kTemplateVersion = "v2";
 // does) never waits for CREATE DATABASE.
 constexpr int kSpareDatabases = 3;
 
-std::string database_name(int n) { return "herald_test_" + std::to_string(n); }
+std::string database_name(int n) {
+  return "herald_test_" + std::to_string(n);
+}
 constexpr auto kStartTimeout = std::chrono::seconds(60);
 constexpr auto kStopTimeout = std::chrono::seconds(30);
 
@@ -71,8 +73,9 @@ std::optional<Binaries> find_binaries(std::string* why) {
     }
   }
   if (why != nullptr) {
-    *why = "PostgreSQL server binaries (initdb, postgres) not found in /usr/lib/postgresql/*/bin or "
-           "$HERALD_POSTGRES_BINDIR; install the Debian package `postgresql` (scripts/deps.sh does)";
+    *why =
+        "PostgreSQL server binaries (initdb, postgres) not found in /usr/lib/postgresql/*/bin or "
+        "$HERALD_POSTGRES_BINDIR; install the Debian package `postgresql` (scripts/deps.sh does)";
   }
   return std::nullopt;
 }
@@ -176,8 +179,8 @@ fs::path make_temp_dir(const std::string& prefix) {
 // Made in a staging directory and renamed into place, so concurrent test binaries either see a
 // complete template or make their own and the first rename wins.
 fs::path template_cluster(const Binaries& binaries, const RunAs& who) {
-  const fs::path path = scratch_root() / ("herald-pg" + binaries.major + "-template-u" +
-                                                     std::to_string(who.uid) + "-" + kTemplateVersion);
+  const fs::path path = scratch_root() / ("herald-pg" + binaries.major + "-template-u" + std::to_string(who.uid) + "-" +
+                                          kTemplateVersion);
   if (fs::exists(path / "data" / "PG_VERSION")) return path;
   const fs::path staging = make_temp_dir(path.filename().string() + ".staging-");
   ::chmod(staging.c_str(), 0755);
@@ -394,7 +397,9 @@ std::string PostgresServer::run_admin(const std::string& database, const std::st
   return PQgetvalue(result.get(), 0, 0);
 }
 
-void PostgresServer::execute(const std::string& database, const std::string& sql) { run_admin(database, sql); }
+void PostgresServer::execute(const std::string& database, const std::string& sql) {
+  run_admin(database, sql);
+}
 
 std::string PostgresServer::query_text(const std::string& database, const std::string& sql) {
   return run_admin(database, sql);

@@ -47,7 +47,9 @@ StoreFactory postgres_factory() {
 const StoreBackend kSqlite{"Sqlite", sqlite_factory, nullptr};
 const StoreBackend kPostgres{"Postgres", postgres_factory, herald::test::PostgresServer::unavailable_reason};
 
-std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) { return info.param.name; }
+std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) {
+  return info.param.name;
+}
 
 INSTANTIATE_TEST_SUITE_P(Store, StoreContract, ::testing::Values(kSqlite, kPostgres), backend_name);
 INSTANTIATE_TEST_SUITE_P(Store, OrderListing, ::testing::Values(kSqlite, kPostgres), backend_name);

@@ -54,17 +54,17 @@ T ok(const core::Result<T>& result) {
   return result.value();
 }
 
-#define ASSERT_OK(expr)                                                         \
-  do {                                                                          \
-    auto status_ = (expr);                                                      \
-    ASSERT_TRUE(status_.ok()) << #expr << ": " << status_.error().message;      \
+#define ASSERT_OK(expr)                                                    \
+  do {                                                                     \
+    auto status_ = (expr);                                                 \
+    ASSERT_TRUE(status_.ok()) << #expr << ": " << status_.error().message; \
   } while (0)
 
-#define EXPECT_ERROR_KIND(expr, expected_kind)                                  \
-  do {                                                                          \
-    auto status_ = (expr);                                                      \
-    ASSERT_FALSE(status_.ok()) << #expr << " succeeded";                        \
-    EXPECT_EQ(status_.error().kind, expected_kind) << status_.error().message;  \
+#define EXPECT_ERROR_KIND(expr, expected_kind)                                 \
+  do {                                                                         \
+    auto status_ = (expr);                                                     \
+    ASSERT_FALSE(status_.ok()) << #expr << " succeeded";                       \
+    EXPECT_EQ(status_.error().kind, expected_kind) << status_.error().message; \
   } while (0)
 
 std::vector<OrderKey> keys_of(const std::vector<Order>& orders) {
@@ -492,10 +492,10 @@ TEST_P(StoreContract, CountsOnAnEmptyStore) {
 
 TEST_P(StoreContract, ExpireOverdueOrdersFailsPendingAtOrPastDeadline) {
   std::vector<Order> orders{
-      make_order(uuid(1), 1000, 10),                  // deadline 1010 < now
-      make_order(uuid(2), 1000, 20),                  // deadline 1020 == now
-      make_order(uuid(3), 1000, 21),                  // deadline 1021 > now
-      make_order(std::nullopt, 1000, 5),              // server order, overdue
+      make_order(uuid(1), 1000, 10),      // deadline 1010 < now
+      make_order(uuid(2), 1000, 20),      // deadline 1020 == now
+      make_order(uuid(3), 1000, 21),      // deadline 1021 > now
+      make_order(std::nullopt, 1000, 5),  // server order, overdue
   };
   ASSERT_TRUE(store().append_orders(orders).ok());
 
@@ -660,7 +660,8 @@ TEST_P(StoreContract, ConcurrentAppendsShareCommitsWithoutLosingAny) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int r = 0; r < kRequestsPerThread; ++r) {
-        std::vector<Order> orders{make_order(uuid(t * 1000 + r)), make_order(uuid(t * 1000 + r), kNow, 100, "fetch-config")};
+        std::vector<Order> orders{make_order(uuid(t * 1000 + r)),
+                                  make_order(uuid(t * 1000 + r), kNow, 100, "fetch-config")};
         auto request = store().append_orders(orders);
         if (!request.ok() || orders[0].key != OrderKey{*request, 1} || orders[1].key != OrderKey{*request, 2}) {
           ++failures[t];
@@ -743,11 +744,13 @@ TEST_P(StoreContract, PendingServerOrdersMatchTheModuleCaseInsensitively) {
   auto pending = ok(store().pending_orders_for({DeliveryTarget::Kind::server_module, "Vulnerability-DETECTOR"}, 10));
   EXPECT_EQ(keys_of(pending), (std::vector<OrderKey>{orders[0].key}));
   ASSERT_OK(store().mark_orders_sent({orders[0].key}, kNow + 1));
-  EXPECT_TRUE(ok(store().pending_orders_for({DeliveryTarget::Kind::server_module, "vulnerability-detector"}, 10)).empty());
+  EXPECT_TRUE(
+      ok(store().pending_orders_for({DeliveryTarget::Kind::server_module, "vulnerability-detector"}, 10)).empty());
 }
 
 TEST_P(StoreContract, MarkSentMovesOnlyPendingOrders) {
-  std::vector<Order> orders{make_order(uuid(1), 1000, 10), make_order(uuid(1), 1000, 10), make_order(uuid(1), 1000, 500)};
+  std::vector<Order> orders{make_order(uuid(1), 1000, 10), make_order(uuid(1), 1000, 10),
+                            make_order(uuid(1), 1000, 500)};
   ASSERT_TRUE(store().append_orders(orders).ok());
   // The result of order 1 arrives before its delivery is recorded; order 0 expires.
   EXPECT_EQ(ok(store().apply_results({{orders[1].key, uuid(1), {0, "done", std::nullopt}, std::nullopt}}, 1001)),
@@ -776,11 +779,11 @@ TEST_P(StoreContract, ApplyResultsOutcomesInOrder) {
       {server, uuid(1), {0, "ok", std::nullopt}, std::nullopt},
       {server, std::nullopt, {1, "module failed", std::nullopt}, std::nullopt},
   };
-  EXPECT_EQ(ok(store().apply_results(reports, kNow + 2)),
-            (std::vector<ResultOutcome>{ResultOutcome::applied, ResultOutcome::unchanged, ResultOutcome::applied,
-                                        ResultOutcome::unchanged, ResultOutcome::already_final,
-                                        ResultOutcome::wrong_target, ResultOutcome::not_found,
-                                        ResultOutcome::wrong_target, ResultOutcome::applied}));
+  EXPECT_EQ(
+      ok(store().apply_results(reports, kNow + 2)),
+      (std::vector<ResultOutcome>{ResultOutcome::applied, ResultOutcome::unchanged, ResultOutcome::applied,
+                                  ResultOutcome::unchanged, ResultOutcome::already_final, ResultOutcome::wrong_target,
+                                  ResultOutcome::not_found, ResultOutcome::wrong_target, ResultOutcome::applied}));
   auto done = ok(store().find_order(o1)).value();
   EXPECT_EQ(done.status, OrderStatus::success);
   ASSERT_TRUE(done.result.has_value());
@@ -801,7 +804,8 @@ TEST_P(StoreContract, ApplyResultsOutcomesInOrder) {
 
 TEST_P(StoreContract, ValuesRoundTripVerbatim) {
   // Quotes, backslashes, tabs, newlines, SQL and COPY syntax, non-ASCII: stored as given.
-  const std::string tricky = "it's \"quoted\" \\N \\ back\tslash\nnew\r line; DROP TABLE orders; -- {a,b} \u00e9t\u00e9 \xe2\x9c\x93";
+  const std::string tricky =
+      "it's \"quoted\" \\N \\ back\tslash\nnew\r line; DROP TABLE orders; -- {a,b} \u00e9t\u00e9 \xe2\x9c\x93";
   std::vector<Order> orders{make_order(uuid(1))};
   orders[0].command.action.args_json = R"({"text":")" + tricky + R"("})";
   orders[0].command.source = tricky;

@@ -1,10 +1,8 @@
 // PostgresStore beyond the shared Store contract: connection errors, outages and recovery,
 // several nodes (stores) on one database, migrations, bulk appends.
-#include "store/postgres/postgres_store.h"
-
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +14,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
+#include "store/postgres/writer.h"
 #include "support/postgres_server.h"
 #include "unit/store_test_fixture.h"
 
@@ -34,11 +35,11 @@ using testing::samples::make_order;
 using testing::samples::uuid;
 using Clock = std::chrono::steady_clock;
 
-#define SKIP_WITHOUT_POSTGRES()                                                  \
-  do {                                                                           \
-    if (auto why = PostgresServer::unavailable_reason(); !why.empty()) {         \
-      GTEST_SKIP() << why;                                                       \
-    }                                                                            \
+#define SKIP_WITHOUT_POSTGRES()                                          \
+  do {                                                                   \
+    if (auto why = PostgresServer::unavailable_reason(); !why.empty()) { \
+      GTEST_SKIP() << why;                                               \
+    }                                                                    \
   } while (0)
 
 // A loopback port nothing listens on (bound and released; nothing else here takes it).
@@ -123,8 +124,8 @@ TEST_F(PostgresStoreTest, UnknownDatabaseIsUnavailableWithTheServersReason) {
 
 TEST_F(PostgresStoreTest, WrongPasswordIsUnavailableAndNeverQuoted) {
   server().create_password_role(database_->name(), "right-secret");
-  const std::string base = "host=127.0.0.1 port=" + std::to_string(server().port()) + " dbname=" +
-                           database_->name() + " user=" + PostgresServer::kPasswordRole;
+  const std::string base = "host=127.0.0.1 port=" + std::to_string(server().port()) + " dbname=" + database_->name() +
+                           " user=" + PostgresServer::kPasswordRole;
   auto refused = PostgresStore::open({.dsn = base + " password=wrong-secret"});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::unavailable);
@@ -294,6 +295,43 @@ TEST_F(PostgresStoreTest, DeliveryRacingExpiryNeverResurrectsAnOrder) {
   EXPECT_EQ(expired.size(), keys.size());
   EXPECT_EQ(node1->count_orders_by_status().value().at(OrderStatus::failure), 300);
   EXPECT_TRUE(node2->expire_overdue_orders(6000).value().empty());
+}
+
+TEST_F(PostgresStoreTest, AWriteThatLosesADeadlockIsRetriedInItsSavepoint) {
+  server().execute(database_->name(), "CREATE TABLE counters (id INTEGER PRIMARY KEY, value INTEGER NOT NULL);"
+                                      "INSERT INTO counters VALUES (1, 0), (2, 0)");
+  ConnectSettings settings;
+  settings.dsn = database_->dsn();
+  auto other = Connection::open(settings);
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  Writer writer(settings, nullptr);
+
+  // Another session holds row 2; the job takes row 1 and waits for row 2; the other session
+  // then asks for row 1: a deadlock, which the job (waiting first) detects and loses.
+  ASSERT_TRUE((*other)->exec("BEGIN; UPDATE counters SET value = value + 10 WHERE id = 2").ok());
+  std::atomic<int> attempts{0};
+  core::Status outcome = core::internal_error("not run");
+  std::thread job([&] {
+    outcome = writer.run([&](Connection& db) -> core::Status {
+      ++attempts;
+      if (auto s = status_of(db.query("UPDATE counters SET value = value + 1 WHERE id = 1")); !s) return s;
+      return status_of(db.query("UPDATE counters SET value = value + 1 WHERE id = 2"));
+    });
+  });
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (server().query_text(database_->name(), "SELECT count(*) FROM pg_locks WHERE NOT granted") == "0") {
+    ASSERT_LT(Clock::now(), deadline) << "the job never waited for row 2";
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto taken = (*other)->query("UPDATE counters SET value = value + 10 WHERE id = 1");
+  EXPECT_TRUE(taken.ok()) << taken.error().message;  // the job's rollback freed row 1
+  ASSERT_TRUE((*other)->exec("COMMIT").ok());
+  job.join();
+  EXPECT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(server().query_text(database_->name(), "SELECT string_agg(value::text, ',' ORDER BY id) FROM counters"),
+            "11,11");
+  writer.close();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,9 @@
 // SqliteStore beyond the shared Store contract (store_contract_test.cpp): files and paths.
-#include "store/sqlite/sqlite_store.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 
 namespace herald::store::sqlite {

@@ -30,7 +30,9 @@ struct StoreBackend {
   std::function<std::string()> unavailable;
 };
 
-inline void PrintTo(const StoreBackend& backend, std::ostream* os) { *os << backend.name; }
+inline void PrintTo(const StoreBackend& backend, std::ostream* os) {
+  *os << backend.name;
+}
 
 class StoreContract : public ::testing::TestWithParam<StoreBackend> {
  protected:

@@ -10,12 +10,12 @@
 namespace herald::store::postgres {
 
 struct ConnectSettings {
-  std::string dsn;                     // libpq keyword/value string or postgresql:// URI
-  int connect_timeout_seconds = 5;     // per host tried
-  int keepalives_idle_seconds = 10;    // TCP keep-alives detect a peer that vanished while idle
+  std::string dsn;                   // libpq keyword/value string or postgresql:// URI
+  int connect_timeout_seconds = 5;   // per host tried
+  int keepalives_idle_seconds = 10;  // TCP keep-alives detect a peer that vanished while idle
   int keepalives_interval_seconds = 5;
   int keepalives_count = 3;
-  int tcp_user_timeout_ms = 30'000;    // unacknowledged data gives up after this
+  int tcp_user_timeout_ms = 30'000;  // unacknowledged data gives up after this
   std::string application_name = "heraldd";
 };
 

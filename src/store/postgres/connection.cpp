@@ -12,7 +12,9 @@ namespace {
 // bound; past this many statements a connection runs new SQL unprepared.
 constexpr std::size_t kMaxPreparedStatements = 200;
 
-bool sqlstate_class(const std::string& state, std::string_view prefix) { return state.rfind(prefix, 0) == 0; }
+bool sqlstate_class(const std::string& state, std::string_view prefix) {
+  return state.rfind(prefix, 0) == 0;
+}
 
 // The server ended the session (shutdown, crash, or it is still starting up).
 bool ended_session(const std::string& state) {
@@ -20,7 +22,9 @@ bool ended_session(const std::string& state) {
 }
 
 // Notices ("relation already exists, skipping") go to the log, not to stderr.
-void log_notice(void*, const char* message) { spdlog::debug("PostgreSQL: {}", one_line(message)); }
+void log_notice(void*, const char* message) {
+  spdlog::debug("PostgreSQL: {}", one_line(message));
+}
 
 }  // namespace
 
@@ -120,7 +124,9 @@ std::optional<std::int64_t> Rows::optional_integer(int row, int column) const {
   return integer(row, column);
 }
 
-std::int64_t Rows::affected() const { return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10); }
+std::int64_t Rows::affected() const {
+  return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10);
+}
 
 core::Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& settings) {
   if (auto valid = validate_dsn(settings.dsn); !valid) return valid.error();
@@ -147,9 +153,13 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 
-Connection::~Connection() { PQfinish(conn_); }
+Connection::~Connection() {
+  PQfinish(conn_);
+}
 
-bool Connection::broken() const { return ended_by_server_ || PQstatus(conn_) != CONNECTION_OK; }
+bool Connection::broken() const {
+  return ended_by_server_ || PQstatus(conn_) != CONNECTION_OK;
+}
 
 core::Error Connection::failure(const PGresult* result) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;

@@ -11,11 +11,20 @@ namespace {
 void append_field(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -28,7 +37,9 @@ void append_field(std::string& out, const std::optional<std::string>& value) {
   }
 }
 
-void append_field(std::string& out, std::int64_t value) { out += std::to_string(value); }
+void append_field(std::string& out, std::int64_t value) {
+  out += std::to_string(value);
+}
 
 }  // namespace
 

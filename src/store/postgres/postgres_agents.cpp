@@ -25,7 +25,8 @@ Params params_of(const std::vector<SqlParam>& values) {
 std::vector<TargetAgent> read_targets(const Rows& rows) {
   std::vector<TargetAgent> targets;
   targets.reserve(static_cast<std::size_t>(rows.size()));
-  for (int row = 0; row < rows.size(); ++row) targets.push_back({rows.text(row, 0), split_group_list(rows.text(row, 1))});
+  for (int row = 0; row < rows.size(); ++row)
+    targets.push_back({rows.text(row, 0), split_group_list(rows.text(row, 1))});
   return targets;
 }
 
@@ -63,8 +64,9 @@ core::Result<Page<AgentRecord>> PostgresStore::list_agents(std::int64_t offset, 
     auto count = db.query("SELECT count(*) FROM agent");
     if (!count) return count.error();
     page.total = count->integer(0, 0);
-    auto rows = db.query(std::string("SELECT ") + kAgentColumns + " FROM agent a ORDER BY a.date_add, a.id LIMIT $1 OFFSET $2",
-                         Params(limit, offset));
+    auto rows =
+        db.query(std::string("SELECT ") + kAgentColumns + " FROM agent a ORDER BY a.date_add, a.id LIMIT $1 OFFSET $2",
+                 Params(limit, offset));
     if (!rows) return rows.error();
     page.items = read_agents(*rows);
     return page;
@@ -88,7 +90,8 @@ core::Result<std::vector<TargetAgent>> PostgresStore::resolve_agents(const std::
 core::Result<std::vector<TargetAgent>> PostgresStore::group_members(const std::string& group) {
   return readers_.run([&](Connection& db) -> core::Result<std::vector<TargetAgent>> {
     auto rows = db.query(
-        "SELECT a.id, a.\"group\" FROM \"group\" g JOIN belongs b ON b.id_group = g.id JOIN agent a ON a.id = b.id_agent "
+        "SELECT a.id, a.\"group\" FROM \"group\" g JOIN belongs b ON b.id_group = g.id JOIN agent a ON a.id = "
+        "b.id_agent "
         "WHERE g.name = $1 ORDER BY a.id",
         Params(group));
     if (!rows) return rows.error();

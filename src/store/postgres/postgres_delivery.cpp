@@ -56,11 +56,12 @@ core::Result<std::vector<core::Order>> PostgresStore::pending_orders_for(const D
       target.kind == DeliveryTarget::Kind::agent
           ? " WHERE agent_id = $1 AND status = 'pending'"
           // Spelled as orders_server_pending is indexed: lower(target_id), agent_id IS NULL, pending.
-          : " WHERE agent_id IS NULL AND target_type = 'server' AND lower(target_id) = lower($1) AND status = 'pending'";
+          : " WHERE agent_id IS NULL AND target_type = 'server' AND lower(target_id) = lower($1) AND status = "
+            "'pending'";
   return readers_.run([&](Connection& db) -> core::Result<std::vector<core::Order>> {
-    auto rows = db.query(std::string("SELECT ") + kOrderColumns + " FROM orders" + where +
-                             " ORDER BY request_id, order_id LIMIT $2",
-                         Params(target.id, limit));
+    auto rows = db.query(
+        std::string("SELECT ") + kOrderColumns + " FROM orders" + where + " ORDER BY request_id, order_id LIMIT $2",
+        Params(target.id, limit));
     if (!rows) return rows.error();
     return read_orders(*rows);
   });
@@ -73,13 +74,13 @@ core::Status PostgresStore::mark_orders_sent(const std::vector<core::OrderKey>& 
     // Only pending orders move, whichever node asks: a result (or an expiry) that got there
     // first is never overwritten. Rows are locked in key order so that two nodes updating
     // overlapping orders cannot deadlock.
-    return status_of(db.query(
-        "UPDATE orders o SET status = 'sent', updated_at = $3 "
-        "FROM (SELECT request_id, order_id FROM orders "
-        "      WHERE (request_id, order_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) "
-        "        AND status = 'pending' ORDER BY request_id, order_id FOR UPDATE) AS claimed "
-        "WHERE o.request_id = claimed.request_id AND o.order_id = claimed.order_id AND o.status = 'pending'",
-        params));
+    return status_of(
+        db.query("UPDATE orders o SET status = 'sent', updated_at = $3 "
+                 "FROM (SELECT request_id, order_id FROM orders "
+                 "      WHERE (request_id, order_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) "
+                 "        AND status = 'pending' ORDER BY request_id, order_id FOR UPDATE) AS claimed "
+                 "WHERE o.request_id = claimed.request_id AND o.order_id = claimed.order_id AND o.status = 'pending'",
+                 params));
   });
 }
 

@@ -126,8 +126,8 @@ core::Result<Page<AgentRecord>> PostgresStore::list_group_agents(const std::stri
                                                                  std::int64_t limit) {
   return readers_.run([&](Connection& db) -> core::Result<Page<AgentRecord>> {
     Page<AgentRecord> page;
-    auto count =
-        db.query("SELECT count(*) FROM belongs b JOIN \"group\" g ON g.id = b.id_group WHERE g.name = $1", Params(group));
+    auto count = db.query("SELECT count(*) FROM belongs b JOIN \"group\" g ON g.id = b.id_group WHERE g.name = $1",
+                          Params(group));
     if (!count) return count.error();
     page.total = count->integer(0, 0);
     auto rows = db.query(std::string("SELECT ") + kAgentColumns +

@@ -66,7 +66,8 @@ core::Result<std::vector<StatusChangeOutcome>> PostgresStore::apply_status_chang
     if (auto locked = lock_agents(db, ids); !locked) return locked;
     for (std::size_t i = 0; i < changes.size(); ++i) {
       const auto& change = changes[i];
-      auto stored = db.query("SELECT connection_status, last_keepalive FROM agent WHERE id = $1", Params(change.agent_id));
+      auto stored =
+          db.query("SELECT connection_status, last_keepalive FROM agent WHERE id = $1", Params(change.agent_id));
       if (!stored) return stored.error();
       if (stored->empty()) continue;
       const auto stored_status = stored->text(0, 0);

@@ -11,10 +11,14 @@ namespace {
 
 std::string_view sort_column(OrderQuery::SortField field) {
   switch (field) {
-    case OrderQuery::SortField::created_at: return "created_at";
-    case OrderQuery::SortField::deadline: return "deadline";
-    case OrderQuery::SortField::updated_at: return "updated_at";
-    case OrderQuery::SortField::id: return "request_id";
+    case OrderQuery::SortField::created_at:
+      return "created_at";
+    case OrderQuery::SortField::deadline:
+      return "deadline";
+    case OrderQuery::SortField::updated_at:
+      return "updated_at";
+    case OrderQuery::SortField::id:
+      return "request_id";
   }
   return "request_id";
 }
@@ -42,8 +46,8 @@ core::Result<std::int64_t> PostgresStore::append_orders(std::vector<core::Order>
       request_id = request->integer(0, 0);
       return core::ok_status();
     }
-    auto request = db.query("INSERT INTO requests(created_at, order_count) VALUES($1, $2) RETURNING id",
-                            Params(now, count));
+    auto request =
+        db.query("INSERT INTO requests(created_at, order_count) VALUES($1, $2) RETURNING id", Params(now, count));
     if (!request) return request.error();
     request_id = request->integer(0, 0);
     for (auto& order : orders) order.key.request_id = request_id;
@@ -61,8 +65,9 @@ core::Result<std::int64_t> PostgresStore::append_orders(std::vector<core::Order>
 
 core::Result<std::optional<core::Order>> PostgresStore::find_order(const core::OrderKey& key) {
   return readers_.run([&](Connection& db) -> core::Result<std::optional<core::Order>> {
-    auto rows = db.query(std::string("SELECT ") + kOrderColumns + " FROM orders WHERE request_id = $1 AND order_id = $2",
-                         Params(key.request_id, key.order_id));
+    auto rows =
+        db.query(std::string("SELECT ") + kOrderColumns + " FROM orders WHERE request_id = $1 AND order_id = $2",
+                 Params(key.request_id, key.order_id));
     if (!rows) return rows.error();
     if (rows->empty()) return std::optional<core::Order>{};
     return std::optional<core::Order>(read_order(*rows, 0));
@@ -142,8 +147,8 @@ core::Result<std::vector<ExpiredOrder>> PostgresStore::expire_overdue_orders(std
     if (!rows) return rows.error();
     expired.reserve(static_cast<std::size_t>(rows->size()));
     for (int row = 0; row < rows->size(); ++row) {
-      auto previous = rows->text(row, 2) == core::kNotDeliveredMessage ? core::OrderStatus::pending
-                                                                        : core::OrderStatus::sent;
+      auto previous =
+          rows->text(row, 2) == core::kNotDeliveredMessage ? core::OrderStatus::pending : core::OrderStatus::sent;
       expired.push_back({{rows->integer(row, 0), rows->integer(row, 1)}, previous, rows->optional_text(row, 3)});
     }
     return core::ok_status();
@@ -154,8 +159,7 @@ core::Result<std::vector<ExpiredOrder>> PostgresStore::expire_overdue_orders(std
 
 core::Result<std::vector<std::int64_t>> PostgresStore::open_order_deadlines() {
   return readers_.run([&](Connection& db) -> core::Result<std::vector<std::int64_t>> {
-    auto rows =
-        db.query("SELECT DISTINCT deadline FROM orders WHERE status IN ('pending', 'sent') ORDER BY deadline");
+    auto rows = db.query("SELECT DISTINCT deadline FROM orders WHERE status IN ('pending', 'sent') ORDER BY deadline");
     if (!rows) return rows.error();
     std::vector<std::int64_t> deadlines;
     deadlines.reserve(static_cast<std::size_t>(rows->size()));
@@ -164,8 +168,7 @@ core::Result<std::vector<std::int64_t>> PostgresStore::open_order_deadlines() {
   });
 }
 
-core::Result<std::vector<core::Order>> PostgresStore::terminal_orders_before(std::int64_t cutoff,
-                                                                             std::int64_t limit) {
+core::Result<std::vector<core::Order>> PostgresStore::terminal_orders_before(std::int64_t cutoff, std::int64_t limit) {
   return readers_.run([&](Connection& db) -> core::Result<std::vector<core::Order>> {
     auto rows = db.query(std::string("SELECT ") + kOrderColumns +
                              " FROM orders WHERE status IN ('success', 'failure') AND updated_at < $1"

@@ -20,7 +20,9 @@ PostgresStore::PostgresStore(const ConnectSettings& settings, int pool_size,
                              std::unique_ptr<Connection> writer_connection)
     : writer_(settings, std::move(writer_connection)), readers_(settings, pool_size) {}
 
-PostgresStore::~PostgresStore() { close(); }
+PostgresStore::~PostgresStore() {
+  close();
+}
 
 void PostgresStore::close() {
   writer_.close();

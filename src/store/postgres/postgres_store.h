@@ -25,9 +25,9 @@ struct PostgresOptions {
   // libpq connection string ("host=db1 port=5432 dbname=herald user=herald password=...") or
   // URI ("postgresql://herald:...@db1:5432/herald"). Keywords it sets win over the ones below.
   std::string dsn;
-  int pool_size = 8;                 // read connections, opened on demand
-  int connect_timeout_seconds = 5;   // libpq connect_timeout
-  int tcp_user_timeout_ms = 30'000;  // libpq tcp_user_timeout; keep-alives are on as well
+  int pool_size = 8;                         // read connections, opened on demand
+  int connect_timeout_seconds = 5;           // libpq connect_timeout
+  int tcp_user_timeout_ms = 30'000;          // libpq tcp_user_timeout; keep-alives are on as well
   std::string application_name = "heraldd";  // shown in pg_stat_activity
 };
 
@@ -49,8 +49,7 @@ class PostgresStore final : public Store {
   core::Result<std::vector<std::int64_t>> open_order_deadlines() override;
   core::Result<std::vector<core::Order>> terminal_orders_before(std::int64_t cutoff, std::int64_t limit) override;
   core::Status delete_orders(const std::vector<core::OrderKey>& keys) override;
-  core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target,
-                                                            std::int64_t limit) override;
+  core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target, std::int64_t limit) override;
   core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) override;
   core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
                                                          std::int64_t now) override;

@@ -4,7 +4,9 @@ namespace herald::store::postgres {
 
 ReadPool::ReadPool(ConnectSettings settings, int size) : settings_(std::move(settings)), size_(size < 1 ? 1 : size) {}
 
-ReadPool::~ReadPool() { close(); }
+ReadPool::~ReadPool() {
+  close();
+}
 
 void ReadPool::close() {
   std::vector<std::unique_ptr<Connection>> closing;

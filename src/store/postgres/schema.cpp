@@ -111,8 +111,8 @@ core::Status apply_missing(Connection& connection) {
   const auto version = current->integer(0, 0);
   if (version > latest_schema_version()) {
     return core::internal_error("database schema version " + std::to_string(version) +
-                                " is newer than this heraldd understands (" +
-                                std::to_string(latest_schema_version()) + ")");
+                                " is newer than this heraldd understands (" + std::to_string(latest_schema_version()) +
+                                ")");
   }
   for (auto next = version + 1; next <= latest_schema_version(); ++next) {
     if (auto applied = connection.exec(kMigrations[static_cast<std::size_t>(next - 1)]); !applied) return applied;
@@ -125,7 +125,9 @@ core::Status apply_missing(Connection& connection) {
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+int latest_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
 
 core::Status migrate(Connection& connection) {
   if (auto begun = connection.exec("BEGIN"); !begun) return begun;

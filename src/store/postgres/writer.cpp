@@ -15,14 +15,18 @@ constexpr std::size_t kMaxJobsPerTransaction = 64;
 // A job that lost a deadlock (40P01) or a serialization race (40001) is run again this often.
 constexpr int kMaxRetries = 3;
 
-bool retryable(const std::string& sqlstate) { return sqlstate == "40P01" || sqlstate == "40001"; }
+bool retryable(const std::string& sqlstate) {
+  return sqlstate == "40P01" || sqlstate == "40001";
+}
 
 }  // namespace
 
 Writer::Writer(ConnectSettings settings, std::unique_ptr<Connection> connection)
     : settings_(std::move(settings)), connection_(std::move(connection)), thread_([this] { loop(); }) {}
 
-Writer::~Writer() { close(); }
+Writer::~Writer() {
+  close();
+}
 
 core::Status Writer::run(Job job) {
   std::future<core::Status> done;
