@@ -2,7 +2,7 @@
 
 #include <libpq-fe.h>
 
-#include <memory>
+#include <string_view>
 
 namespace herald::store::postgres {
 

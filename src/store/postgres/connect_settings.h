@@ -3,6 +3,7 @@
 // hanging forever when the server or the network goes away. The DSN wins over these defaults
 // when it sets the same keyword.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
