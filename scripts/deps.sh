@@ -6,7 +6,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libyaml-cpp-dev libspdlog-dev libssl-dev zlib1g-dev
   libjwt-dev libgtest-dev curl jq
-  libnats-dev nats-server libpq-dev postgresql nginx-light
+  libnats-dev nats-server libpq-dev postgresql
 )
 missing=()
 for p in "${packages[@]}"; do
