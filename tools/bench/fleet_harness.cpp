@@ -129,18 +129,7 @@ int run_fleet_command(const AgentFleetOptions& options, FleetCommand command) {
     code = 1;
   }
   workers.reset();
-  if (server) {
-    if (auto ended = server->ended()) {
-      spdlog::error("heraldd {} during the run; its data dir and log are kept in {}", *ended,
-                    server->data_dir().string());
-      result["server_ended"] = *ended;
-      result["server_data_dir"] = server->data_dir().string();
-      code = 1;
-    }
-  }
-  server.reset();  // stop heraldd before reporting, so its shutdown is not part of any figure
-  std::cout << json::serialize(result) << std::endl;
-  return code;
+  return stop_server_and_report(std::move(server), result, code);
 }
 
 }  // namespace herald::bench

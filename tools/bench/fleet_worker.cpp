@@ -62,17 +62,7 @@ class Worker {
 
  private:
   void emit(const std::string& line) {
-    const char* data = line.data();
-    std::size_t left = line.size();
-    while (left > 0) {
-      const auto written = ::write(config_.out_fd, data, left);
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        ::_exit(4);  // the coordinator is gone
-      }
-      data += written;
-      left -= static_cast<std::size_t>(written);
-    }
+    if (!write_line(config_.out_fd, line)) ::_exit(4);  // the coordinator is gone
   }
   std::string global(std::size_t i) const { return std::to_string(config_.first_index + i); }
 
@@ -354,6 +344,21 @@ class Worker {
 };
 
 }  // namespace
+
+bool write_line(int fd, const std::string& line) {
+  const char* data = line.data();
+  std::size_t left = line.size();
+  while (left > 0) {
+    const auto written = ::write(fd, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  return true;
+}
 
 void run_worker(WorkerConfig config) {
   Worker worker(std::move(config));

@@ -47,6 +47,10 @@ struct WorkerConfig {
   int out_fd = -1;
 };
 
+// Writes all of `line` to a pipe of the protocol above, retrying after signals. False when the
+// other side is gone.
+bool write_line(int fd, const std::string& line);
+
 // Runs until "quit" (or the coordinator's pipe closes), then _exits the process.
 [[noreturn]] void run_worker(WorkerConfig config);
 

@@ -123,18 +123,7 @@ int run_ingest(int argc, char** argv) {
     }
     code = 1;
   }
-  if (server) {
-    if (auto ended = server->ended()) {
-      spdlog::error("heraldd {} during the run; its data dir and log are kept in {}", *ended,
-                    server->data_dir().string());
-      result["server_ended"] = *ended;
-      result["server_data_dir"] = server->data_dir().string();
-      code = 1;
-    }
-  }
-  server.reset();  // stop heraldd before reporting, so its shutdown is not part of any figure
-  std::cout << json::serialize(result) << std::endl;
-  return code;
+  return stop_server_and_report(std::move(server), result, code);
 }
 
 }  // namespace herald::bench

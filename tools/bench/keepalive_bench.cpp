@@ -95,17 +95,27 @@ awaitable<json::object> rest_step(FleetRun& run, const KeepaliveOptions& options
   out["agent_errors"] = run.events.errors - errors_before;
   out["workers_cpu_s"] = round3(workers_cpu);
   out["bench_cpu_s"] = round3(bench_cpu);
+  if (pid > 0) {
+    // What one GET /metrics costs heraldd with this many agents (the storms sample it).
+    constexpr int kScrapes = 20;
+    const double scrape_cpu_before = process_cpu_seconds(pid);
+    const auto scrapes_started = SteadyClock::now();
+    for (int k = 0; k < kScrapes; ++k) co_await probe.metrics();
+    out["metrics_scrape_cpu_ms"] = round3(1000.0 * (process_cpu_seconds(pid) - scrape_cpu_before) / kScrapes);
+    out["metrics_scrape_wall_ms"] = round3(1000.0 * seconds_since(scrapes_started) / kScrapes);
+  }
   spdlog::info("rest: heraldd CPU {:.3f} s in {:.1f} s ({:.2f}% of a core), {:.0f} keep-alive writes/s, {} transitions",
                cpu, wall, 100.0 * cpu / wall, writes / wall, after.transitions - before.transitions);
   co_return out;
 }
 
-// What the /metrics sampler saw while a storm ran and settled.
+// What the /metrics sampler saw while a storm ran, until every agent had polled again.
 struct StormSamples {
   double pending_peak = 0;
   double active_min = -1;
   double pending_last_seen_s = -1;  // after the storm began; -1: never
-  std::size_t samples = 0;
+  double transitions_before = 0;
+  json::array timeline;  // [seconds since the storm began, active, pending, transitions so far]
   bool stop = false;
 };
 
@@ -114,16 +124,18 @@ awaitable<void> sample_during_storm(const BenchContext& context, std::chrono::mi
   LivenessProbe probe(context);
   while (!samples.stop) {
     const auto metrics = co_await probe.metrics();
-    ++samples.samples;
+    const double at = seconds_since(started);
     samples.pending_peak = std::max(samples.pending_peak, metrics.pending);
     if (samples.active_min < 0 || metrics.active < samples.active_min) samples.active_min = metrics.active;
-    if (metrics.pending > 0) samples.pending_last_seen_s = seconds_since(started);
+    if (metrics.pending > 0) samples.pending_last_seen_s = at;
+    samples.timeline.push_back(
+        json::array{round3(at), metrics.active, metrics.pending, metrics.transitions - samples.transitions_before});
     co_await sleep_for(period);
   }
 }
 
-// Waits until every agent has polled again and heraldd is quiet, then --storm-settle more;
-// stops the sampler in any case.
+// Waits until every agent has polled again (and re-authenticated), stops the sampler a second
+// later (its scrapes cost heraldd CPU), waits until heraldd is quiet, then --storm-settle more.
 awaitable<void> park_after_storm(FleetRun& run, const KeepaliveOptions& options, bool reauthenticating,
                                  json::object& parking, double cpu_before, double& cpu_until_parked,
                                  StormSamples& samples) {
@@ -131,12 +143,26 @@ awaitable<void> park_after_storm(FleetRun& run, const KeepaliveOptions& options,
     StormSamples& samples;
     ~StopSampler() { samples.stop = true; }
   } stop_sampler{samples};
-  co_await park(run, "storm", run.fleet.agent_ids.size(), parking);
-  cpu_until_parked = process_cpu_seconds(run.context.server_pid) - cpu_before;
+  const auto n = run.fleet.agent_ids.size();
+  const auto started = SteadyClock::now();
+  const std::function<bool()> all_written = [&run, n] { return run.events.written >= n; };
+  const bool written = co_await wait_until(all_written, options.park_wait_s);
+  const double written_s = seconds_since(started);
   if (reauthenticating) {
     const std::function<bool()> reauthenticated = [&run] { return run.events.auth_reports == run.workers.size(); };
     co_await wait_until(reauthenticated, options.park_wait_s);
   }
+  co_await sleep_for(std::chrono::seconds(1));
+  samples.stop = true;
+  const bool quiet = co_await wait_server_quiet(run.context.server_pid, options.park_wait_s);
+  cpu_until_parked = process_cpu_seconds(run.context.server_pid) - cpu_before;
+  parking["polls_written"] = run.events.written;
+  parking["all_written_s"] = round3(written_s);
+  parking["parked_s"] = round3(seconds_since(started));
+  parking["server_quiet"] = quiet;
+  spdlog::info("storm: {}/{} polls written in {:.2f} s, server quiet after {:.2f} s", run.events.written, n, written_s,
+               seconds_since(started));
+  if (!written) throw std::runtime_error("storm: not every agent polled again in time");
   co_await sleep_for(milliseconds(options.storm_settle_s));
 }
 
@@ -165,6 +191,7 @@ awaitable<json::object> storm_step(FleetRun& run, const KeepaliveOptions& option
                load_average_1m());
   const auto started = SteadyClock::now();
   StormSamples samples;
+  samples.transitions_before = before.transitions;
   json::object parking;
   double cpu_until_parked = 0;
   if (reconnecting) {
@@ -200,6 +227,7 @@ awaitable<json::object> storm_step(FleetRun& run, const KeepaliveOptions& option
   out["parked_again_s"] = parked_s;
   out["server_quiet"] = parking.at("server_quiet");
   if (pid > 0) {
+    // Includes the /metrics sampler's scrapes (see rest.metrics_scrape_cpu_ms).
     out["server_cpu_s"] = round3(cpu_until_parked);
     out["server_cpu_pct_of_core"] = percent_of_core(cpu_until_parked, parked_s);
     out["rss_after_mib"] = mib(proc_status_kib(pid, "VmRSS"));
@@ -210,7 +238,7 @@ awaitable<json::object> storm_step(FleetRun& run, const KeepaliveOptions& option
   out["pending_peak"] = samples.pending_peak;
   out["active_min"] = samples.active_min;
   out["pending_last_seen_s"] = round3(samples.pending_last_seen_s);
-  out["metrics_samples"] = samples.samples;
+  out["metrics_timeline"] = std::move(samples.timeline);
   out["keepalive_writes"] = after.keepalive_writes - before.keepalive_writes;
   out["summary_before"] = summary_before.to_json();
   out["summary_after"] = summary_after.to_json();
@@ -293,8 +321,7 @@ awaitable<json::object> dead_step(FleetRun& run, const KeepaliveOptions& options
   const auto before = co_await probe.metrics();
   spdlog::info("dead: stopping {} agents per mode ({}), timeout {} s", options.dead_sample, options.dead_modes.size(),
                options.timeout_s);
-  // Silent agents first: muted, each stops after the reply its command produces. Then the others
-  // close their connections, and the listing polls start at once.
+  // Silent agents first: muted, each stops after the reply its command produces.
   for (std::size_t mode = 0; mode < lines.size(); ++mode) {
     if (options.dead_modes[mode] == "silent") run.workers.tell(lines[mode]);
   }
@@ -306,48 +333,66 @@ awaitable<json::object> dead_step(FleetRun& run, const KeepaliveOptions& options
     const auto reply = co_await client.call(verb::post, command_target, body);
     if (reply.status != 200) throw std::runtime_error("single-agent command: HTTP " + std::to_string(reply.status));
   }
-  for (std::size_t mode = 0; mode < lines.size(); ++mode) {
-    if (options.dead_modes[mode] == "close") run.workers.tell(lines[mode]);
-  }
   const auto stopping_ns = monotonic_ns();
 
-  // Poll the listing until every stopped agent is disconnected.
+  // The closing agents die one by one over --dead-spread while the listing polls run, so that
+  // their deaths fall at every phase of heraldd's liveness tick and of the listing period.
+  std::vector<std::size_t> closing;
+  for (const auto& agent : agents) {
+    if (options.dead_modes[agent.mode] == "close") closing.push_back(agent.index);
+  }
   const std::string statuses = "pending,disconnected";
-  const auto give_up_ns = stopping_ns + static_cast<long long>((static_cast<double>(options.timeout_s) +
-                                                                  options.detect_wait_s) * 1e9);
+  const auto give_up_ns =
+      stopping_ns + static_cast<long long>((options.dead_spread_s + static_cast<double>(options.timeout_s) +
+                                            options.detect_wait_s) * 1e9);
   std::size_t detected = 0, listings = 0, others_not_active_max = 0;
   std::vector<double> listing_ms;
-  while (detected < agents.size() && monotonic_ns() < give_up_ns) {
-    const auto started_ns = monotonic_ns();
-    const auto rows = co_await probe.agents_with_status(statuses);
-    const auto answered_ns = monotonic_ns();
-    ++listings;
-    listing_ms.push_back(static_cast<double>(answered_ns - started_ns) / 1e6);
-    std::size_t others = 0;
-    std::vector<bool> disconnected_now(agents.size(), false);
-    for (const auto& row : rows) {
-      const auto found = by_id.find(row.id);
-      if (found == by_id.end()) {
-        ++others;
-        continue;
+  const std::function<awaitable<void>(std::size_t)> sides = [&](std::size_t side) -> awaitable<void> {
+    if (side == 0) {
+      const auto started = SteadyClock::now();
+      for (std::size_t k = 0; k < closing.size(); ++k) {
+        const auto due = started + std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(
+                                       options.dead_spread_s * static_cast<double>(k) / static_cast<double>(closing.size())));
+        if (due > SteadyClock::now()) co_await sleep_for(due - SteadyClock::now());
+        const std::string line = "kill " + std::to_string(closing[k]) + "\n";
+        run.workers.tell(line);
       }
-      auto& agent = agents[found->second];
-      if (agent.pending_seen_ns == 0) agent.pending_seen_ns = answered_ns;
-      if (row.status == "disconnected") {
-        disconnected_now[found->second] = true;
-        if (agent.disconnected_seen_ns == 0) {
-          agent.disconnected_seen_ns = answered_ns;
-          agent.disconnected_code = row.status_code;
-          ++detected;
+      co_return;
+    }
+    // Poll the listing until every stopped agent is disconnected.
+    while (detected < agents.size() && monotonic_ns() < give_up_ns) {
+      const auto started_ns = monotonic_ns();
+      const auto rows = co_await probe.agents_with_status(statuses);
+      const auto answered_ns = monotonic_ns();
+      ++listings;
+      listing_ms.push_back(static_cast<double>(answered_ns - started_ns) / 1e6);
+      std::size_t others = 0;
+      std::vector<bool> disconnected_now(agents.size(), false);
+      for (const auto& row : rows) {
+        const auto found = by_id.find(row.id);
+        if (found == by_id.end()) {
+          ++others;
+          continue;
+        }
+        auto& agent = agents[found->second];
+        if (agent.pending_seen_ns == 0) agent.pending_seen_ns = answered_ns;
+        if (row.status == "disconnected") {
+          disconnected_now[found->second] = true;
+          if (agent.disconnected_seen_ns == 0) {
+            agent.disconnected_seen_ns = answered_ns;
+            agent.disconnected_code = row.status_code;
+            ++detected;
+          }
         }
       }
+      for (std::size_t k = 0; k < agents.size(); ++k) {
+        if (!disconnected_now[k] && agents[k].disconnected_seen_ns == 0) agents[k].not_before_ns = started_ns;
+      }
+      others_not_active_max = std::max(others_not_active_max, others);
+      co_await sleep_for(options.detect_poll);
     }
-    for (std::size_t k = 0; k < agents.size(); ++k) {
-      if (!disconnected_now[k] && agents[k].disconnected_seen_ns == 0) agents[k].not_before_ns = started_ns;
-    }
-    others_not_active_max = std::max(others_not_active_max, others);
-    co_await sleep_for(options.detect_poll);
-  }
+  };
+  co_await run_concurrently(2, sides);
   // The workers' stop stamps arrived long before; bound the wait anyway.
   const std::function<bool()> all_stopped = [&] {
     for (const auto& agent : agents) {
@@ -371,6 +416,7 @@ awaitable<json::object> dead_step(FleetRun& run, const KeepaliveOptions& options
   out["timeout_s"] = options.timeout_s;
   out["interval_s"] = options.interval_s;
   out["detect_poll_ms"] = options.detect_poll.count();
+  out["dead_spread_s"] = options.dead_spread_s;
   out["listings"] = listings;
   out["listing"] = latency_json(listing_ms);
   // Every stopped agent goes active -> pending -> disconnected: two transitions each. More means
@@ -474,6 +520,7 @@ int run_keepalive(int argc, char** argv) {
                                  {"storm_settle_s", options.storm_settle_s},
                                  {"dead_sample", options.dead_sample},
                                  {"dead_modes", std::move(dead_modes)},
+                                 {"dead_spread_s", options.dead_spread_s},
                                  {"detect_poll_ms", options.detect_poll.count()}};
   return run_fleet_command(options, std::move(command));
 }

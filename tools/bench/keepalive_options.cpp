@@ -67,7 +67,9 @@ Steps:
                scheduled has fired once), then another at-rest window of --rest-after-storms s:
                what the storms left behind (keep-alive writes/s and CPU should match the first)
   dead         --dead-sample agents per mode in --dead-modes stop for good:
-                 close    the agent closes its connection (parked poll dropped)
+                 close    the agent closes its connection (parked poll dropped); one after
+                          the other over --dead-spread, so deaths fall at every phase of
+                          heraldd's tick and of the listing period
                  silent   the agent's poll is answered normally (one single-agent command each)
                           and it never sends another request
                Then GET /agents?status=pending,disconnected every --detect-poll-ms until each is
@@ -100,6 +102,7 @@ Keepalive steps:
   --poll-interval-ms N    /metrics sampling period during a storm (default 100)
   --dead-sample N         agents per dead-agent mode (default 100)
   --dead-modes LIST       close,silent (default both, at the same time); none skips
+  --dead-spread S         the closing agents die one by one over S seconds (default 2)
   --detect-poll-ms N      GET /agents period while waiting for disconnected (default 150)
   --detect-wait S         bound past timeout for every sample agent to be detected (default 30)
   --order-timeout S       timeout of the commands of the orders storm and of those that end
@@ -130,6 +133,7 @@ std::optional<KeepaliveOptions> parse_keepalive_options(int argc, char** argv, b
           o.detect_poll = std::chrono::milliseconds(ms);
           return true;
         }
+        if (arg == "--dead-spread") return parse_number(value, o.dead_spread_s);
         if (arg == "--detect-wait") return parse_number(value, o.detect_wait_s) && o.detect_wait_s > 0;
         return std::nullopt;
       });

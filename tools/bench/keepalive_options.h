@@ -34,6 +34,7 @@ struct KeepaliveOptions : AgentFleetOptions {
   double storm_settle_s = 3;           // after the fleet is parked again, before counting flaps
   std::size_t dead_sample = 100;       // agents per dead-agent mode
   std::vector<std::string> dead_modes{"close", "silent"};  // empty: no dead-agent step
+  double dead_spread_s = 2;            // closing agents die one by one over this long
   std::chrono::milliseconds detect_poll{150};  // GET /agents period while waiting for disconnected
   double detect_wait_s = 30;           // bound past timeout for every sample agent to be disconnected
 };

@@ -1,5 +1,7 @@
 // herald-bench: benchmark driver for heraldd. One subcommand per family of measurements; each
 // prints a single JSON document to stdout and its progress to stderr.
+#include <signal.h>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -31,6 +33,8 @@ Quick start (from the build tree):  tools/bench/herald-bench ingest
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A worker process that died must surface as a failed write to its pipe, not kill the bench.
+  ::signal(SIGPIPE, SIG_IGN);
   // stdout carries only the JSON summary.
   spdlog::set_default_logger(spdlog::stderr_color_mt("herald-bench"));
   spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -156,6 +157,21 @@ void SpawnedServer::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   pid_ = -1;
+}
+
+int stop_server_and_report(std::unique_ptr<SpawnedServer> server, boost::json::object& result, int code) {
+  if (server) {
+    if (auto ended = server->ended()) {
+      spdlog::error("heraldd {} during the run; its data dir and log are kept in {}", *ended,
+                    server->data_dir().string());
+      result["server_ended"] = *ended;
+      result["server_data_dir"] = server->data_dir().string();
+      code = 1;
+    }
+  }
+  server.reset();
+  std::cout << boost::json::serialize(result) << std::endl;
+  return code;
 }
 
 double process_cpu_seconds(pid_t pid) {

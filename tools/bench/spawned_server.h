@@ -4,8 +4,11 @@
 
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
+
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -74,6 +77,11 @@ class SpawnedServer {
   std::string comms_url_;
   std::optional<std::string> ended_;
 };
+
+// The end of every run: notes in `result` whether `server` (null for an attached server) ended
+// during the run, stops it (so its shutdown is part of no figure) and prints `result` to stdout.
+// Returns `code`, or 1 when the server had ended.
+int stop_server_and_report(std::unique_ptr<SpawnedServer> server, boost::json::object& result, int code);
 
 // CPU seconds (user + system) a process has used so far, from /proc/PID/stat; -1 if unknown.
 double process_cpu_seconds(pid_t pid);

@@ -10,7 +10,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <iostream>
 #include <stdexcept>
 
@@ -83,8 +82,7 @@ WorkerPool::WorkerPool(const Fleet& fleet, const AgentFleetOptions& options, con
 
 WorkerPool::~WorkerPool() {
   for (const auto& process : processes_) {
-    const std::string quit = "quit\n";
-    [[maybe_unused]] auto ignored = ::write(process.to_worker, quit.data(), quit.size());
+    write_line(process.to_worker, "quit\n");
     ::close(process.to_worker);
   }
   for (const auto& process : processes_) {
@@ -96,17 +94,7 @@ WorkerPool::~WorkerPool() {
 
 void WorkerPool::tell(const std::string& line) const {
   for (const auto& process : processes_) {
-    const char* data = line.data();
-    std::size_t left = line.size();
-    while (left > 0) {
-      const auto written = ::write(process.to_worker, data, left);
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        throw std::runtime_error("a fleet worker is gone");
-      }
-      data += written;
-      left -= static_cast<std::size_t>(written);
-    }
+    if (!write_line(process.to_worker, line)) throw std::runtime_error("a fleet worker is gone");
   }
 }
 
