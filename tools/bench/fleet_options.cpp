@@ -24,7 +24,7 @@ Agents:
          std::to_string(defaults.agents) + R"(; keep <= 15000 per heraldd: 20000 fds)
   --workers N             agent processes (default one per 6000 agents): every parked poll is an
                           open socket, and a process may hold 20000
-  --setup-connections N   management connections for enrollment (default 32)
+  --setup-connections N   management connections for enrollment and group assignment (default 32)
   --auth-concurrency N    authentications in flight, all workers together (default 64)
   --park-concurrency N    first polls connecting at once, all workers together (default 512)
   --source-addresses K    bind agent sockets to 127.0.0.1..127.0.0.K round-robin (default 8;
