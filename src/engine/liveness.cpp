@@ -135,6 +135,14 @@ void Liveness::poll_ended(const std::string& agent_id, bool dropped) {
   if (found == shard.agents.end()) return;
   auto& state = found->second;
   state.parked = std::max(0, state.parked - 1);
+  if (!dropped) {
+    // The reply just written is proof of life: the agent's silence starts now, not when it parked.
+    state.last_seen_ms = now;
+    if (!state.dirty) {
+      state.dirty = true;
+      shard.dirty.push_back(agent_id);
+    }
+  }
   // A poll that ended normally is followed by the agent's next request; one the client dropped
   // means the agent went away (stopped, crashed, network gone) — say so now, not in `interval`.
   if (dropped && state.parked == 0 && state.status == kActive && options_.enabled) {
@@ -142,7 +150,8 @@ void Liveness::poll_ended(const std::string& agent_id, bool dropped) {
     state.dropped = true;
     become(shard, agent_id, state, kPending, kStatusConnectionDropped, "connection dropped while waiting for orders",
            now, now / 1000 + 1);
-    schedule(shard, agent_id, state, now + std::chrono::milliseconds(options_.timeout).count());
+    // The agent's existing deadline (at most `interval` away) re-checks it: one heap entry per agent.
+    if (!state.scheduled) schedule(shard, agent_id, state, now + std::chrono::milliseconds(options_.timeout).count());
   }
 }
 

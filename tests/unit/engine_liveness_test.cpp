@@ -179,6 +179,33 @@ TEST_F(LivenessTest, ADroppedPollIsPendingAtOnceWithCode6) {
   EXPECT_EQ(last_transition().reason, "reconnected");
 }
 
+TEST_F(LivenessTest, APollThatEndsNormallyIsAKeepaliveSoTheRepollGapNeverFlaps) {
+  liveness_->poll_parked(agent_uuid(1));
+  advance(59'500ms);
+  liveness_->poll_ended(agent_uuid(1), false);  // an order arrived; the agent re-polls 1 s later
+  advance(1'000ms);                              // its original deadline (60 s) passes meanwhile
+  EXPECT_EQ(statuses_of(1), (std::vector<std::string>{"never_connected>active"}));
+  liveness_->poll_parked(agent_uuid(1));
+  advance(100ms);
+  EXPECT_EQ(statuses_of(1), (std::vector<std::string>{"never_connected>active"}));
+}
+
+TEST_F(LivenessTest, RepeatedDropsKeepOneDeadlinePerAgent) {
+  for (int i = 0; i < 50; ++i) {
+    liveness_->poll_parked(agent_uuid(1));
+    liveness_->poll_ended(agent_uuid(1), true);
+  }
+  advance(100ms);
+  // Silent from now on: exactly one pending and one disconnected, at their times.
+  advance(200'000ms);
+  auto statuses = statuses_of(1);
+  ASSERT_FALSE(statuses.empty());
+  EXPECT_EQ(statuses.back(), "pending>disconnected");
+  auto counts = liveness_->counts();
+  EXPECT_EQ(counts.active, 0u);
+  EXPECT_EQ(counts.pending, 0u);
+}
+
 TEST_F(LivenessTest, AReplacedPollIsNotADrop) {
   liveness_->poll_parked(agent_uuid(1));
   liveness_->poll_parked(agent_uuid(1));  // the newer poll replaces the older
