@@ -1,28 +1,14 @@
 // Groups and memberships on PostgreSQL.
-#include <openssl/sha.h>
-
-#include <cstdio>
 #include <string>
 
 #include "store/agent_query_sql.h"
+#include "store/configuration_sum.h"
 #include "store/postgres/agent_rows.h"
 #include "store/postgres/postgres_store.h"
 
 namespace herald::store::postgres {
 
 namespace {
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  std::string hex;
-  char buffer[3];
-  for (unsigned char byte : digest) {
-    std::snprintf(buffer, sizeof buffer, "%02x", byte);
-    hex += buffer;
-  }
-  return hex;
-}
 
 core::Result<std::optional<std::int64_t>> group_id(Connection& db, const std::string& name) {
   auto rows = db.query("SELECT id FROM \"group\" WHERE name = $1", Params(name));
@@ -141,7 +127,7 @@ core::Result<Page<AgentRecord>> PostgresStore::list_group_agents(const std::stri
 }
 
 core::Status PostgresStore::put_group_configuration(const std::string& group, const std::string& yaml) {
-  const auto sum = sha256_hex(yaml);
+  const auto sum = configuration_sum(yaml);
   return writer_.run([&](Connection& db) -> core::Status {
     auto updated = db.query("UPDATE \"group\" SET configuration = $2, configuration_sum = $3 WHERE name = $1",
                             Params(group, yaml, sum));

@@ -1,9 +1,7 @@
 // Agents, groups and memberships on SQLite.
-#include <openssl/sha.h>
-
-#include <cstdio>
 
 #include "store/agent_query_sql.h"
+#include "store/configuration_sum.h"
 #include "store/group_list.h"
 #include "store/sqlite/agent_rows.h"
 #include "store/sqlite/sqlite_store.h"
@@ -11,18 +9,6 @@
 namespace herald::store::sqlite {
 
 namespace {
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  std::string hex;
-  char buffer[3];
-  for (unsigned char byte : digest) {
-    std::snprintf(buffer, sizeof buffer, "%02x", byte);
-    hex += buffer;
-  }
-  return hex;
-}
 
 // Looks up a group's row id inside a write job.
 core::Result<std::optional<std::int64_t>> group_id(Database& db, const std::string& name) {
@@ -271,7 +257,7 @@ core::Status SqliteStore::put_group_configuration(const std::string& group, cons
   return writer_.run([&](Database& db) -> core::Status {
     auto update = db.prepare("UPDATE \"group\" SET configuration = ?2, configuration_sum = ?3 WHERE name = ?1");
     if (!update) return update.error();
-    if (auto s = update->bind(1, group).bind(2, yaml).bind(3, sha256_hex(yaml)).run(); !s) return s;
+    if (auto s = update->bind(1, group).bind(2, yaml).bind(3, configuration_sum(yaml)).run(); !s) return s;
     if (db.changes() == 0) return core::not_found("The group " + group + " does not exist");
     return core::ok_status();
   });
