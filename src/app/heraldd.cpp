@@ -116,12 +116,12 @@ void register_liveness_metrics(Parts& p) {
                                  {{"tracked"}, static_cast<double>(counts.tracked)}};
                            });
   p.metrics.gauge_callback("herald_keepalive_writes_total", "Keep-alive rows written behind to the store", {}, [&p] {
-    return core::MetricsRegistry::Samples{{{}, static_cast<double>(p.liveness->counts().keepalive_writes)}};
+    return core::MetricsRegistry::Samples{{{}, static_cast<double>(p.liveness->totals().keepalive_writes)}};
   });
   p.metrics.gauge_callback("herald_status_transitions_total", "Agent status transitions stored and published", {},
                            [&p] {
                              return core::MetricsRegistry::Samples{
-                                 {{}, static_cast<double>(p.liveness->counts().transitions)}};
+                                 {{}, static_cast<double>(p.liveness->totals().transitions)}};
                            });
   p.metrics.gauge_callback("herald_bus_events_total", "Events handed to the bus, by outcome", {"outcome"}, [&p] {
     auto stats = p.bus ? p.bus->stats() : bus::BusStats{};

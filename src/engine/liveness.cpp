@@ -372,12 +372,13 @@ void Liveness::write_keepalives() {
   totals_.keepalive_writes += records.size();
 }
 
+LivenessCounts Liveness::totals() const {
+  std::lock_guard lock(counts_mutex_);
+  return totals_;
+}
+
 LivenessCounts Liveness::counts() const {
-  LivenessCounts counts;
-  {
-    std::lock_guard lock(counts_mutex_);
-    counts = totals_;
-  }
+  LivenessCounts counts = totals();
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard.mutex);
     counts.tracked += shard.agents.size();

@@ -115,7 +115,10 @@ class Liveness {
   // Writes every pending keep-alive now (tests, shutdown).
   void flush();
 
+  // Everything, walking every tracked agent for the status counts.
   LivenessCounts counts() const;
+  // Only the running totals (writes, transitions, failures): no walk, for frequent readers.
+  LivenessCounts totals() const;
 
  private:
   struct AgentState {
