@@ -95,7 +95,7 @@ Config parse(const YAML::Node& root) {
   config.node_name = gethostname(host, sizeof host - 1) == 0 ? host : "node01";
   if (!root || root.IsNull()) return config;
   check_keys(root, "", {"node", "data_dir", "storage", "management", "comms", "http", "remote", "nats", "orders",
-                        "auth", "logging"});
+                        "auth", "cluster", "logging"});
   if (auto node = root["node"]) {
     check_keys(node, "node", {"name"});
     if (node["name"]) config.node_name = text(node["name"], "node.name");
@@ -130,6 +130,17 @@ Config parse(const YAML::Node& root) {
     if (http["idle_timeout"]) config.http.idle_timeout = std::chrono::seconds(seconds(http["idle_timeout"], "http.idle_timeout", 1, 3600));
     if (http["max_connections"]) {
       config.http.max_connections = static_cast<std::size_t>(integer(http["max_connections"], "http.max_connections", 1, 1'000'000));
+    }
+  }
+  if (auto cluster = root["cluster"]) {
+    check_keys(cluster, "cluster", {"fallback_poll_interval", "leader_check_interval"});
+    if (cluster["fallback_poll_interval"]) {
+      config.cluster.fallback_poll_interval_seconds =
+          seconds(cluster["fallback_poll_interval"], "cluster.fallback_poll_interval", 1, 60);
+    }
+    if (cluster["leader_check_interval"]) {
+      config.cluster.leader_check_interval_seconds =
+          seconds(cluster["leader_check_interval"], "cluster.leader_check_interval", 1, 60);
     }
   }
   if (auto remote = root["remote"]) {

@@ -67,6 +67,14 @@ struct Config {
     std::string jwt_key_file;  // or a file holding it; else generated into <data_dir>
     std::int64_t token_ttl_seconds = 900;
   } auth;
+  struct {
+    // Nodes that cannot hear wake-ups (NATS off or down) look for their parked agents' orders
+    // in the store this often.
+    std::int64_t fallback_poll_interval_seconds = 1;
+    // How often a node asks for (or confirms) the leader lock; a dead leader's jobs move to another
+    // node within about this long.
+    std::int64_t leader_check_interval_seconds = 1;
+  } cluster;
   std::string log_level = "info";
 };
 

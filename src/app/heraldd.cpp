@@ -19,10 +19,12 @@
 #include "bus/nats/nats_bus.h"
 #include "engine/blocking_pool.h"
 #include "engine/bus_publisher.h"
+#include "engine/cluster_wakeups.h"
 #include "engine/command_service.h"
 #include "engine/deadline_scheduler.h"
 #include "engine/dispatcher.h"
 #include "engine/file_event_sink.h"
+#include "engine/leadership.h"
 #include "engine/liveness.h"
 #include "engine/result_service.h"
 #include "engine/order_archive.h"
@@ -41,6 +43,8 @@ struct Heraldd::Parts {
   core::SystemClock clock;
   core::MetricsRegistry metrics;
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::LeaderLock> leader_lock;
+  std::unique_ptr<engine::Leadership> leadership;
   std::unique_ptr<engine::BlockingPool> pool;
   asio::io_context io;
   std::unique_ptr<auth::TokenSigner> tokens;
@@ -58,6 +62,7 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::CommandService> commands;
   std::unique_ptr<bus::EventBus> bus;  // null when nats.enabled is off
   std::unique_ptr<engine::BusPublisher> publisher;
+  std::unique_ptr<engine::ClusterWakeups> wakeups;  // null for a sole node (SQLite)
   std::unique_ptr<engine::Liveness> liveness;
   std::unique_ptr<api::ApiContext> context;
   http::Router management_router;
@@ -136,6 +141,22 @@ void register_liveness_metrics(Parts& p) {
                            });
 }
 
+template <class Parts>
+void register_cluster_metrics(Parts& p) {
+  p.metrics.gauge_callback("herald_leader", "1 while this node runs the cluster-wide jobs (deadlines, retention)",
+                           {"node"}, [&p] {
+                             return core::MetricsRegistry::Samples{
+                                 {{p.config.node_name}, p.leadership->leading() ? 1.0 : 0.0}};
+                           });
+  p.metrics.gauge_callback("herald_cluster_wakeups_total", "Cross-node wake-ups, by kind", {"kind"}, [&p] {
+    auto counts = p.wakeups ? p.wakeups->counts() : engine::ClusterWakeupCounts{};
+    return core::MetricsRegistry::Samples{{{"published"}, static_cast<double>(counts.published)},
+                                          {{"received"}, static_cast<double>(counts.received)},
+                                          {{"fallback_pass"}, static_cast<double>(counts.fallback_passes)},
+                                          {{"fallback_wake"}, static_cast<double>(counts.fallback_wakes)}};
+  });
+}
+
 // Records requests by listener, route and status, and their latency.
 http::RequestObserver request_metrics(core::MetricsRegistry& metrics, std::string listener) {
   return [&metrics, listener](const http::Request& request, const http::Response& response,
@@ -204,6 +225,16 @@ core::Status Heraldd::start(std::size_t threads) {
   liveness.flush_interval = std::chrono::seconds(config.keepalive.flush_interval_seconds);
   liveness.node_name = config.node_name;
   liveness.keepalive_event_every_request = config.nats.keepalive_event_every_request;
+  const bool clustered = config.storage.backend == "postgres";  // several nodes may share the store
+  p.leader_lock = p.store->leader_lock();
+  p.leadership = std::make_unique<engine::Leadership>(
+      *p.leader_lock, std::chrono::seconds(config.cluster.leader_check_interval_seconds), config.node_name);
+  auto* leadership = p.leadership.get();
+  auto leading = [leadership] { return leadership->leading(); };
+  if (clustered) {
+    liveness.parked_refresh = std::chrono::duration_cast<std::chrono::milliseconds>(liveness.interval) / 2;
+    liveness.leading = leading;
+  }
   p.liveness = std::make_unique<engine::Liveness>(*p.store, p.clock, *p.publisher, liveness);
 
   p.pool = std::make_unique<engine::BlockingPool>();
@@ -211,12 +242,19 @@ core::Status Heraldd::start(std::size_t threads) {
   p.expiry_listeners.add(*p.order_metrics);
   p.expiry_listeners.add(*p.publisher);
   p.scheduler = std::make_unique<engine::DeadlineScheduler>(p.io, *p.store, *p.pool, p.clock, p.expiry_listeners);
+  if (clustered) p.scheduler->set_cluster(std::chrono::seconds(1), leading);
   p.order_listeners.add(*p.scheduler);
   p.order_listeners.add(*p.order_metrics);
   p.dispatcher = std::make_unique<engine::Dispatcher>(
       *p.store, *p.pool, p.clock,
       engine::DispatcherOptions{std::chrono::seconds(config.commands_poll_timeout_seconds), config.max_commands_per_poll});
   p.order_listeners.add(*p.dispatcher);
+  if (clustered) {
+    p.wakeups = std::make_unique<engine::ClusterWakeups>(
+        p.bus.get(), *p.store, *p.dispatcher,
+        engine::ClusterWakeupOptions{config.node_name, std::chrono::seconds(config.cluster.fallback_poll_interval_seconds)});
+    p.order_listeners.add(*p.wakeups);
+  }
   p.order_listeners.add(*p.publisher);
   p.dispatcher->set_sent_listener(*p.publisher);
   p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, p.publisher.get());
@@ -224,7 +262,8 @@ core::Status Heraldd::start(std::size_t threads) {
   p.archiver = std::make_unique<engine::OrderArchiver>(
       p.io, *p.store, *p.pool, p.clock,
       engine::RetentionOptions{config.orders.retention_seconds, config.orders.archive_dir,
-                               std::chrono::seconds(config.orders.retention_interval_seconds), 10'000});
+                               std::chrono::seconds(config.orders.retention_interval_seconds), 10'000,
+                               clustered ? std::function<bool()>(leading) : std::function<bool()>()});
   p.metrics.gauge_callback("herald_orders", "Orders in the hot orders stream by status", {"status"}, [&p] {
     core::MetricsRegistry::Samples samples;
     if (auto counts = p.store->count_orders_by_status()) {
@@ -275,9 +314,12 @@ core::Status Heraldd::start(std::size_t threads) {
   p.comms_url = url_of(comms_options, *comms_endpoint);
 
   register_liveness_metrics(p);
+  register_cluster_metrics(p);
+  p.leadership->start();
   if (auto started = p.liveness->start(); !started) return started;
   if (auto started = p.scheduler->start(); !started) return started;
   p.archiver->start();
+  if (p.wakeups) p.wakeups->start();
   p.management->start();
   p.comms->start();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
@@ -305,7 +347,9 @@ int Heraldd::wait_for_signal_and_stop() {
   management_done.get_future().wait();
   comms_done.get_future().wait();
   p.pool->stop();
+  if (p.wakeups) p.wakeups->stop();
   p.liveness->stop();  // writes the last keep-alives and transitions
+  p.leadership->stop();
   p.publisher->stop();
   if (p.bus) p.bus->close();
   p.store->close();

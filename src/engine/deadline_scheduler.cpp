@@ -73,10 +73,18 @@ core::Result<std::size_t> DeadlineScheduler::expire_due(std::int64_t now) {
   return expired->size();
 }
 
+void DeadlineScheduler::set_cluster(std::chrono::milliseconds sweep_every, std::function<bool()> leading) {
+  sweep_every_ = sweep_every;
+  leading_ = std::move(leading);
+}
+
 asio::awaitable<void> DeadlineScheduler::run() {
+  auto next_sweep = std::chrono::steady_clock::now();
   for (;;) {
     std::int64_t next = INT64_MAX;
     const std::int64_t now = clock_.now_seconds();
+    const auto steady_now = std::chrono::steady_clock::now();
+    const bool sweep = sweep_every_.count() > 0 && steady_now >= next_sweep;
     bool due = false;
     {
       std::lock_guard lock(mutex_);
@@ -86,7 +94,8 @@ asio::awaitable<void> DeadlineScheduler::run() {
       if (due) deadlines_.erase(deadlines_.begin(), deadlines_.upper_bound(now));
       armed_for_ = due ? INT64_MAX : next;
     }
-    if (due) {
+    if (sweep) next_sweep = steady_now + sweep_every_;
+    if ((due || sweep) && leading()) {
       auto expired = co_await pool_.run([this, now] { return expire_due(now); });
       if (!expired) {
         spdlog::warn("order deadlines: cannot expire orders ({}); retrying in 1 s", expired.error().message);
@@ -99,12 +108,16 @@ asio::awaitable<void> DeadlineScheduler::run() {
       }
       continue;
     }
-    // Sleep until the earliest deadline second begins (or an hour when there is none); track()
-    // cancels the wait when an earlier deadline arrives.
+    if (due) continue;  // a follower: the leader's sweep expires them
+    // Sleep until the earliest deadline second begins (or an hour when there is none, or the next
+    // sweep); track() cancels the wait when an earlier deadline arrives.
     auto wait = next == INT64_MAX ? std::chrono::microseconds(std::chrono::hours(1))
-                                  : std::chrono::seconds(next) - clock_.now().time_since_epoch();
-    timer_.expires_after(std::max(std::chrono::duration_cast<std::chrono::microseconds>(wait),
-                                  std::chrono::microseconds(0)));
+                                  : std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::seconds(next) - clock_.now().time_since_epoch());
+    if (sweep_every_.count() > 0) {
+      wait = std::min(wait, std::chrono::duration_cast<std::chrono::microseconds>(next_sweep - steady_now));
+    }
+    timer_.expires_after(std::max(wait, std::chrono::microseconds(0)));
     boost::system::error_code ignored;
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }

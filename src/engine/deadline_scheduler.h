@@ -3,11 +3,17 @@
 // second of it and with no cap per pass. Deadlines are kept in an ordered set of distinct
 // seconds (many orders share one); the timer sleeps until the earliest, and the store's
 // (status, deadline) index finds the due orders, so nothing ever scans the whole table.
+//
+// In a cluster (set_cluster) only the leading node expires orders, and since it does not hear of
+// deadlines of orders other nodes created, it also sweeps the index every `sweep_every`; a
+// follower forgets its deadlines as they pass.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <set>
 
@@ -27,6 +33,9 @@ class DeadlineScheduler final : public OrderListener {
   // Blocking (reads the store). Returns the store's error if it cannot be read.
   core::Status start();
   void stop();
+  // Cluster mode: expire only while `leading()` says so, and sweep every `sweep_every`. Call
+  // before start().
+  void set_cluster(std::chrono::milliseconds sweep_every, std::function<bool()> leading);
 
   // Registers a deadline (epoch seconds). Safe for concurrent use.
   void track(std::int64_t deadline);
@@ -40,6 +49,7 @@ class DeadlineScheduler final : public OrderListener {
 
  private:
   boost::asio::awaitable<void> run();
+  bool leading() const { return !leading_ || leading_(); }
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
@@ -51,6 +61,8 @@ class DeadlineScheduler final : public OrderListener {
   std::set<std::int64_t> deadlines_;
   std::int64_t armed_for_ = INT64_MAX;  // the deadline the timer sleeps until
   bool stopped_ = false;
+  std::chrono::milliseconds sweep_every_{0};  // 0: no sweeps (a sole node tracks every deadline)
+  std::function<bool()> leading_;
 };
 
 }  // namespace herald::engine

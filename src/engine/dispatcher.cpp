@@ -69,6 +69,7 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     }
   } presence(shard, key);
 
+  bool has_parked = false;
   for (;;) {
     if (stopped_) co_return PollOutcome{PollOutcome::Kind::stopping, {}, {}};
     std::uint64_t generation = 0;
@@ -84,7 +85,17 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     // Ask for enough to skip what earlier replies still hold.
     const auto limit = options_.max_orders_per_poll + static_cast<std::int64_t>(already_reserved);
     auto pending = co_await pool_.run([&] { return store_.pending_orders_for(target, limit); });
-    if (!pending) co_return PollOutcome{PollOutcome::Kind::error, {}, pending.error()};
+    if (!pending && !has_parked) co_return PollOutcome{PollOutcome::Kind::error, {}, pending.error()};
+    if (!pending) {
+      // Parked already: the agent keeps waiting while the store is away.
+      if (std::chrono::steady_clock::now() + std::chrono::seconds(1) >= deadline) {
+        co_return PollOutcome{PollOutcome::Kind::timeout, {}, {}};
+      }
+      asio::steady_timer retry(executor, std::chrono::seconds(1));
+      boost::system::error_code ignored;
+      co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      continue;
+    }
 
     auto waiter = std::make_shared<Waiter>(executor);
     Delivery delivery{target, {}};
@@ -112,6 +123,7 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     if (stale) continue;
     if (!delivery.orders.empty()) co_return PollOutcome{PollOutcome::Kind::orders, std::move(delivery), {}};
     if (!parked) continue;  // an order arrived while we queried: look again at once
+    has_parked = true;
     if (stopped_) waiter->wake(PollOutcome::Kind::stopping);
 
     // However the wait ends (woken, timed out, or the poll cancelled because its client hung
@@ -228,6 +240,22 @@ std::size_t Dispatcher::parked_polls() const {
     for (const auto& [key, slot] : shard.slots) count += slot.waiter ? 1 : 0;
   }
   return count;
+}
+
+std::vector<store::DeliveryTarget> Dispatcher::parked_targets() const {
+  std::vector<store::DeliveryTarget> targets;
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [key, slot] : shard.slots) {
+      if (!slot.waiter) continue;
+      if (key.starts_with("agent/")) {
+        targets.push_back({store::DeliveryTarget::Kind::agent, key.substr(6)});
+      } else {
+        targets.push_back({store::DeliveryTarget::Kind::server_module, key.substr(7)});
+      }
+    }
+  }
+  return targets;
 }
 
 std::size_t Dispatcher::reserved_orders() const {

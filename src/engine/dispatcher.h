@@ -6,6 +6,9 @@
 // Delivery is at most once per document id: orders handed to a reply are reserved until the
 // reply's fate is known; written -> marked `sent` in the store, then released; not written (the
 // client went away) -> released still `pending`, so the next poll delivers them.
+//
+// A poll that has parked stays parked while the store is unreachable: when woken, it reads again
+// every second until the read works or its timeout passes.
 #include <boost/asio/awaitable.hpp>
 
 #include <array>
@@ -44,7 +47,7 @@ struct PollOutcome {
     timeout,   // nothing arrived within the poll timeout
     replaced,  // a newer poll from the same target took over
     stopping,  // heraldd is shutting down
-    error,     // the store failed; `error` says why
+    error,     // the store failed before the poll parked; `error` says why
   } kind = Kind::timeout;
   Delivery delivery;
   core::Error error;
@@ -71,6 +74,8 @@ class Dispatcher final : public OrderListener {
   void stop();
 
   std::size_t parked_polls() const;
+  // The targets whose poll is parked right now (for nodes that look for their orders in the store).
+  std::vector<store::DeliveryTarget> parked_targets() const;
   std::size_t reserved_orders() const;
 
  private:

@@ -57,6 +57,7 @@ core::Status Liveness::start() {
              agent.last_keepalive.value_or(0) + 1);
       ++restarted;
     } else if (options_.enabled) {
+      state.adopted = true;
       schedule(shard, agent.id, state, now);  // re-evaluated on the first tick
     }
   }
@@ -102,6 +103,7 @@ void Liveness::seen(const std::string& agent_id) {
   auto& state = shard.agents[agent_id];
   state.last_seen_ms = now;
   state.dropped = false;
+  state.adopted = false;
   if (!state.dirty) {
     state.dirty = true;
     shard.dirty.push_back(agent_id);
@@ -200,6 +202,8 @@ void Liveness::become(Shard& shard, const std::string& agent_id, AgentState& sta
   change.at = status == kActive ? state.last_seen_ms / 1000 : now / 1000;
   change.node_name = status == kActive ? options_.node_name : std::string();
   change.silent_before = silent_before;
+  // An agent another node already holds as active stays as it is: no second "active" event.
+  if (status == kActive) change.only_from = {"never_connected", kPending, kDisconnected};
   shard.changes.push_back(std::move(pending));
   state.status = status;
   state.status_since_ms = now;
@@ -228,7 +232,8 @@ void Liveness::fire_due(Shard& shard, std::int64_t now) {
           state.dirty = true;
           shard.dirty.push_back(agent_id);
         }
-        schedule(shard, agent_id, state, now + interval);
+        const auto refresh = options_.parked_refresh.count() > 0 ? options_.parked_refresh.count() : interval;
+        schedule(shard, agent_id, state, now + refresh);
       } else if (now >= state.last_seen_ms + interval) {
         become(shard, agent_id, state, kPending, kStatusNoKeepalive,
                "no keep-alive for " + seconds_text(options_.interval), now, state.last_seen_ms / 1000 + 1);
@@ -266,6 +271,37 @@ void Liveness::tick() {
   write_changes();
   for (const auto& id : keepalive_events) observer_.keepalive(id, now);
   if (now - last_flush_ms_ >= options_.flush_interval.count()) write_keepalives();
+  if (options_.enabled && options_.leading && now - last_adoption_ms_ >= std::chrono::milliseconds(options_.interval).count() &&
+      options_.leading()) {
+    last_adoption_ms_ = now;
+    auto adopted = adopt_silent_agents();
+    if (!adopted) spdlog::warn("liveness: cannot look for agents no node keeps alive: {}", adopted.error().message);
+  }
+}
+
+core::Result<std::size_t> Liveness::adopt_silent_agents() {
+  auto connected = store_.connected_agents();
+  if (!connected) return connected.error();
+  const auto now = now_ms();
+  const auto silent_since = now - std::chrono::milliseconds(options_.interval).count();
+  std::size_t adopted = 0;
+  for (const auto& agent : *connected) {
+    const auto last_seen = agent.last_keepalive.value_or(0) * 1000;
+    if (last_seen >= silent_since) continue;
+    auto& shard = shard_of(agent.id);
+    std::lock_guard lock(shard.mutex);
+    auto [entry, inserted] = shard.agents.try_emplace(agent.id);
+    if (!inserted) continue;  // tracked here already
+    auto& state = entry->second;
+    state.status = agent.connection_status;
+    state.status_since_ms = now;
+    state.last_seen_ms = last_seen;
+    state.adopted = true;
+    schedule(shard, agent.id, state, now);
+    ++adopted;
+  }
+  if (adopted > 0) spdlog::info("liveness: tracking {} agents no node keeps alive", adopted);
+  return adopted;
 }
 
 void Liveness::flush() { write_keepalives(); }
@@ -299,6 +335,10 @@ void Liveness::write_changes() {
       auto& shard = shard_of(change.agent_id);
       std::lock_guard lock(shard.mutex);
       auto& state = shard.agents[change.agent_id];
+      if (state.adopted) {
+        shard.agents.erase(change.agent_id);  // the node that sees it keeps it; its heap entry is skipped
+        continue;
+      }
       state.status = kActive;
       state.last_seen_ms = std::max(state.last_seen_ms, now_ms());
       if (!state.scheduled) {

@@ -48,6 +48,13 @@ struct LivenessOptions {
   std::string node_name;
   // Keep-alive events: every request, or at most one per agent per `interval`.
   bool keepalive_event_every_request = false;
+  // How often a parked poll refreshes the stored keep-alive (0: every `interval`). In a cluster,
+  // interval / 2: other nodes read that time before they call the agent silent.
+  std::chrono::milliseconds parked_refresh{0};
+  // In a cluster: while this returns true, the node also adopts agents that no node keeps alive
+  // (stored active or pending, stored keep-alive older than `interval`), e.g. those of a node
+  // that died. Null: never.
+  std::function<bool()> leading;
 };
 
 // A decided and persisted status change, as published.
@@ -114,6 +121,9 @@ class Liveness {
   void tick();
   // Writes every pending keep-alive now (tests, shutdown).
   void flush();
+  // Starts tracking the agents no node keeps alive (see LivenessOptions::leading); returns how
+  // many. Blocking; the worker calls it once per interval while leading.
+  core::Result<std::size_t> adopt_silent_agents();
 
   // Everything, walking every tracked agent for the status counts.
   LivenessCounts counts() const;
@@ -130,6 +140,7 @@ class Liveness {
     bool dropped = false;               // pending because its parked poll was dropped
     bool dirty = false;                 // last_seen_ms not yet written
     bool scheduled = false;             // has an entry in the deadline heap
+    bool adopted = false;               // tracked from the store, not seen by this node since
     std::size_t metadata_hash = 0;      // of the metadata last written (0: none)
   };
   struct Deadline {
@@ -172,6 +183,7 @@ class Liveness {
 
   std::mutex write_mutex_;  // one writer of changes and keep-alives at a time (tick vs flush)
   std::int64_t last_flush_ms_ = 0;
+  std::int64_t last_adoption_ms_ = 0;
   std::vector<store::KeepaliveRecord> unwritten_keepalives_;  // retried after a store failure
   std::vector<PendingChange> unwritten_changes_;
   mutable std::mutex counts_mutex_;

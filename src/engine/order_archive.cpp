@@ -83,7 +83,9 @@ core::Result<std::int64_t> OrderArchiver::run_pass() {
 
 asio::awaitable<void> OrderArchiver::loop() {
   while (!stopped_) {
-    auto archived = co_await pool_.run([this] { return run_pass(); });
+    const bool leading = !options_.leading || options_.leading();
+    core::Result<std::int64_t> archived = 0;
+    if (leading) archived = co_await pool_.run([this] { return run_pass(); });
     if (!archived) {
       spdlog::warn("retention: archiving failed: {}", archived.error().message);
     } else if (*archived > 0) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/clock.h"
@@ -23,6 +24,8 @@ struct RetentionOptions {
   std::string archive_dir = "var/archive";
   std::chrono::seconds interval{3600};  // how often a pass runs
   std::int64_t batch_size = 10'000;
+  // In a cluster, passes run only on the leading node (null: always).
+  std::function<bool()> leading;
 };
 
 class OrderArchiver {

@@ -16,6 +16,7 @@
 #include "core/order.h"
 #include "core/result.h"
 #include "store/agent_query.h"
+#include "store/leader_lock.h"
 #include "store/records.h"
 
 namespace herald::store {
@@ -87,6 +88,10 @@ class OrderStore {
   // Moves the given orders from pending to sent (orders in any other status are left alone, so a
   // result that arrived first is never overwritten).
   virtual core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) = 0;
+  // Those of `agent_ids` that have at least one pending order (any order; for nodes that cannot
+  // hear other nodes' wake-ups and look for orders their parked polls are waiting for).
+  virtual core::Result<std::vector<std::string>> agents_with_pending_orders(
+      const std::vector<std::string>& agent_ids) = 0;
   // Applies reported results in one transaction: result code 0 -> success, 2 -> sent (in
   // progress), anything else -> failure (core::status_for_result_code). One outcome per report.
   virtual core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
@@ -157,6 +162,8 @@ class Store : public OrderStore, public AgentStore, public GroupStore, public Us
   // Makes everything accepted so far durable and stops the writer; later writes fail with
   // ErrorKind::unavailable. Idempotent.
   virtual void close() = 0;
+  // The lock that elects the node running cluster-wide jobs (leader_lock.h).
+  virtual std::unique_ptr<LeaderLock> leader_lock() = 0;
 };
 
 }  // namespace herald::store

@@ -67,6 +67,22 @@ core::Result<std::vector<core::Order>> PostgresStore::pending_orders_for(const D
   });
 }
 
+core::Result<std::vector<std::string>> PostgresStore::agents_with_pending_orders(
+    const std::vector<std::string>& agent_ids) {
+  if (agent_ids.empty()) return std::vector<std::string>{};
+  return readers_.run([&](Connection& db) -> core::Result<std::vector<std::string>> {
+    // One probe of orders_by_agent per id.
+    auto rows = db.query(
+        "SELECT id FROM unnest($1::text[]) AS parked(id) "
+        "WHERE EXISTS (SELECT 1 FROM orders WHERE agent_id = parked.id AND status = 'pending')",
+        Params(text_array(agent_ids)));
+    if (!rows) return rows.error();
+    std::vector<std::string> ids;
+    for (int row = 0; row < rows->size(); ++row) ids.push_back(rows->text(row, 0));
+    return ids;
+  });
+}
+
 core::Status PostgresStore::mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) {
   auto params = key_arrays(keys);
   params.add(now);

@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_store.h"
 
+#include "store/postgres/advisory_leader_lock.h"
 #include "store/postgres/schema.h"
 
 namespace herald::store::postgres {
@@ -18,7 +19,7 @@ core::Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const PostgresO
 
 PostgresStore::PostgresStore(const ConnectSettings& settings, int pool_size,
                              std::unique_ptr<Connection> writer_connection)
-    : writer_(settings, std::move(writer_connection)), readers_(settings, pool_size) {}
+    : settings_(settings), writer_(settings, std::move(writer_connection)), readers_(settings, pool_size) {}
 
 PostgresStore::~PostgresStore() {
   close();
@@ -27,6 +28,11 @@ PostgresStore::~PostgresStore() {
 void PostgresStore::close() {
   writer_.close();
   readers_.close();
+}
+
+std::unique_ptr<LeaderLock> PostgresStore::leader_lock() {
+  constexpr std::int64_t kHeraldLeaderKey = 0x4845'5241'4c44;  // "HERALD"
+  return std::make_unique<AdvisoryLeaderLock>(settings_, kHeraldLeaderKey);
 }
 
 core::Status PostgresStore::create_user(const UserRecord& user) {

@@ -51,6 +51,7 @@ class PostgresStore final : public Store {
   core::Status delete_orders(const std::vector<core::OrderKey>& keys) override;
   core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target, std::int64_t limit) override;
   core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) override;
+  core::Result<std::vector<std::string>> agents_with_pending_orders(const std::vector<std::string>& agent_ids) override;
   core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
                                                          std::int64_t now) override;
 
@@ -86,10 +87,13 @@ class PostgresStore final : public Store {
 
   // Commits what is queued and disconnects; later calls (reads too) fail with unavailable.
   void close() override;
+  // An advisory lock on a connection of its own (advisory_leader_lock.h).
+  std::unique_ptr<LeaderLock> leader_lock() override;
 
  private:
   PostgresStore(const ConnectSettings& settings, int pool_size, std::unique_ptr<Connection> writer_connection);
 
+  ConnectSettings settings_;
   Writer writer_;
   ReadPool readers_;
 };

@@ -21,6 +21,23 @@ core::Result<std::vector<core::Order>> SqliteStore::pending_orders_for(const Del
   return read_orders(*select);
 }
 
+core::Result<std::vector<std::string>> SqliteStore::agents_with_pending_orders(
+    const std::vector<std::string>& agent_ids) {
+  auto lease = read();
+  if (!lease) return lease.error();
+  auto probe = (**lease)->prepare("SELECT 1 FROM orders WHERE agent_id = ?1 AND status = 'pending' LIMIT 1");
+  if (!probe) return probe.error();
+  std::vector<std::string> ids;
+  for (const auto& id : agent_ids) {
+    probe->bind(1, id);
+    auto found = probe->step();
+    if (!found) return found.error();
+    if (*found) ids.push_back(id);
+    probe->reset();
+  }
+  return ids;
+}
+
 core::Status SqliteStore::mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) {
   return writer_.run([&](Database& db) -> core::Status {
     auto update = db.prepare(

@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
   core::Status delete_orders(const std::vector<core::OrderKey>& keys) override;
   core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target,
                                                             std::int64_t limit) override;
+  core::Result<std::vector<std::string>> agents_with_pending_orders(const std::vector<std::string>& agent_ids) override;
   core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) override;
   core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
                                                          std::int64_t now) override;
@@ -68,6 +69,8 @@ class SqliteStore final : public Store {
   core::Result<std::optional<UserRecord>> find_user(const std::string& name) override;
 
   void close() override;
+  // Only this process opens the database: it always leads.
+  std::unique_ptr<LeaderLock> leader_lock() override { return std::make_unique<SoleNodeLeaderLock>(); }
 
  private:
   SqliteStore(SqliteOptions options, std::unique_ptr<Database> writer_db);
