@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -28,7 +29,19 @@ int exit_code(int status) {
 }  // namespace
 
 HeralddProcess::HeralddProcess(std::string extra_yaml)
-    : data_dir_(dir_.path() / "var"), extra_yaml_(std::move(extra_yaml)) {}
+    : data_dir_(dir_.path() / "var"), extra_yaml_(std::move(extra_yaml)) {
+  if (test_backend() == "postgres") database_ = std::make_unique<PostgresDatabase>(PostgresServer::shared());
+}
+
+std::string HeralddProcess::test_backend() {
+  const char* backend = std::getenv("HERALD_TEST_BACKEND");
+  return backend != nullptr && std::string(backend) == "postgres" ? "postgres" : "sqlite";
+}
+
+std::string HeralddProcess::storage_yaml() const {
+  if (!database_ || extra_yaml_.find("storage:") != std::string::npos) return "";
+  return "storage: {backend: postgres, dsn: \"" + database_->dsn() + "\"}\n";
+}
 
 HeralddProcess::~HeralddProcess() {
   if (pid_ > 0) {
@@ -43,7 +56,7 @@ void HeralddProcess::write_config() const {
          << "management: {listen: \"" << management_listen_ << "\"}\n"
          << "comms: {listen: \"127.0.0.1:0\"" << (comms_options_.empty() ? "" : ", " + comms_options_) << "}\n"
          << "logging: {level: warn}\n"
-         << extra_yaml_ << "\n";
+         << storage_yaml() << extra_yaml_ << "\n";
 }
 
 std::string HeralddProcess::output() const { return read_text(dir_.path() / "heraldd.out"); }

@@ -1,6 +1,11 @@
 #pragma once
 // Starts a real heraldd (the built binary) on random loopback ports in a temp data dir, as an
 // operator would, and stops it. Integration tests talk to it over real HTTP.
+//
+// Backend: SQLite in the temp dir, unless the environment says HERALD_TEST_BACKEND=postgres (CTest
+// runs the Command Manager and Comms suites a second time that way): then each HeralddProcess
+// gets a fresh database of the shared test PostgreSQL server, kept for its restarts. A config
+// that names `storage:` itself is left alone.
 #include <sys/types.h>
 
 #include <chrono>
@@ -9,6 +14,7 @@
 #include <string>
 
 #include "support/http_client.h"
+#include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
 namespace herald::test {
@@ -19,6 +25,8 @@ class HeralddProcess {
  public:
   // `extra_yaml` is appended to a config that sets data_dir and both listeners to 127.0.0.1:0.
   explicit HeralddProcess(std::string extra_yaml = "");
+  // The backend the environment selects: "postgres" or "sqlite".
+  static std::string test_backend();
   ~HeralddProcess();
 
   // Starts and waits (bounded) until it is ready. Throws with the server's output on failure.
@@ -45,8 +53,10 @@ class HeralddProcess {
 
  private:
   void write_config() const;
+  std::string storage_yaml() const;  // the backend the environment asks for ("" for SQLite)
 
   TempDir dir_;
+  std::unique_ptr<PostgresDatabase> database_;  // HERALD_TEST_BACKEND=postgres
   std::filesystem::path data_dir_;
   std::string extra_yaml_;
   std::string management_listen_ = "127.0.0.1:0";
