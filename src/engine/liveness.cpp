@@ -113,7 +113,11 @@ void Liveness::seen(const std::string& agent_id) {
     become(shard, agent_id, state, kActive, kStatusOk, reason_for_active(previous), now, std::nullopt);
   }
   if (options_.enabled && !state.scheduled) {
-    schedule(shard, agent_id, state, now + std::chrono::milliseconds(options_.interval).count());
+    // With a parked refresh (cluster), the first check comes that early too, so that a poll parked
+    // from now on refreshes the stored keep-alive in time for the other nodes.
+    auto first_check = std::chrono::milliseconds(options_.interval).count();
+    if (options_.parked_refresh.count() > 0) first_check = std::min(first_check, options_.parked_refresh.count());
+    schedule(shard, agent_id, state, now + first_check);
   }
   const auto interval_ms = std::chrono::milliseconds(options_.interval).count();
   if (options_.keepalive_event_every_request || state.last_event_ms == 0 || now - state.last_event_ms >= interval_ms) {

@@ -289,3 +289,64 @@ TEST_F(LivenessTest, MetadataIsWrittenOnlyWhenItChanges) {
 
 }  // namespace
 }  // namespace herald::engine
+
+namespace herald::engine {
+namespace {
+
+// A second node in a cluster: two Liveness instances on one store, as two heraldd on PostgreSQL.
+class ClusterLivenessTest : public LivenessTest {
+ protected:
+  std::unique_ptr<Liveness> make_node(std::string node, bool leading) {
+    LivenessOptions options;
+    options.interval = 60s;
+    options.timeout = 180s;
+    options.tick = 0ms;
+    options.node_name = std::move(node);
+    options.parked_refresh = 30s;
+    if (leading) options.leading = [] { return true; };
+    return std::make_unique<Liveness>(*store_, clock_, observer_, options);
+  }
+};
+
+TEST_F(ClusterLivenessTest, AnAgentAlreadyActiveElsewhereIsNotAnnouncedAgain) {
+  liveness_->seen(agent_uuid(1));
+  advance(100ms);
+  auto other = make_node("node02", false);
+  ASSERT_TRUE(other->start().ok());
+  other->seen(agent_uuid(1));  // the agent's next request lands on the other node
+  other->tick();
+  EXPECT_EQ(statuses_of(1), (std::vector<std::string>{"never_connected>active"}));
+}
+
+TEST_F(ClusterLivenessTest, AParkedPollRefreshesTheStoredKeepaliveWithinHalfAnInterval) {
+  auto node = make_node("node02", false);
+  ASSERT_TRUE(node->start().ok());
+  node->poll_parked(agent_uuid(1));
+  node->tick();
+  clock_.advance(31'000ms);
+  node->tick();
+  clock_.advance(1'000ms);
+  node->tick();  // the flush after the refresh
+  EXPECT_GE(row(1).last_keepalive.value_or(0), kStart + 31);
+}
+
+TEST_F(ClusterLivenessTest, TheLeaderAdoptsAgentsNoNodeKeepsAliveAndLetsGoOfLiveOnes) {
+  // Agent 1 was held by a node that died; agent 2 is kept alive by another node.
+  ASSERT_TRUE(store_->apply_status_changes({{agent_uuid(1), "active", 0, "", kStart, "dead-node", {}, {}},
+                                            {agent_uuid(2), "active", 0, "", kStart, "node03", {}, {}}})
+                  .ok());
+  ASSERT_TRUE(store_->record_keepalives({{agent_uuid(1), kStart, "dead-node"}, {agent_uuid(2), kStart, "node03"}}).ok());
+  auto leader = make_node("node02", true);
+  clock_.advance(61'000ms);
+  ASSERT_TRUE(store_->record_keepalives({{agent_uuid(2), clock_.now_seconds(), "node03"}}).ok());
+  EXPECT_EQ(*leader->adopt_silent_agents(), 1u);  // agent 2's keep-alive is fresh: not adopted
+  leader->tick();
+  EXPECT_EQ(row(1).connection_status, "pending");
+  clock_.advance(180'000ms);
+  leader->tick();
+  EXPECT_EQ(row(1).connection_status, "disconnected");
+  EXPECT_EQ(row(2).connection_status, "active");
+}
+
+}  // namespace
+}  // namespace herald::engine

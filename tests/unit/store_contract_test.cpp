@@ -748,6 +748,35 @@ TEST_P(StoreContract, PendingServerOrdersMatchTheModuleCaseInsensitively) {
       ok(store().pending_orders_for({DeliveryTarget::Kind::server_module, "vulnerability-detector"}, 10)).empty());
 }
 
+TEST_P(StoreContract, AgentsWithPendingOrdersAreThoseWithAtLeastOne) {
+  std::vector<Order> orders{make_order(uuid(1)), make_order(uuid(2)), make_order(uuid(1)), make_order(std::nullopt)};
+  ASSERT_TRUE(store().append_orders(orders).ok());
+  ASSERT_OK(store().mark_orders_sent({orders[1].key}, kNow + 1));
+  EXPECT_EQ(ok(store().agents_with_pending_orders({uuid(3), uuid(1), uuid(2)})), std::vector<std::string>{uuid(1)});
+  ASSERT_OK(store().mark_orders_sent({orders[0].key}, kNow + 1));
+  EXPECT_EQ(ok(store().agents_with_pending_orders({uuid(1)})), std::vector<std::string>{uuid(1)});  // orders[2]
+  EXPECT_TRUE(ok(store().agents_with_pending_orders({})).empty());
+}
+
+// Two leader locks of one store stand for two nodes: one leads at a time, the other takes over
+// once the first gives up (or its session ends). SQLite has a single process: it always leads.
+TEST_P(StoreContract, OneLeaderLockHolderAtATime) {
+  auto first = store().leader_lock();
+  auto second = store().leader_lock();
+  ASSERT_TRUE(ok(first->hold()));
+  if (GetParam().name == "Sqlite") {
+    EXPECT_TRUE(ok(second->hold()));
+    return;
+  }
+  EXPECT_FALSE(ok(second->hold()));
+  EXPECT_TRUE(ok(first->hold()));  // still the holder
+  first->release();
+  EXPECT_TRUE(ok(second->hold()));
+  EXPECT_FALSE(ok(first->hold()));
+  second.reset();  // destroyed: the session ends and frees the lock
+  EXPECT_TRUE(ok(first->hold()));
+}
+
 TEST_P(StoreContract, MarkSentMovesOnlyPendingOrders) {
   std::vector<Order> orders{make_order(uuid(1), 1000, 10), make_order(uuid(1), 1000, 10),
                             make_order(uuid(1), 1000, 500)};
