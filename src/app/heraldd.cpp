@@ -143,6 +143,10 @@ void register_liveness_metrics(Parts& p) {
 
 template <class Parts>
 void register_cluster_metrics(Parts& p) {
+  p.metrics.gauge_callback("herald_node_info", "This node's name and storage backend (always 1)", {"node", "backend"},
+                           [&p] {
+                             return core::MetricsRegistry::Samples{{{p.config.node_name, p.config.storage.backend}, 1.0}};
+                           });
   p.metrics.gauge_callback("herald_leader", "1 while this node runs the cluster-wide jobs (deadlines, retention)",
                            {"node"}, [&p] {
                              return core::MetricsRegistry::Samples{
@@ -197,6 +201,11 @@ core::Status Heraldd::start(std::size_t threads) {
 
   auto secret = load_or_create_jwt_secret(config.auth.jwt_secret, config.auth.jwt_key_file, config.data_dir);
   if (!secret) return secret.error();
+  if (config.storage.backend == "postgres" && config.auth.jwt_secret.empty() && config.auth.jwt_key_file.empty()) {
+    spdlog::warn("auth: no auth.jwt_secret or auth.jwt_key_file: this node signs with a key of its own ({}/jwt.secret), "
+                 "so agent tokens it issues do not verify on other nodes; give every node the same key",
+                 config.data_dir);
+  }
   p.tokens = std::make_unique<auth::TokenSigner>(*secret, p.clock);
   p.login_failures = std::make_unique<auth::FailureRateLimiter>(p.clock);
   p.verified_credentials = std::make_unique<auth::VerifiedCredentialCache>(p.clock);

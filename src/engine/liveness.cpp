@@ -339,6 +339,14 @@ void Liveness::write_changes() {
       auto& shard = shard_of(change.agent_id);
       std::lock_guard lock(shard.mutex);
       auto& state = shard.agents[change.agent_id];
+      if (outcome.previous_status == kPending || outcome.previous_status == kDisconnected) {
+        // The store says silent (decided by a node whose view was stale) while the agent's latest
+        // keep-alive is newer: put it right, once, rather than leave a live agent pending.
+        state.status = outcome.previous_status;
+        state.last_seen_ms = std::max(state.last_seen_ms, now_ms());
+        become(shard, change.agent_id, state, kActive, kStatusOk, "keep-alive seen by another node", now_ms(),
+               std::nullopt);
+      }
       if (state.adopted) {
         shard.agents.erase(change.agent_id);  // the node that sees it keeps it; its heap entry is skipped
         continue;

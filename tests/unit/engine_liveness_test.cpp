@@ -330,6 +330,20 @@ TEST_F(ClusterLivenessTest, AParkedPollRefreshesTheStoredKeepaliveWithinHalfAnIn
   EXPECT_GE(row(1).last_keepalive.value_or(0), kStart + 31);
 }
 
+TEST_F(ClusterLivenessTest, APendingStatusStoredOnStaleDataIsPutRightByTheNodeThatKnowsBetter) {
+  liveness_->seen(agent_uuid(1));
+  advance(100ms);
+  // Another node, which had not yet read the latest keep-alive, stored "pending"; the keep-alive
+  // (written by a third node) is fresh.
+  clock_.advance(59'000ms);
+  ASSERT_TRUE(store_->apply_status_changes({{agent_uuid(1), "pending", 4, "stale view", kStart, "", {}, {}}}).ok());
+  ASSERT_TRUE(store_->record_keepalives({{agent_uuid(1), clock_.now_seconds(), "node03"}}).ok());
+  advance(2'000ms);  // this node's own view says pending too, but the store has a newer keep-alive
+  advance(200ms);
+  EXPECT_EQ(row(1).connection_status, "active");
+  EXPECT_EQ(row(1).status_reason, "keep-alive seen by another node");
+}
+
 TEST_F(ClusterLivenessTest, TheLeaderAdoptsAgentsNoNodeKeepsAliveAndLetsGoOfLiveOnes) {
   // Agent 1 was held by a node that died; agent 2 is kept alive by another node.
   ASSERT_TRUE(store_->apply_status_changes({{agent_uuid(1), "active", 0, "", kStart, "dead-node", {}, {}},
