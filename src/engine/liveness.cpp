@@ -206,8 +206,12 @@ void Liveness::become(Shard& shard, const std::string& agent_id, AgentState& sta
   change.at = status == kActive ? state.last_seen_ms / 1000 : now / 1000;
   change.node_name = status == kActive ? options_.node_name : std::string();
   change.silent_before = silent_before;
-  // An agent another node already holds as active stays as it is: no second "active" event.
+  // Each transition is stored (and published) once, whichever node decides it first: an agent
+  // another node already holds as active gets no second "active", one already pending no second
+  // "pending".
   if (status == kActive) change.only_from = {"never_connected", kPending, kDisconnected};
+  if (status == kPending) change.only_from = {kActive};
+  if (status == kDisconnected) change.only_from = {kActive, kPending};
   shard.changes.push_back(std::move(pending));
   state.status = status;
   state.status_since_ms = now;
@@ -334,11 +338,18 @@ void Liveness::write_changes() {
     const auto& change = pending.change;
     const auto& outcome = (*applied)[i];
     if (!outcome.applied) {
-      if (change.status == kActive) continue;  // the agent is gone from the store
-      // Another node saw the agent more recently than this one: it is alive.
+      if (change.status == kActive) continue;  // already active in the store, or the agent is gone
       auto& shard = shard_of(change.agent_id);
       std::lock_guard lock(shard.mutex);
-      auto& state = shard.agents[change.agent_id];
+      auto found = shard.agents.find(change.agent_id);
+      if (found == shard.agents.end()) continue;
+      auto& state = found->second;
+      if (!outcome.seen_since) {
+        // Another node stored this transition (or a later one) first: follow the store.
+        if (!outcome.previous_status.empty() && state.status == change.status) state.status = outcome.previous_status;
+        continue;
+      }
+      // Another node saw the agent more recently than this one: it is alive.
       if (outcome.previous_status == kPending || outcome.previous_status == kDisconnected) {
         // The store says silent (decided by a node whose view was stale) while the agent's latest
         // keep-alive is newer: put it right, once, rather than leave a live agent pending.

@@ -67,6 +67,8 @@ struct StatusChange {
 struct StatusChangeOutcome {
   bool applied = false;
   std::string previous_status;  // as stored before this change
+  // Not applied because a keep-alive newer than silent_before is stored (checked before only_from).
+  bool seen_since = false;
 };
 
 // What liveness needs of an agent to resume after a start.

@@ -344,6 +344,23 @@ TEST_F(ClusterLivenessTest, APendingStatusStoredOnStaleDataIsPutRightByTheNodeTh
   EXPECT_EQ(row(1).status_reason, "keep-alive seen by another node");
 }
 
+TEST_F(ClusterLivenessTest, TwoNodesThatBothDecideATransitionStoreAndPublishItOnce) {
+  auto other = make_node("node02", false);
+  ASSERT_TRUE(other->start().ok());
+  liveness_->seen(agent_uuid(1));
+  other->seen(agent_uuid(1));
+  advance(100ms);
+  other->tick();
+  clock_.advance(61'000ms);
+  liveness_->tick();
+  other->tick();
+  clock_.advance(180'000ms);
+  other->tick();
+  liveness_->tick();
+  EXPECT_EQ(statuses_of(1), (std::vector<std::string>{"never_connected>active", "active>pending", "pending>disconnected"}));
+  EXPECT_EQ(row(1).connection_status, "disconnected");
+}
+
 TEST_F(ClusterLivenessTest, TheLeaderAdoptsAgentsNoNodeKeepsAliveAndLetsGoOfLiveOnes) {
   // Agent 1 was held by a node that died; agent 2 is kept alive by another node.
   ASSERT_TRUE(store_->apply_status_changes({{agent_uuid(1), "active", 0, "", kStart, "dead-node", {}, {}},

@@ -73,8 +73,11 @@ core::Result<std::vector<StatusChangeOutcome>> PostgresStore::apply_status_chang
       const auto stored_status = stored->text(0, 0);
       const auto stored_keepalive = stored->optional_integer(0, 1);
       outcomes[i].previous_status = stored_status;
+      if (change.silent_before && stored_keepalive && *stored_keepalive >= *change.silent_before) {
+        outcomes[i].seen_since = true;
+        continue;
+      }
       if (!status_allowed(change, stored_status)) continue;
-      if (change.silent_before && stored_keepalive && *stored_keepalive >= *change.silent_before) continue;
       auto updated = db.query(
           "UPDATE agent SET connection_status = $2, status_code = $3, status_reason = $4, "
           "last_keepalive = CASE WHEN $2 = 'active' THEN greatest(coalesce(last_keepalive, 0), $5) "

@@ -119,8 +119,11 @@ core::Result<std::vector<StatusChangeOutcome>> SqliteStore::apply_status_changes
       auto stored_keepalive = select->column_optional_int(1);
       select->reset();
       outcomes[i].previous_status = stored_status;
+      if (change.silent_before && stored_keepalive && *stored_keepalive >= *change.silent_before) {
+        outcomes[i].seen_since = true;
+        continue;
+      }
       if (!status_allowed(change, stored_status)) continue;
-      if (change.silent_before && stored_keepalive && *stored_keepalive >= *change.silent_before) continue;
       if (auto s = update->bind(1, change.agent_id)
                        .bind(2, change.status)
                        .bind(3, static_cast<std::int64_t>(change.status_code))
