@@ -7,6 +7,7 @@ packages=(
   libsqlite3-dev libyaml-cpp-dev libspdlog-dev libssl-dev zlib1g-dev
   libjwt-dev libgtest-dev curl jq
   libnats-dev nats-server libpq-dev postgresql
+  nginx-light   # /usr/sbin/nginx for the cluster end-to-end test (it runs its own, on its own ports)
 )
 missing=()
 for p in "${packages[@]}"; do
