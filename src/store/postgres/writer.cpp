@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 namespace herald::store::postgres {
@@ -95,7 +97,7 @@ core::Status Writer::begin() {
   }
 }
 
-core::Status Writer::run_job(Job& job, bool& savepoint_open) {
+core::Status Writer::run_job(Job& job, bool& savepoint_open, bool retry_contention) {
   for (int attempt = 0;; ++attempt) {
     // The previous job's savepoint is released in the same round trip that opens this one.
     auto saved = connection_->exec(savepoint_open ? "RELEASE SAVEPOINT job; SAVEPOINT job" : "SAVEPOINT job");
@@ -108,36 +110,45 @@ core::Status Writer::run_job(Job& job, bool& savepoint_open) {
       outcome = core::internal_error(std::string("store job threw: ") + e.what());
     }
     if (outcome || connection_->broken()) return outcome;
-    const bool again = retryable(connection_->last_sqlstate()) && attempt < kMaxRetries;
+    const bool contended = retryable(connection_->last_sqlstate());
+    if (contended && !retry_contention) return outcome;  // the caller rolls the whole batch back
     savepoint_open = false;
     if (auto undone = connection_->exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"); !undone) return undone;
-    if (!again) return outcome;
+    if (!contended || attempt >= kMaxRetries) return outcome;
+    // Let the other node's transaction finish before trying again.
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
   }
 }
 
-void Writer::commit_batch(std::deque<Pending>& batch) {
-  auto fail_all = [&](const core::Error& error) {
-    for (auto& pending : batch) pending.done.set_value(error);
-  };
-  if (auto begun = begin(); !begun) return fail_all(begun.error());
-
-  std::vector<core::Status> outcomes;
-  outcomes.reserve(batch.size());
+Writer::TransactionEnd Writer::transaction(const std::vector<Pending*>& jobs, bool retry_contention) {
+  TransactionEnd end;
+  if (auto begun = begin(); !begun) {
+    end.error = begun.error();
+    return end;
+  }
+  end.outcomes.reserve(jobs.size());
   bool savepoint_open = false;
-  for (auto& pending : batch) {
-    auto outcome = run_job(pending.job, savepoint_open);
+  for (auto* pending : jobs) {
+    auto outcome = run_job(pending->job, savepoint_open, retry_contention);
     // Only a failed job leaves the transaction usable; anything else lost it for the batch.
     if (connection_->broken()) {
       connection_.reset();
       std::string why = outcome ? "connection lost" : outcome.error().message;
       note_lost(why);
-      return fail_all(core::unavailable("PostgreSQL transaction lost: " + why));
+      end.error = core::unavailable("PostgreSQL transaction lost: " + why);
+      return end;
     }
-    outcomes.push_back(std::move(outcome));
+    if (!outcome && !retry_contention && retryable(connection_->last_sqlstate())) {
+      (void)connection_->exec("ROLLBACK");
+      end.kind = TransactionEnd::contended;
+      return end;
+    }
+    end.outcomes.push_back(std::move(outcome));
   }
   if (connection_->transaction_failed()) {
     (void)connection_->exec("ROLLBACK");
-    return fail_all(core::internal_error("PostgreSQL transaction aborted: savepoint handling failed"));
+    end.error = core::internal_error("PostgreSQL transaction aborted: savepoint handling failed");
+    return end;
   }
   auto committed = connection_->exec(savepoint_open ? "RELEASE SAVEPOINT job; COMMIT" : "COMMIT");
   if (!committed) {
@@ -145,12 +156,35 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
       connection_.reset();
       note_lost(committed.error().message);
       // No answer to COMMIT: it may or may not have happened.
-      return fail_all(core::unavailable("PostgreSQL COMMIT unconfirmed: " + committed.error().message));
+      end.error = core::unavailable("PostgreSQL COMMIT unconfirmed: " + committed.error().message);
+      return end;
     }
     (void)connection_->exec("ROLLBACK");
-    return fail_all(committed.error());
+    end.error = committed.error();
+    return end;
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
+  end.kind = TransactionEnd::committed;
+  return end;
+}
+
+void Writer::commit_batch(std::deque<Pending>& batch) {
+  std::vector<Pending*> jobs;
+  for (auto& pending : batch) jobs.push_back(&pending);
+  // A job alone in its transaction can retry in place: rolling back to its savepoint frees all
+  // it held.
+  auto end = transaction(jobs, jobs.size() == 1);
+  if (end.kind == TransactionEnd::contended) {
+    for (auto* pending : jobs) {
+      auto alone = transaction({pending}, true);
+      pending->done.set_value(alone.kind == TransactionEnd::committed ? std::move(alone.outcomes[0])
+                                                                      : core::Status(alone.error));
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i]->done.set_value(end.kind == TransactionEnd::committed ? std::move(end.outcomes[i])
+                                                                  : core::Status(end.error));
+  }
 }
 
 }  // namespace herald::store::postgres

@@ -4,8 +4,10 @@
 // batched into the next one, so many concurrent writers share one commit (and one WAL flush).
 // Each job runs inside its own SAVEPOINT: a failing job is rolled back alone and the others in
 // the batch still commit. A job that loses a deadlock or a serialization race (several heraldd
-// nodes share the database) is rolled back to its savepoint and run again, so jobs must start
-// from scratch each time they run (clear what they return before filling it).
+// nodes share the database) is run again: the whole batch is rolled back and its jobs run one
+// transaction each (a retry inside the batch would wait on the same cycle, since the locks of
+// the jobs before it are still held), each retried a few times with a short pause. Jobs must
+// therefore start from scratch each time they run (clear what they return before filling it).
 //
 // Connection loss: the jobs of the batch in flight fail with ErrorKind::unavailable (a COMMIT
 // that got no answer may or may not have happened); the next batch reconnects by itself.
@@ -16,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/result.h"
 #include "store/postgres/connection.h"
@@ -45,11 +48,19 @@ class Writer {
   };
   void loop();
   void commit_batch(std::deque<Pending>& batch);
+  // One transaction over `jobs`. contended: a job lost a deadlock or serialization race and
+  // `retry_contention` was off, so everything was rolled back.
+  struct TransactionEnd {
+    enum Kind { committed, contended, failed } kind = failed;
+    std::vector<core::Status> outcomes;  // committed: one per job
+    core::Error error;                   // failed: for every job
+  };
+  TransactionEnd transaction(const std::vector<Pending*>& jobs, bool retry_contention);
   // BEGIN on a live connection; reconnects once when the one held died while idle.
   core::Status begin();
   // Runs one job in its savepoint; `savepoint_open` says whether the last job's is still to be
   // released (done in the next round trip, not one of its own).
-  core::Status run_job(Job& job, bool& savepoint_open);
+  core::Status run_job(Job& job, bool& savepoint_open, bool retry_contention);
   // Logs the first failure of an outage (not one line per write while it lasts).
   void note_lost(const std::string& why);
 
