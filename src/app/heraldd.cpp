@@ -56,6 +56,7 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::FileEventSink> events;
   engine::OrderListeners order_listeners;
   engine::OrderListeners expiry_listeners;
+  engine::OrderListeners delivery_listeners;  // delivered orders, and orders given back
   std::unique_ptr<engine::OrderMetrics> order_metrics;
   std::unique_ptr<engine::DeadlineScheduler> scheduler;
   std::unique_ptr<engine::OrderArchiver> archiver;
@@ -265,7 +266,9 @@ core::Status Heraldd::start(std::size_t threads) {
     p.order_listeners.add(*p.wakeups);
   }
   p.order_listeners.add(*p.publisher);
-  p.dispatcher->set_sent_listener(*p.publisher);
+  p.delivery_listeners.add(*p.publisher);
+  if (p.wakeups) p.delivery_listeners.add(*p.wakeups);
+  p.dispatcher->set_delivery_listener(p.delivery_listeners);
   p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, p.publisher.get());
   p.commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
   p.archiver = std::make_unique<engine::OrderArchiver>(

@@ -15,6 +15,14 @@ WatchResult watch_orders(const WatchOptions& options, WatchEnvironment& environm
   WatchResult result;
   for (;;) {
     result.counts = environment.count_orders();
+    // Statuses are counted one after the other (terminal ones last): an order that moved on
+    // meanwhile is counted twice. Terminal counts are the latest; trim the earlier ones.
+    auto excess = result.counts.pending + result.counts.sent + result.counts.finished() - options.total;
+    for (auto* earlier : {&result.counts.sent, &result.counts.pending}) {
+      auto trimmed = std::min(*earlier, std::max<std::int64_t>(excess, 0));
+      *earlier -= trimmed;
+      excess -= trimmed;
+    }
     auto now = environment.now();
     result.elapsed = duration_cast<milliseconds>(now - start);
     bool done = result.counts.finished() >= options.total;

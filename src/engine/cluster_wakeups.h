@@ -51,6 +51,8 @@ class ClusterWakeups final : public OrderListener {
 
   // OrderListener: tells the other nodes whom the new orders are for.
   void orders_created(const std::vector<core::Order>& orders) override;
+  // ... and whom orders that went back to pending are for (their agent may poll another node now).
+  void orders_returned(const std::vector<core::Order>& orders) override { orders_created(orders); }
 
   // One fallback pass (the thread's body; tests call it). Returns how many polls it woke.
   core::Result<std::size_t> look_for_orders_of_parked_polls();

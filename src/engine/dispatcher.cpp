@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <functional>
 #include <thread>
 
@@ -121,7 +122,22 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     }
     if (replaced) replaced->wake(PollOutcome::Kind::replaced);
     if (stale) continue;
-    if (!delivery.orders.empty()) co_return PollOutcome{PollOutcome::Kind::orders, std::move(delivery), {}};
+    if (!delivery.orders.empty()) {
+      auto claimed = co_await pool_.run([&] { return claim(delivery); });
+      if (!claimed && !has_parked) co_return PollOutcome{PollOutcome::Kind::error, {}, claimed.error()};
+      if (!claimed) {
+        // Parked already: the agent keeps waiting while the store is away.
+        if (std::chrono::steady_clock::now() + std::chrono::seconds(1) >= deadline) {
+          co_return PollOutcome{PollOutcome::Kind::timeout, {}, {}};
+        }
+        asio::steady_timer retry(executor, std::chrono::seconds(1));
+        boost::system::error_code ignored;
+        co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        continue;
+      }
+      if (delivery.orders.empty()) continue;  // all taken meanwhile: look again
+      co_return PollOutcome{PollOutcome::Kind::orders, std::move(delivery), {}};
+    }
     if (!parked) continue;  // an order arrived while we queried: look again at once
     has_parked = true;
     if (stopped_) waiter->wake(PollOutcome::Kind::stopping);
@@ -155,28 +171,57 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
   }
 }
 
-void Dispatcher::settle(Delivery delivery, bool written) {
-  if (!written) {
+core::Status Dispatcher::claim(Delivery& delivery) {
+  std::vector<core::OrderKey> keys;
+  keys.reserve(delivery.orders.size());
+  for (const auto& order : delivery.orders) keys.push_back(order.key);
+  auto claimed = store_.mark_orders_sent(keys, clock_.now_seconds());
+  if (!claimed) {
     release(delivery, false);
+    delivery.orders.clear();
+    return claimed.error();
+  }
+  if (claimed->size() == keys.size()) return core::ok_status();
+  // Not pending any more: another node delivered them, or a result or expiry came first.
+  Delivery taken{delivery.target, {}};
+  std::vector<core::Order> ours;
+  for (auto& order : delivery.orders) {
+    if (std::binary_search(claimed->begin(), claimed->end(), order.key)) {
+      ours.push_back(std::move(order));
+    } else {
+      taken.orders.push_back(std::move(order));
+    }
+  }
+  delivery.orders = std::move(ours);
+  release(taken, true);
+  return core::ok_status();
+}
+
+void Dispatcher::settle(Delivery delivery, bool written) {
+  if (written) {
+    if (delivery_listener_ != nullptr) delivery_listener_->orders_sent(delivery.orders);
+    release(delivery, true);
     return;
   }
-  // Mark sent before releasing the reservation, so a quick re-poll cannot get the same order.
+  // The agent never got them: give them back for its next poll, here or on another node.
   pool_.post([this, delivery = std::move(delivery)] {
     std::vector<core::OrderKey> keys;
     for (const auto& order : delivery.orders) keys.push_back(order.key);
     for (int attempt = 1;; ++attempt) {
-      auto marked = store_.mark_orders_sent(keys, clock_.now_seconds());
-      if (marked) {
-        if (sent_listener_ != nullptr) sent_listener_->orders_sent(delivery.orders);
+      auto returned = store_.return_orders_to_pending(keys, clock_.now_seconds());
+      if (returned) {
+        if (delivery_listener_ != nullptr) delivery_listener_->orders_returned(delivery.orders);
         break;
       }
       if (attempt == 5) {
-        spdlog::error("dispatcher: cannot mark {} delivered orders sent: {}", keys.size(), marked.error().message);
+        // They stay `sent` and fail at their deadline: at most once, never twice.
+        spdlog::error("dispatcher: cannot give {} undelivered orders back: {}", keys.size(), returned.error().message);
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
     }
-    release(delivery, true);
+    release(delivery, false);
+    wake(delivery.target);
   });
 }
 

@@ -3,9 +3,12 @@
 // long-polls for them. A poll with nothing to deliver parks until an order for that very target
 // arrives — only that target is woken, never a broadcast — or the poll timeout passes.
 //
-// Delivery is at most once per document id: orders handed to a reply are reserved until the
-// reply's fate is known; written -> marked `sent` in the store, then released; not written (the
-// client went away) -> released still `pending`, so the next poll delivers them.
+// Delivery is at most once per document id, across nodes and crashes: orders are claimed in the
+// store (pending -> sent, store::OrderStore::mark_orders_sent) before the reply is written, and
+// only the claimed ones go out; reserved in memory until the reply's fate is known: written ->
+// released; not written (the client went away) -> given back (sent -> pending) and their target
+// woken, so the next poll delivers them. A node that dies between claim and reply leaves them
+// `sent`: they fail at their deadline like any order whose result never came.
 //
 // A poll that has parked stays parked while the store is unreachable: when woken, it reads again
 // every second until the read works or its timeout passes.
@@ -68,8 +71,9 @@ class Dispatcher final : public OrderListener {
   void orders_created(const std::vector<core::Order>& orders) override;
   // Wakes the parked poll of `target`, if any (e.g. after an order came back to pending).
   void wake(const store::DeliveryTarget& target);
-  // Hears of delivered orders once they are marked sent. Set before serving.
-  void set_sent_listener(OrderListener& listener) { sent_listener_ = &listener; }
+  // Hears of delivered orders (orders_sent) and of orders given back (orders_returned). Set
+  // before serving.
+  void set_delivery_listener(OrderListener& listener) { delivery_listener_ = &listener; }
   // Ends every parked poll with Kind::stopping and refuses new ones.
   void stop();
 
@@ -101,6 +105,9 @@ class Dispatcher final : public OrderListener {
   Shard& shard_of(const std::string& key);
   void wake_key(const std::string& key);
   void release(const Delivery& delivery, bool marked_sent);
+  // Claims the reserved orders of `delivery` in the store; those it could not claim (delivered by
+  // another node, finished meanwhile) are released and dropped from it.
+  core::Status claim(Delivery& delivery);
 
   store::OrderStore& store_;
   BlockingPool& pool_;
@@ -108,7 +115,7 @@ class Dispatcher final : public OrderListener {
   DispatcherOptions options_;
   std::array<Shard, kShards> shards_;
   std::atomic<bool> stopped_{false};
-  OrderListener* sent_listener_ = nullptr;
+  OrderListener* delivery_listener_ = nullptr;
 };
 
 }  // namespace herald::engine

@@ -14,8 +14,10 @@ class OrderListener {
   virtual ~OrderListener() = default;
   virtual void orders_created(const std::vector<core::Order>& /*orders*/) {}
   virtual void orders_expired(const std::vector<store::ExpiredOrder>& /*expired*/) {}
-  // Delivered orders, once marked sent.
+  // Delivered orders: claimed (marked sent) and their reply written.
   virtual void orders_sent(const std::vector<core::Order>& /*orders*/) {}
+  // Orders claimed for a reply that never reached the agent, pending again.
+  virtual void orders_returned(const std::vector<core::Order>& /*orders*/) {}
   // Result reports that changed their order (ResultOutcome::applied).
   virtual void results_applied(const std::vector<store::ResultReport>& /*reports*/) {}
 };
@@ -32,6 +34,9 @@ class OrderListeners final : public OrderListener {
   }
   void orders_sent(const std::vector<core::Order>& orders) override {
     for (auto* l : listeners_) l->orders_sent(orders);
+  }
+  void orders_returned(const std::vector<core::Order>& orders) override {
+    for (auto* l : listeners_) l->orders_returned(orders);
   }
   void results_applied(const std::vector<store::ResultReport>& reports) override {
     for (auto* l : listeners_) l->results_applied(reports);

@@ -85,9 +85,15 @@ class OrderStore {
   // Up to `limit` pending orders for `target`, oldest first.
   virtual core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target,
                                                                     std::int64_t limit) = 0;
-  // Moves the given orders from pending to sent (orders in any other status are left alone, so a
-  // result that arrived first is never overwritten).
-  virtual core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) = 0;
+  // Moves the given orders from pending to sent and returns the keys it moved, ascending (orders
+  // in any other status are left alone, so a result that arrived first is never overwritten, and
+  // of two nodes claiming one order only one gets it). Delivery claims orders with this before
+  // the reply is written: an order goes out at most once, even if the node dies meanwhile.
+  virtual core::Result<std::vector<core::OrderKey>> mark_orders_sent(const std::vector<core::OrderKey>& keys,
+                                                                     std::int64_t now) = 0;
+  // Gives orders claimed for a reply that never reached its agent back: sent -> pending (orders
+  // in any other status are left alone).
+  virtual core::Status return_orders_to_pending(const std::vector<core::OrderKey>& keys, std::int64_t now) = 0;
   // Those of `agent_ids` that have at least one pending order (any order; for nodes that cannot
   // hear other nodes' wake-ups and look for orders their parked polls are waiting for).
   virtual core::Result<std::vector<std::string>> agents_with_pending_orders(

@@ -90,6 +90,17 @@ TEST(CliOrderWatch, EndsWhenAllSucceed) {
             "request 12: 3/3 finished (pending 0, sent 0, success 3, failure 0) after 1.5s\n");
 }
 
+TEST(CliOrderWatch, AnOrderThatMovedBetweenTwoCountsIsNotCountedTwice) {
+  // Read as sent, then (its result in) as success: 4 of 3.
+  FakeWatch fake({counts(1, 1, 2, 0), counts(0, 1, 3, 0)});
+  std::ostringstream progress;
+  auto result = watch_orders(options(ProgressStyle::lines), fake, progress);
+  EXPECT_EQ(progress.str(),
+            "request 12: 2/3 finished (pending 1, sent 0, success 2, failure 0) after 0.0s\n"
+            "request 12: 3/3 finished (pending 0, sent 0, success 3, failure 0) after 0.5s\n");
+  EXPECT_EQ(result.counts.sent, 0);
+}
+
 TEST(CliOrderWatch, AnyFailureIsReported) {
   FakeWatch fake({counts(0, 3, 0, 0), counts(0, 0, 2, 1)});
   std::ostringstream progress;

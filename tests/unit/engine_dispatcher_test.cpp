@@ -123,7 +123,10 @@ TEST_F(EngineDispatcher, UnwrittenDeliveryGoesOutAgainAndWrittenOneBecomesSent) 
   ASSERT_EQ(first.kind, PollOutcome::Kind::orders);
   // While reserved, nobody else gets it.
   EXPECT_EQ(start_poll(agent_a_).get().kind, PollOutcome::Kind::timeout);
+  // Claimed before the reply: `sent` already; given back when the reply was not written.
+  EXPECT_EQ((*store_->find_order(orders[0].key))->status, core::OrderStatus::sent);
   dispatcher_->settle(std::move(first.delivery), false);
+  for (int i = 0; i < 500 && dispatcher_->reserved_orders() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   EXPECT_EQ(dispatcher_->reserved_orders(), 0u);
   EXPECT_EQ((*store_->find_order(orders[0].key))->status, core::OrderStatus::pending);
 

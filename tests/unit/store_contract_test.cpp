@@ -785,11 +785,26 @@ TEST_P(StoreContract, MarkSentMovesOnlyPendingOrders) {
   EXPECT_EQ(ok(store().apply_results({{orders[1].key, uuid(1), {0, "done", std::nullopt}, std::nullopt}}, 1001)),
             std::vector<ResultOutcome>{ResultOutcome::applied});
   ASSERT_EQ(ok(store().expire_overdue_orders(1010)).size(), 1u);
-  ASSERT_OK(store().mark_orders_sent({orders[0].key, orders[1].key, orders[2].key, OrderKey{999, 1}}, 1011));
+  EXPECT_EQ(ok(store().mark_orders_sent({orders[2].key, orders[0].key, orders[1].key, OrderKey{999, 1}}, 1011)),
+            std::vector<OrderKey>{orders[2].key});  // what it moved: a second claim gets nothing
+  EXPECT_TRUE(ok(store().mark_orders_sent({orders[2].key}, 1011)).empty());
   EXPECT_EQ(ok(store().find_order(orders[0].key))->status, OrderStatus::failure);
   EXPECT_EQ(ok(store().find_order(orders[1].key))->status, OrderStatus::success);
   EXPECT_EQ(ok(store().find_order(orders[2].key))->status, OrderStatus::sent);
   ASSERT_OK(store().mark_orders_sent({}, 1012));
+}
+
+TEST_P(StoreContract, OrdersGivenBackArePendingAgainUnlessTheyFinished) {
+  std::vector<Order> orders{make_order(uuid(1)), make_order(uuid(1)), make_order(uuid(1))};
+  ASSERT_TRUE(store().append_orders(orders).ok());
+  ASSERT_EQ(ok(store().mark_orders_sent({orders[0].key, orders[1].key}, kNow + 1)).size(), 2u);
+  EXPECT_EQ(ok(store().apply_results({{orders[1].key, uuid(1), {0, "done", std::nullopt}, std::nullopt}}, kNow + 2)),
+            std::vector<ResultOutcome>{ResultOutcome::applied});
+  ASSERT_OK(store().return_orders_to_pending({orders[0].key, orders[1].key, orders[2].key}, kNow + 3));
+  EXPECT_EQ(ok(store().find_order(orders[0].key))->status, OrderStatus::pending);
+  EXPECT_EQ(ok(store().find_order(orders[1].key))->status, OrderStatus::success);
+  EXPECT_EQ(ok(store().find_order(orders[2].key))->status, OrderStatus::pending);
+  ASSERT_OK(store().return_orders_to_pending({}, kNow + 3));
 }
 
 TEST_P(StoreContract, ApplyResultsOutcomesInOrder) {

@@ -278,6 +278,26 @@ TEST_F(PostgresStoreTest, AResultReportedThroughTwoNodesIsAppliedOnce) {
   EXPECT_EQ(counts->at(OrderStatus::success), 50);
 }
 
+TEST_F(PostgresStoreTest, TwoNodesClaimingTheSameOrdersGetEachOnce) {
+  auto node1 = open_store(database_->dsn());
+  auto node2 = open_store(database_->dsn());
+  ASSERT_TRUE(node1 && node2);
+  std::vector<core::Order> orders;
+  for (int i = 0; i < 200; ++i) orders.push_back(make_order(uuid(1)));
+  ASSERT_TRUE(node1->append_orders(orders).ok());
+  std::vector<OrderKey> keys;
+  for (const auto& order : orders) keys.push_back(order.key);
+  std::vector<OrderKey> first, second;
+  std::thread a([&] { first = node1->mark_orders_sent(keys, kNow + 1).value(); });
+  std::thread b([&] { second = node2->mark_orders_sent(keys, kNow + 1).value(); });
+  a.join();
+  b.join();
+  std::vector<OrderKey> both;
+  std::set_intersection(first.begin(), first.end(), second.begin(), second.end(), std::back_inserter(both));
+  EXPECT_TRUE(both.empty()) << both.size() << " orders claimed by both nodes";
+  EXPECT_EQ(first.size() + second.size(), keys.size());
+}
+
 TEST_F(PostgresStoreTest, DeliveryRacingExpiryNeverResurrectsAnOrder) {
   auto node1 = open_store(database_->dsn());
   auto node2 = open_store(database_->dsn());

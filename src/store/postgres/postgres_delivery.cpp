@@ -1,4 +1,5 @@
 // Delivery and results on PostgreSQL: pending orders per target, pending -> sent, results.
+#include <algorithm>
 #include <string>
 
 #include "store/postgres/order_rows.h"
@@ -83,19 +84,45 @@ core::Result<std::vector<std::string>> PostgresStore::agents_with_pending_orders
   });
 }
 
-core::Status PostgresStore::mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) {
+core::Result<std::vector<core::OrderKey>> PostgresStore::mark_orders_sent(const std::vector<core::OrderKey>& keys,
+                                                                        std::int64_t now) {
+  std::vector<core::OrderKey> moved;
+  if (keys.empty()) return moved;
+  auto params = key_arrays(keys);
+  params.add(now);
+  auto status = writer_.run([&](Connection& db) -> core::Status {
+    moved.clear();  // a retried job starts over
+    // Only pending orders move, whichever node asks: a result (or an expiry) that got there
+    // first is never overwritten, and of two nodes claiming an order one wins. Rows are locked in
+    // key order so that two nodes updating overlapping orders cannot deadlock.
+    auto rows = db.query(
+        "UPDATE orders o SET status = 'sent', updated_at = $3 "
+        "FROM (SELECT request_id, order_id FROM orders "
+        "      WHERE (request_id, order_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) "
+        "        AND status = 'pending' ORDER BY request_id, order_id FOR UPDATE) AS claimed "
+        "WHERE o.request_id = claimed.request_id AND o.order_id = claimed.order_id AND o.status = 'pending' "
+        "RETURNING o.request_id, o.order_id",
+        params);
+    if (!rows) return rows.error();
+    for (int row = 0; row < rows->size(); ++row) moved.push_back({rows->integer(row, 0), rows->integer(row, 1)});
+    return core::ok_status();
+  });
+  if (!status) return status.error();
+  std::sort(moved.begin(), moved.end());
+  return moved;
+}
+
+core::Status PostgresStore::return_orders_to_pending(const std::vector<core::OrderKey>& keys, std::int64_t now) {
+  if (keys.empty()) return core::ok_status();
   auto params = key_arrays(keys);
   params.add(now);
   return writer_.run([&](Connection& db) -> core::Status {
-    // Only pending orders move, whichever node asks: a result (or an expiry) that got there
-    // first is never overwritten. Rows are locked in key order so that two nodes updating
-    // overlapping orders cannot deadlock.
     return status_of(
-        db.query("UPDATE orders o SET status = 'sent', updated_at = $3 "
+        db.query("UPDATE orders o SET status = 'pending', updated_at = $3 "
                  "FROM (SELECT request_id, order_id FROM orders "
                  "      WHERE (request_id, order_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) "
-                 "        AND status = 'pending' ORDER BY request_id, order_id FOR UPDATE) AS claimed "
-                 "WHERE o.request_id = claimed.request_id AND o.order_id = claimed.order_id AND o.status = 'pending'",
+                 "        AND status = 'sent' ORDER BY request_id, order_id FOR UPDATE) AS returned "
+                 "WHERE o.request_id = returned.request_id AND o.order_id = returned.order_id AND o.status = 'sent'",
                  params));
   });
 }

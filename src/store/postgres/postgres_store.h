@@ -50,7 +50,9 @@ class PostgresStore final : public Store {
   core::Result<std::vector<core::Order>> terminal_orders_before(std::int64_t cutoff, std::int64_t limit) override;
   core::Status delete_orders(const std::vector<core::OrderKey>& keys) override;
   core::Result<std::vector<core::Order>> pending_orders_for(const DeliveryTarget& target, std::int64_t limit) override;
-  core::Status mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) override;
+  core::Result<std::vector<core::OrderKey>> mark_orders_sent(const std::vector<core::OrderKey>& keys,
+                                                             std::int64_t now) override;
+  core::Status return_orders_to_pending(const std::vector<core::OrderKey>& keys, std::int64_t now) override;
   core::Result<std::vector<std::string>> agents_with_pending_orders(const std::vector<std::string>& agent_ids) override;
   core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
                                                          std::int64_t now) override;

@@ -1,4 +1,5 @@
 // Delivery and results on SQLite: pending orders per target, pending -> sent, agent results.
+#include <algorithm>
 #include <string>
 
 #include "store/sqlite/order_rows.h"
@@ -38,11 +39,32 @@ core::Result<std::vector<std::string>> SqliteStore::agents_with_pending_orders(
   return ids;
 }
 
-core::Status SqliteStore::mark_orders_sent(const std::vector<core::OrderKey>& keys, std::int64_t now) {
-  return writer_.run([&](Database& db) -> core::Status {
+core::Result<std::vector<core::OrderKey>> SqliteStore::mark_orders_sent(const std::vector<core::OrderKey>& keys,
+                                                                      std::int64_t now) {
+  std::vector<core::OrderKey> moved;
+  auto status = writer_.run([&](Database& db) -> core::Status {
+    moved.clear();
     auto update = db.prepare(
         "UPDATE orders SET status = 'sent', updated_at = ?3 "
         "WHERE request_id = ?1 AND order_id = ?2 AND status = 'pending'");
+    if (!update) return update.error();
+    for (const auto& key : keys) {
+      if (auto s = update->bind(1, key.request_id).bind(2, key.order_id).bind(3, now).run(); !s) return s;
+      if (db.changes() > 0) moved.push_back(key);
+      update->reset();
+    }
+    return core::ok_status();
+  });
+  if (!status) return status.error();
+  std::sort(moved.begin(), moved.end());
+  return moved;
+}
+
+core::Status SqliteStore::return_orders_to_pending(const std::vector<core::OrderKey>& keys, std::int64_t now) {
+  return writer_.run([&](Database& db) -> core::Status {
+    auto update = db.prepare(
+        "UPDATE orders SET status = 'pending', updated_at = ?3 "
+        "WHERE request_id = ?1 AND order_id = ?2 AND status = 'sent'");
     if (!update) return update.error();
     for (const auto& key : keys) {
       if (auto s = update->bind(1, key.request_id).bind(2, key.order_id).bind(3, now).run(); !s) return s;
