@@ -30,6 +30,21 @@ struct Dispatcher::Waiter : std::enable_shared_from_this<Waiter> {
   }
 };
 
+namespace {
+
+// A parked poll whose store read failed waits a second before reading again; false when its
+// timeout comes first.
+asio::awaitable<bool> waited_for_store(const asio::any_io_executor& executor,
+                                       std::chrono::steady_clock::time_point deadline) {
+  if (std::chrono::steady_clock::now() + std::chrono::seconds(1) >= deadline) co_return false;
+  asio::steady_timer retry(executor, std::chrono::seconds(1));
+  boost::system::error_code ignored;
+  co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  co_return true;
+}
+
+}  // namespace
+
 Dispatcher::Dispatcher(store::OrderStore& store, BlockingPool& pool, const core::Clock& clock,
                        DispatcherOptions options)
     : store_(store), pool_(pool), clock_(clock), options_(options) {}
@@ -89,13 +104,8 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     if (!pending && !has_parked) co_return PollOutcome{PollOutcome::Kind::error, {}, pending.error()};
     if (!pending) {
       // Parked already: the agent keeps waiting while the store is away.
-      if (std::chrono::steady_clock::now() + std::chrono::seconds(1) >= deadline) {
-        co_return PollOutcome{PollOutcome::Kind::timeout, {}, {}};
-      }
-      asio::steady_timer retry(executor, std::chrono::seconds(1));
-      boost::system::error_code ignored;
-      co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-      continue;
+      if (co_await waited_for_store(executor, deadline)) continue;
+      co_return PollOutcome{PollOutcome::Kind::timeout, {}, {}};
     }
 
     auto waiter = std::make_shared<Waiter>(executor);
@@ -126,14 +136,8 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
       auto claimed = co_await pool_.run([&] { return claim(delivery); });
       if (!claimed && !has_parked) co_return PollOutcome{PollOutcome::Kind::error, {}, claimed.error()};
       if (!claimed) {
-        // Parked already: the agent keeps waiting while the store is away.
-        if (std::chrono::steady_clock::now() + std::chrono::seconds(1) >= deadline) {
-          co_return PollOutcome{PollOutcome::Kind::timeout, {}, {}};
-        }
-        asio::steady_timer retry(executor, std::chrono::seconds(1));
-        boost::system::error_code ignored;
-        co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-        continue;
+        if (co_await waited_for_store(executor, deadline)) continue;
+        co_return PollOutcome{PollOutcome::Kind::timeout, {}, {}};
       }
       if (delivery.orders.empty()) continue;  // all taken meanwhile: look again
       co_return PollOutcome{PollOutcome::Kind::orders, std::move(delivery), {}};

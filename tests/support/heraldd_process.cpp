@@ -14,12 +14,6 @@
 namespace herald::test {
 
 namespace {
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
 
 int exit_code(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);

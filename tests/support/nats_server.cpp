@@ -16,43 +16,11 @@
 #include <vector>
 
 #include "support/heraldd_process.h"  // eventually()
+#include "support/ports.h"
 
 namespace herald::test {
 
 namespace {
-
-sockaddr_in loopback(int port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return address;
-}
-
-// The kernel hands out a free port; the server binds it right after (a small race other tests
-// would have to win, acceptable on a test machine).
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  auto address = loopback(0);
-  socklen_t length = sizeof(address);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot pick a free port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool accepts_connections(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  auto address = loopback(port);
-  bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  ::close(fd);
-  return connected;
-}
 
 bool executable(const std::filesystem::path& path) {
   return ::access(path.c_str(), X_OK) == 0;
@@ -80,7 +48,7 @@ std::optional<std::filesystem::path> NatsServer::binary() {
   return std::nullopt;
 }
 
-NatsServer::NatsServer() : port_(free_port()) {}
+NatsServer::NatsServer() : port_(free_loopback_port()) {}
 
 NatsServer::~NatsServer() {
   if (pid_ > 0) {

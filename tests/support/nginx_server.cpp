@@ -19,13 +19,6 @@ namespace herald::test {
 
 namespace {
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
-
 // The snippet with its upstream servers and listen ports replaced. Comment lines never match:
 // every pattern starts at the line's first non-blank character.
 std::string rewrite_snippet(const std::string& snippet,

@@ -18,4 +18,7 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The whole content of a file ("" when it cannot be read).
+std::string read_text(const std::filesystem::path& path);
+
 }  // namespace herald::test
