@@ -33,7 +33,10 @@ core::Result<bool> AdvisoryLeaderLock::hold() {
 
 void AdvisoryLeaderLock::release() {
   std::lock_guard lock(mutex_);
-  connection_.reset();  // ending the session frees the lock
+  // Unlocked explicitly so that another node can take over at once: a closed session frees the
+  // lock too, but only once the server has noticed.
+  if (held_ && connection_ && !connection_->broken()) (void)connection_->query("SELECT pg_advisory_unlock($1)", Params(key_));
+  connection_.reset();
   held_ = false;
 }
 
