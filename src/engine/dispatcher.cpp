@@ -47,7 +47,7 @@ asio::awaitable<bool> waited_for_store(const asio::any_io_executor& executor,
 
 Dispatcher::Dispatcher(store::OrderStore& store, BlockingPool& pool, const core::Clock& clock,
                        DispatcherOptions options)
-    : store_(store), pool_(pool), clock_(clock), options_(options) {}
+    : store_(store), pool_(pool), clock_(clock), options_(options), claims_(store, clock) {}
 
 Dispatcher::~Dispatcher() = default;
 
@@ -179,7 +179,7 @@ core::Status Dispatcher::claim(Delivery& delivery) {
   std::vector<core::OrderKey> keys;
   keys.reserve(delivery.orders.size());
   for (const auto& order : delivery.orders) keys.push_back(order.key);
-  auto claimed = store_.mark_orders_sent(keys, clock_.now_seconds());
+  auto claimed = claims_.claim(keys);
   if (!claimed) {
     release(delivery, false);
     delivery.orders.clear();

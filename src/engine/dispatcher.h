@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/order.h"
 #include "engine/blocking_pool.h"
+#include "engine/claim_batcher.h"
 #include "engine/order_listener.h"
 #include "store/store.h"
 
@@ -116,6 +117,7 @@ class Dispatcher final : public OrderListener {
   std::array<Shard, kShards> shards_;
   std::atomic<bool> stopped_{false};
   OrderListener* delivery_listener_ = nullptr;
+  ClaimBatcher claims_;
 };
 
 }  // namespace herald::engine

@@ -6,8 +6,11 @@
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <future>
 #include <thread>
 
+#include "engine/claim_batcher.h"
 #include "engine/deadline_scheduler.h"
 #include "engine/dispatcher.h"
 #include "store/sqlite/sqlite_store.h"
@@ -138,6 +141,35 @@ TEST_F(EngineDispatcher, UnwrittenDeliveryGoesOutAgainAndWrittenOneBecomesSent) 
   EXPECT_EQ(dispatcher_->reserved_orders(), 0u);
   EXPECT_EQ((*store_->find_order(orders[0].key))->status, core::OrderStatus::sent);
   EXPECT_EQ(start_poll(agent_a_).get().kind, PollOutcome::Kind::timeout);  // never handed out twice
+}
+
+TEST_F(EngineDispatcher, ConcurrentClaimsAreMergedAndEachCallerGetsItsOwnOrders) {
+  ClaimBatcher claims(*store_, clock_);
+  auto a = add_orders("agent-a", 50);
+  auto b = add_orders("agent-b", 50);
+  auto keys_of = [](const std::vector<core::Order>& orders) {
+    std::vector<core::OrderKey> keys;
+    for (const auto& order : orders) keys.push_back(order.key);
+    return keys;
+  };
+  const auto keys_a = keys_of(a), keys_b = keys_of(b);
+  std::vector<std::future<core::Result<std::vector<core::OrderKey>>>> calls;
+  for (int i = 0; i < 8; ++i) {
+    calls.push_back(std::async(std::launch::async, [&, i] { return claims.claim(i % 2 == 0 ? keys_a : keys_b); }));
+  }
+  std::size_t claimed_a = 0, claimed_b = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto moved = calls[static_cast<std::size_t>(i)].get();
+    ASSERT_TRUE(moved.ok()) << moved.error().message;
+    for (const auto& key : *moved) {
+      const auto& own = i % 2 == 0 ? keys_a : keys_b;
+      EXPECT_NE(std::find(own.begin(), own.end(), key), own.end()) << "a caller got an order it did not ask for";
+    }
+    (i % 2 == 0 ? claimed_a : claimed_b) += moved->size();
+  }
+  EXPECT_EQ(claimed_a, 50u);  // each order claimed once, by one of the four callers asking for it
+  EXPECT_EQ(claimed_b, 50u);
+  EXPECT_EQ((*store_->find_order(a[0].key))->status, core::OrderStatus::sent);
 }
 
 TEST_F(EngineDispatcher, StopEndsParkedPolls) {
