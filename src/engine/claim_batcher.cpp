@@ -46,15 +46,22 @@ void ClaimBatcher::run() {
     std::vector<core::OrderKey> all;
     for (const auto* request : batch) all.insert(all.end(), request->keys->begin(), request->keys->end());
     auto moved = store_.mark_orders_sent(all, clock_.now_seconds());
+    // Each moved key goes to the first caller that asked for it (two callers asking for one
+    // order, both in this batch: only one of them owns it, as if they had called one by one).
+    std::vector<bool> handed_out(moved ? moved->size() : 0, false);
     for (auto* request : batch) {
       if (!moved) {
         request->done.set_value(moved.error());
         continue;
       }
-      // Each caller gets back the part of the moved keys it asked for.
       std::vector<core::OrderKey> mine;
       for (const auto& key : *request->keys) {
-        if (std::binary_search(moved->begin(), moved->end(), key)) mine.push_back(key);
+        auto found = std::lower_bound(moved->begin(), moved->end(), key);
+        if (found == moved->end() || *found != key) continue;
+        auto index = static_cast<std::size_t>(found - moved->begin());
+        if (handed_out[index]) continue;
+        handed_out[index] = true;
+        mine.push_back(key);
       }
       std::sort(mine.begin(), mine.end());
       request->done.set_value(std::move(mine));
