@@ -32,6 +32,11 @@ struct NodeOptions {
   std::string poll_timeout = "20s";
 };
 
+// An agent's poll runs on another thread; the test meanwhile sends the command elsewhere.
+std::future<HttpResult> poll_async(TestAgent& agent) {
+  return std::async(std::launch::async, [&agent] { return agent.poll(); });
+}
+
 class Cluster : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -84,17 +89,28 @@ class Cluster : public ::testing::Test {
     return eventually([&] { return metric(admin, "herald_parked_polls ") >= 1; }, 10s);
   }
 
+  // An agent enrolled through `admin` and authenticated on `node`, its poll parked there (on a
+  // thread of its own) by the time this returns.
+  struct ParkedAgent {
+    std::string id;
+    std::unique_ptr<TestAgent> agent;
+    std::future<HttpResult> poll;  // destroyed first: it waits for the poll, which uses `agent`
+  };
+  static ParkedAgent park_agent(HttpClient& admin, HeralddProcess& node, const std::string& name) {
+    auto [id, key] = enroll(admin, name);
+    ParkedAgent parked{id, std::make_unique<TestAgent>(node.comms_url(), id, key, name), {}};
+    if (parked.agent->authenticate().status != 200u) throw std::runtime_error("authentication failed");
+    parked.poll = poll_async(*parked.agent);
+    if (!parked_on(node)) throw std::runtime_error("the poll never parked on " + node.comms_url());
+    return parked;
+  }
+
   std::unique_ptr<PostgresDatabase> database_;
   std::vector<std::unique_ptr<HeralddProcess>> nodes_;
 };
 
 std::string first_order_id(const std::string& reply_body) {
   return std::string(json::parse(reply_body).at("orders").as_array()[0].at("_id").as_string());
-}
-
-// An agent's poll runs on another thread; the test meanwhile sends the command elsewhere.
-std::future<HttpResult> poll_async(TestAgent& agent) {
-  return std::async(std::launch::async, [&agent] { return agent.poll(); });
 }
 
 TEST_F(Cluster, AnOrderAcceptedByOneNodeWakesThePollParkedOnAnother) {
@@ -104,12 +120,7 @@ TEST_F(Cluster, AnOrderAcceptedByOneNodeWakesThePollParkedOnAnother) {
   auto& a = start_node(1, {nats.url()});
   auto& b = start_node(2, {nats.url()});
   auto admin_a = a.admin_client();
-  auto [id, key] = enroll(admin_a, "cross-node");
-
-  TestAgent agent(b.comms_url(), id, key, "cross-node");
-  ASSERT_EQ(agent.authenticate().status, 200u);
-  auto poll = poll_async(agent);
-  ASSERT_TRUE(parked_on(b));
+  auto [id, agent, poll] = park_agent(admin_a, b, "cross-node");
   auto admin_b = b.admin_client();
   ASSERT_TRUE(eventually([&] { return metric(admin_b, "herald_bus_connected ") == 1; }));
 
@@ -130,12 +141,7 @@ TEST_F(Cluster, WithoutNatsParkedPollsFindTheirOrdersInTheStore) {
   auto& a = start_node(1, {});
   auto& b = start_node(2, {});
   auto admin_a = a.admin_client();
-  auto [id, key] = enroll(admin_a, "fallback");
-
-  TestAgent agent(b.comms_url(), id, key, "fallback");
-  ASSERT_EQ(agent.authenticate().status, 200u);
-  auto poll = poll_async(agent);
-  ASSERT_TRUE(parked_on(b));
+  auto [id, agent, poll] = park_agent(admin_a, b, "fallback");
   auto reply = admin_a.post(kCommands, command_body("agent", id, 100, "restart"));
   ASSERT_EQ(reply.status, 200u) << reply.body;
   // cluster.fallback_poll_interval is 1 s; the poll timeout (20 s) would be the failure.
@@ -208,12 +214,7 @@ TEST_F(Cluster, AgentsOfADeadNodeAreDisconnectedByTheSurvivors) {
   auto& a = start_node(1, options);
   auto& b = start_node(2, options);
   auto admin_a = a.admin_client();
-  auto [id, key] = enroll(admin_a, "orphan");
-
-  TestAgent agent(b.comms_url(), id, key, "orphan");
-  ASSERT_EQ(agent.authenticate().status, 200u);
-  auto poll = poll_async(agent);
-  ASSERT_TRUE(parked_on(b));
+  auto [id, agent, poll] = park_agent(admin_a, b, "orphan");
   ASSERT_TRUE(eventually([&] { return agent_field(admin_a, id, "node_name") == "node-2"; }));
   b.crash();
   poll.wait();  // the connection died with the node
@@ -227,11 +228,7 @@ TEST_F(Cluster, AgentsOfADeadNodeAreDisconnectedByTheSurvivors) {
 TEST_F(Cluster, ADatabaseOutageIs503ForRequestsAndParkedPollsStayParked) {
   auto& node = start_node(1, {"", "{interval: 60s, timeout: 180s}", "30s"});
   auto admin = node.admin_client();
-  auto [id, key] = enroll(admin, "outage");
-  TestAgent agent(node.comms_url(), id, key, "outage");
-  ASSERT_EQ(agent.authenticate().status, 200u);
-  auto poll = poll_async(agent);
-  ASSERT_TRUE(parked_on(node));
+  auto [id, agent, poll] = park_agent(admin, node, "outage");
 
   auto& server = database_->server();
   server.stop();
