@@ -34,18 +34,11 @@ void ClusterWakeups::start() {
       receive(payload);
     });
   }
-  std::lock_guard lock(mutex_);
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  fallback_.start(options_.fallback_interval, [this] { fallback_tick(); });
 }
 
 void ClusterWakeups::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  fallback_.stop();
   subscription_.reset();
 }
 
@@ -118,25 +111,16 @@ core::Result<std::size_t> ClusterWakeups::look_for_orders_of_parked_polls() {
   return woken;
 }
 
-void ClusterWakeups::run() {
-  bool was_connected = false;
-  bool warned = false;
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, options_.fallback_interval, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    const bool connected = bus_ != nullptr && bus_->stats().connected;
-    // While connected, wake-ups arrive by the bus; one more pass right after it came back covers
-    // those sent while it was away.
-    if (!connected || !was_connected) {
-      auto woken = look_for_orders_of_parked_polls();
-      if (!woken && !warned) spdlog::warn("cluster: cannot look for orders of parked polls: {}", woken.error().message);
-      warned = !woken;
-    }
-    was_connected = connected;
-    lock.lock();
+void ClusterWakeups::fallback_tick() {
+  const bool connected = bus_ != nullptr && bus_->stats().connected;
+  // While connected, wake-ups arrive by the bus; one more pass right after it came back covers
+  // those sent while it was away.
+  if (!connected || !was_connected_) {
+    auto woken = look_for_orders_of_parked_polls();
+    if (!woken && !warned_) spdlog::warn("cluster: cannot look for orders of parked polls: {}", woken.error().message);
+    warned_ = !woken;
   }
+  was_connected_ = connected;
 }
 
 ClusterWakeupCounts ClusterWakeups::counts() const {

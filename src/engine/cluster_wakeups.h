@@ -10,15 +10,13 @@
 // simply woken on each of those passes.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "bus/event_bus.h"
 #include "engine/dispatcher.h"
 #include "engine/order_listener.h"
+#include "engine/periodic_worker.h"
 #include "store/store.h"
 
 namespace herald::engine {
@@ -62,7 +60,8 @@ class ClusterWakeups final : public OrderListener {
   ClusterWakeupCounts counts() const;
 
  private:
-  void run();
+  // The fallback's tick: a pass while the bus is away, and one more right after it came back.
+  void fallback_tick();
 
   bus::EventBus* bus_;
   store::OrderStore& store_;
@@ -70,11 +69,9 @@ class ClusterWakeups final : public OrderListener {
   ClusterWakeupOptions options_;
   std::unique_ptr<bus::Subscription> subscription_;
   std::atomic<std::uint64_t> published_{0}, received_{0}, fallback_passes_{0}, fallback_wakes_{0};
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  bool was_connected_ = false;  // fallback thread only
+  bool warned_ = false;         // fallback thread only
+  PeriodicWorker fallback_;
 };
 
 }  // namespace herald::engine

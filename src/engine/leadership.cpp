@@ -11,27 +11,11 @@ Leadership::~Leadership() { stop(); }
 
 void Leadership::start() {
   check();
-  std::lock_guard lock(mutex_);
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      wake_.wait_for(lock, check_every_, [this] { return stopping_; });
-      if (stopping_) break;
-      lock.unlock();
-      check();
-      lock.lock();
-    }
-  });
+  worker_.start(check_every_, [this] { check(); });
 }
 
 void Leadership::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
   lock_.release();
   if (leading_.exchange(false) && on_change_) on_change_(false);
 }

@@ -10,12 +10,10 @@
 //   if (leadership.leading()) run_the_job();
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "engine/periodic_worker.h"
 #include "store/leader_lock.h"
 
 namespace herald::engine {
@@ -48,12 +46,8 @@ class Leadership {
   std::function<void(bool)> on_change_;
   std::atomic<bool> leading_{false};
   std::atomic<std::uint64_t> terms_{0};
-  bool warned_ = false;
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  bool warned_ = false;  // checking thread only
+  PeriodicWorker worker_;
 };
 
 }  // namespace herald::engine
