@@ -68,7 +68,7 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
   const auto executor = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + options_.poll_timeout;
 
-  // Keeps this target's slot (and its release counter) alive for the whole poll.
+  // Keeps this target's slot (and its wake generation) alive for the whole poll.
   struct Presence {
     Shard& shard;
     const std::string& key;
@@ -89,13 +89,11 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
   for (;;) {
     if (stopped_) co_return PollOutcome{PollOutcome::Kind::stopping, {}, {}};
     std::uint64_t generation = 0;
-    std::uint64_t sent_releases = 0;
     std::size_t already_reserved = 0;
     {
       std::lock_guard lock(shard.mutex);
       auto& slot = shard.slots[key];
       generation = slot.generation;
-      sent_releases = slot.sent_releases;
       already_reserved = slot.reserved.size();
     }
     // Ask for enough to skip what earlier replies still hold.
@@ -112,26 +110,21 @@ asio::awaitable<PollOutcome> Dispatcher::poll(const store::DeliveryTarget& targe
     Delivery delivery{target, {}};
     std::shared_ptr<Waiter> replaced;
     bool parked = false;
-    bool stale = false;
     {
       std::lock_guard lock(shard.mutex);
       auto& slot = shard.slots[key];
-      // Orders marked sent and released while we read may look pending in what we read: read again.
-      stale = slot.sent_releases != sent_releases;
-      if (!stale) {
-        for (auto& order : *pending) {
-          if (static_cast<std::int64_t>(delivery.orders.size()) >= options_.max_orders_per_poll) break;
-          if (slot.reserved.insert(order.key).second) delivery.orders.push_back(std::move(order));
-        }
+      // What we read may be stale (delivered meanwhile): the claim below sorts that out.
+      for (auto& order : *pending) {
+        if (static_cast<std::int64_t>(delivery.orders.size()) >= options_.max_orders_per_poll) break;
+        if (slot.reserved.insert(order.key).second) delivery.orders.push_back(std::move(order));
       }
-      if (!stale && delivery.orders.empty() && slot.generation == generation) {
+      if (delivery.orders.empty() && slot.generation == generation) {
         // Nothing to hand out and nothing arrived meanwhile: park, replacing an older poll.
         replaced = std::exchange(slot.waiter, waiter);
         parked = true;
       }
     }
     if (replaced) replaced->wake(PollOutcome::Kind::replaced);
-    if (stale) continue;
     if (!delivery.orders.empty()) {
       auto claimed = co_await pool_.run([&] { return claim(delivery); });
       if (!claimed && !has_parked) co_return PollOutcome{PollOutcome::Kind::error, {}, claimed.error()};
@@ -181,7 +174,7 @@ core::Status Dispatcher::claim(Delivery& delivery) {
   for (const auto& order : delivery.orders) keys.push_back(order.key);
   auto claimed = claims_.claim(keys);
   if (!claimed) {
-    release(delivery, false);
+    release(delivery);
     delivery.orders.clear();
     return claimed.error();
   }
@@ -197,14 +190,14 @@ core::Status Dispatcher::claim(Delivery& delivery) {
     }
   }
   delivery.orders = std::move(ours);
-  release(taken, true);
+  release(taken);
   return core::ok_status();
 }
 
 void Dispatcher::settle(Delivery delivery, bool written) {
   if (written) {
     if (delivery_listener_ != nullptr) delivery_listener_->orders_sent(delivery.orders);
-    release(delivery, true);
+    release(delivery);
     return;
   }
   // The agent never got them: give them back for its next poll, here or on another node.
@@ -224,18 +217,17 @@ void Dispatcher::settle(Delivery delivery, bool written) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
     }
-    release(delivery, false);
+    release(delivery);
     wake(delivery.target);
   });
 }
 
-void Dispatcher::release(const Delivery& delivery, bool marked_sent) {
+void Dispatcher::release(const Delivery& delivery) {
   const auto key = key_of(delivery.target);
   auto& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);
   auto it = shard.slots.find(key);
   if (it == shard.slots.end()) return;
-  if (marked_sent) ++it->second.sent_releases;
   for (const auto& order : delivery.orders) it->second.reserved.erase(order.key);
   if (it->second.unused()) shard.slots.erase(it);
 }

@@ -90,9 +90,6 @@ class Dispatcher final : public OrderListener {
     std::shared_ptr<Waiter> waiter;
     std::uint64_t generation = 0;       // bumped by every wake: a wake between query and park is not lost
     std::set<core::OrderKey> reserved;  // handed to a reply whose fate is not known yet
-    // Bumped when delivered orders are released after being marked sent. A poll whose store read
-    // began before such a release may have seen those orders still pending, so it reads again.
-    std::uint64_t sent_releases = 0;
     int active_polls = 0;  // polls running for this target; the slot outlives them
     bool unused() const { return !waiter && reserved.empty() && active_polls == 0; }
   };
@@ -105,7 +102,7 @@ class Dispatcher final : public OrderListener {
   static std::string key_of(const store::DeliveryTarget& target);
   Shard& shard_of(const std::string& key);
   void wake_key(const std::string& key);
-  void release(const Delivery& delivery, bool marked_sent);
+  void release(const Delivery& delivery);
   // Claims the reserved orders of `delivery` in the store; those it could not claim (delivered by
   // another node, finished meanwhile) are released and dropped from it.
   core::Status claim(Delivery& delivery);

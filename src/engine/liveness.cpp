@@ -350,20 +350,19 @@ void Liveness::write_changes() {
         continue;
       }
       // Another node saw the agent more recently than this one: it is alive.
+      state.last_seen_ms = std::max(state.last_seen_ms, now_ms());
       if (outcome.previous_status == kPending || outcome.previous_status == kDisconnected) {
         // The store says silent (decided by a node whose view was stale) while the agent's latest
         // keep-alive is newer: put it right, once, rather than leave a live agent pending.
         state.status = outcome.previous_status;
-        state.last_seen_ms = std::max(state.last_seen_ms, now_ms());
         become(shard, change.agent_id, state, kActive, kStatusOk, "keep-alive seen by another node", now_ms(),
                std::nullopt);
       }
+      state.status = kActive;
       if (state.adopted) {
-        shard.agents.erase(change.agent_id);  // the node that sees it keeps it; its heap entry is skipped
+        shard.agents.erase(found);  // the node that sees it keeps it; its heap entry is skipped
         continue;
       }
-      state.status = kActive;
-      state.last_seen_ms = std::max(state.last_seen_ms, now_ms());
       if (!state.scheduled) {
         schedule(shard, change.agent_id, state,
                  state.last_seen_ms + std::chrono::milliseconds(options_.interval).count());
