@@ -354,6 +354,67 @@ TEST_F(PostgresStoreTest, AWriteThatLosesADeadlockIsRetriedInItsSavepoint) {
   writer.close();
 }
 
+// Two jobs share a transaction; the second loses a deadlock against a session that waits for a
+// row the first one locked. Retrying inside the transaction would meet the same cycle (the
+// first job's lock is still held), so the batch is rolled back and each job runs alone.
+TEST_F(PostgresStoreTest, AJobThatLosesADeadlockInABatchDoesNotFailOnTheLocksOfTheJobsBeforeIt) {
+  server().execute(database_->name(), "CREATE TABLE counters (id INTEGER PRIMARY KEY, value INTEGER NOT NULL);"
+                                      "INSERT INTO counters VALUES (1, 0), (2, 0), (3, 0), (4, 0)");
+  ConnectSettings settings;
+  settings.dsn = database_->dsn();
+  auto holder = Connection::open(settings);  // keeps the writer busy while X and Y queue up
+  auto rival = Connection::open(settings);   // the other side of the deadlock
+  ASSERT_TRUE(holder.ok() && rival.ok());
+  Writer writer(settings, nullptr);
+  auto update = [](int id) {
+    return [id](Connection& db) { return status_of(db.query("UPDATE counters SET value = value + 1 WHERE id = $1",
+                                                            Params(static_cast<std::int64_t>(id)))); };
+  };
+  auto waiting_locks = [&] {
+    return server().query_text(database_->name(), "SELECT count(*) FROM pg_locks WHERE NOT granted");
+  };
+  auto await = [](auto condition, const char* what) {
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (!condition()) {
+      ASSERT_LT(Clock::now(), deadline) << what;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+
+  ASSERT_TRUE((*holder)->exec("BEGIN; UPDATE counters SET value = value + 100 WHERE id = 4").ok());
+  ASSERT_TRUE((*rival)->exec("BEGIN; UPDATE counters SET value = value + 10 WHERE id = 2").ok());
+  core::Status z = core::internal_error("not run"), x = z, y = z;
+  std::thread run_z([&] { z = writer.run(update(4)); });  // waits for `holder`
+  await([&] { return waiting_locks() != "0"; }, "job Z never waited for row 4");
+  std::thread run_x([&] { x = writer.run(update(1)); });
+  await([&] { return writer.queued() == 1; }, "job X never queued");
+  std::atomic<int> y_attempts{0};
+  std::thread run_y([&] {
+    y = writer.run([&](Connection& db) -> core::Status {
+      ++y_attempts;
+      if (auto s = status_of(db.query("UPDATE counters SET value = value + 1 WHERE id = 3")); !s) return s;
+      return status_of(db.query("UPDATE counters SET value = value + 1 WHERE id = 2"));  // waits for `rival`
+    });
+  });
+  await([&] { return writer.queued() == 2; }, "job Y never queued");
+  ASSERT_TRUE((*holder)->exec("COMMIT").ok());  // Z commits; X and Y start in one transaction
+  await([&] { return y_attempts.load() == 1 && waiting_locks() != "0"; }, "job Y never waited for row 2");
+
+  // The rival asks for row 1, which X holds: a cycle, which Y (waiting first) detects and loses.
+  auto taken = (*rival)->query("UPDATE counters SET value = value + 10 WHERE id = 1");
+  EXPECT_TRUE(taken.ok()) << taken.error().message;  // X's lock went with the rolled-back batch
+  ASSERT_TRUE((*rival)->exec("COMMIT").ok());
+  run_z.join();
+  run_x.join();
+  run_y.join();
+  EXPECT_TRUE(z.ok()) << z.error().message;
+  EXPECT_TRUE(x.ok()) << x.error().message;
+  EXPECT_TRUE(y.ok()) << y.error().message;
+  EXPECT_EQ(server().query_text(database_->name(), "SELECT string_agg(value::text, ',' ORDER BY id) FROM counters"),
+            "11,11,1,101");
+  writer.close();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Outages
 

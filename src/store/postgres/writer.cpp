@@ -53,6 +53,11 @@ void Writer::close() {
   connection_.reset();
 }
 
+std::size_t Writer::queued() {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void Writer::note_lost(const std::string& why) {
   if (!lost_) spdlog::warn("PostgreSQL writer connection lost (writes fail until it is back): {}", why);
   lost_ = true;

@@ -40,6 +40,8 @@ class Writer {
   core::Status run(Job job);
   // Commits what is queued, stops the thread and disconnects. Idempotent.
   void close();
+  // Jobs waiting for the next transaction (not the one running).
+  std::size_t queued();
 
  private:
   struct Pending {
