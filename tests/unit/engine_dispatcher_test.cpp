@@ -51,8 +51,9 @@ class EngineDispatcher : public ::testing::Test {
     return asio::co_spawn(asio::make_strand(io_), dispatcher_->poll(target), asio::use_future);
   }
 
-  // Stores `count` orders for `agent` and tells the dispatcher, as the command service does.
-  std::vector<core::Order> add_orders(const std::string& agent, int count) {
+  // Stores `count` orders for `agent` and tells the dispatcher (unless `wake` is off), as the
+  // command service does.
+  std::vector<core::Order> add_orders(const std::string& agent, int count, bool wake = true) {
     std::vector<core::Order> orders(static_cast<std::size_t>(count));
     for (auto& order : orders) {
       order.agent_id = agent;
@@ -64,7 +65,7 @@ class EngineDispatcher : public ::testing::Test {
       order.deadline = order.created_at + 100;
     }
     EXPECT_TRUE(store_->append_orders(orders).ok());
-    dispatcher_->orders_created(orders);
+    if (wake) dispatcher_->orders_created(orders);
     return orders;
   }
 
@@ -170,6 +171,23 @@ TEST_F(EngineDispatcher, ConcurrentClaimsAreMergedAndEachCallerGetsItsOwnOrders)
   EXPECT_EQ(claimed_a, 50u);  // each order claimed once, by one of the four callers asking for it
   EXPECT_EQ(claimed_b, 50u);
   EXPECT_EQ((*store_->find_order(a[0].key))->status, core::OrderStatus::sent);
+}
+
+TEST_F(EngineDispatcher, AParkedPollOutlivesAStoreThatCannotWriteButANewPollIsTold) {
+  auto parked = start_poll(agent_a_);
+  ASSERT_TRUE(parked_soon(1));
+  // An order arrives, then the store stops taking writes (reads still work): the woken poll
+  // cannot claim it and keeps waiting, until its own timeout, instead of failing the agent.
+  auto orders = add_orders("agent-a", 1, false);
+  store_->close();
+  dispatcher_->orders_created(orders);
+  EXPECT_EQ(parked.get().kind, PollOutcome::Kind::timeout);
+  EXPECT_EQ(dispatcher_->reserved_orders(), 0u);
+  EXPECT_EQ((*store_->find_order(orders[0].key))->status, core::OrderStatus::pending);
+  // A poll that never parked answers at once with the store's error.
+  auto fresh = start_poll(agent_a_).get();
+  EXPECT_EQ(fresh.kind, PollOutcome::Kind::error);
+  EXPECT_EQ(fresh.error.kind, core::ErrorKind::unavailable);
 }
 
 TEST_F(EngineDispatcher, StopEndsParkedPolls) {
