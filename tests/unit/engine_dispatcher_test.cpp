@@ -4,13 +4,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <future>
+#include <mutex>
 #include <thread>
 
+#include "bus/local_bus.h"
 #include "engine/claim_batcher.h"
+#include "engine/cluster_wakeups.h"
 #include "engine/deadline_scheduler.h"
 #include "engine/dispatcher.h"
 #include "store/sqlite/sqlite_store.h"
@@ -188,6 +192,38 @@ TEST_F(EngineDispatcher, AParkedPollOutlivesAStoreThatCannotWriteButANewPollIsTo
   auto fresh = start_poll(agent_a_).get();
   EXPECT_EQ(fresh.kind, PollOutcome::Kind::error);
   EXPECT_EQ(fresh.error.kind, core::ErrorKind::unavailable);
+}
+
+TEST_F(EngineDispatcher, ClusterWakeupsTellOtherNodesWhomNewAndReturnedOrdersAreFor) {
+  bus::LocalBus bus;
+  std::vector<std::string> messages;
+  std::mutex mutex;
+  auto subscription = bus.subscribe("cluster.wake", [&](const std::string&, const std::string& payload) {
+    std::lock_guard lock(mutex);
+    messages.push_back(payload);
+  });
+  ClusterWakeups here(&bus, *store_, *dispatcher_, {"node-1", std::chrono::seconds(1)});
+  std::vector<core::Order> orders(2'500);
+  for (std::size_t i = 0; i < orders.size(); ++i) orders[i].agent_id = "agent-" + std::to_string(i);
+  here.orders_created(orders);
+  here.orders_returned({orders[0]});
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(messages.size(), 4u);  // 1,000 targets per message, then the order given back
+  EXPECT_EQ(boost::json::parse(messages[2]).at("agents").as_array().size(), 500u);
+  EXPECT_EQ(boost::json::parse(messages[3]).at("agents").as_array()[0].as_string(), "agent-0");
+  EXPECT_EQ(here.counts().published, 4u);
+}
+
+TEST_F(EngineDispatcher, AWakeupFromAnotherNodeWakesTheParkedPollAndOnesOwnAreIgnored) {
+  ClusterWakeups here(nullptr, *store_, *dispatcher_, {"node-1", std::chrono::seconds(1)});
+  auto parked = start_poll(agent_a_);
+  ASSERT_TRUE(parked_soon(1));
+  add_orders("agent-a", 1, false);  // stored by another node: this one heard nothing
+  here.receive(R"({"node":"node-1","agents":["agent-a"],"modules":[]})");
+  EXPECT_EQ(here.counts().received, 0u);
+  here.receive(R"({"node":"node-2","agents":["agent-a"],"modules":[]})");
+  EXPECT_EQ(parked.get().kind, PollOutcome::Kind::orders);
+  EXPECT_EQ(here.counts().received, 1u);
 }
 
 TEST_F(EngineDispatcher, StopEndsParkedPolls) {
