@@ -1,5 +1,6 @@
 #pragma once
 // What handlers need, borrowed from app/ which owns everything for the process's life.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,16 @@
 #include "store/store.h"
 
 namespace herald::api {
+
+// The largest request body each kind of route reads (beyond: 413, the body unread).
+struct BodyLimits {
+  std::size_t commands = 4 * 1024 * 1024;             // POST .../commands
+  std::size_t events = 10 * 1024 * 1024;              // the agent's event batches
+  std::size_t group_configuration = 1024 * 1024;      // PUT /groups/{id}/configuration
+  std::size_t authentication = 4 * 1024;              // open login routes
+  std::size_t other = 64 * 1024;                      // every other route (mostly bodiless)
+  std::size_t no_body = 4 * 1024;                     // GETs, which carry none
+};
 
 struct ApiContext {
   store::Store& store;
@@ -38,6 +49,8 @@ struct ApiContext {
   // Liveness and events out
   engine::Liveness& liveness;
   engine::BusPublisher& publisher;
+  // Read when the routes are registered.
+  BodyLimits body_limits{};
 };
 
 }  // namespace herald::api

@@ -60,7 +60,8 @@ awaitable<http::Response> post_commands(ApiContext& context, http::Request& requ
 
 void register_command_manager_routes(http::Router& router, ApiContext& context) {
   router.add(http::Method::post, "/_plugins/_command_manager/commands",
-             require_user(context, [&context](http::Request& request) { return post_commands(context, request); }));
+             require_user(context, [&context](http::Request& request) { return post_commands(context, request); })
+                 .with_body_limit(context.body_limits.commands));
 }
 
 }  // namespace herald::api

@@ -28,6 +28,16 @@ std::variant<std::string, http::Response> authenticate_agent(const ApiContext& c
   return uuid->second;
 }
 
+http::Endpoint require_agent(ApiContext& context, http::Handler handler) {
+  auto guard = [&context](http::Request& request) -> awaitable<std::optional<http::Response>> {
+    auto agent = authenticate_agent(context, request);
+    if (auto* reply = std::get_if<http::Response>(&agent)) co_return std::move(*reply);
+    request.principal = std::move(std::get<std::string>(agent));
+    co_return std::nullopt;
+  };
+  return http::Endpoint{std::move(handler), std::move(guard)};
+}
+
 namespace {
 
 awaitable<http::Response> authenticate(ApiContext& context, http::Request& request) {
@@ -69,8 +79,10 @@ awaitable<http::Response> authenticate(ApiContext& context, http::Request& reque
 }  // namespace
 
 void register_comms_auth_routes(http::Router& router, ApiContext& context) {
+  // Open to anyone, so its body is bounded tightly (the agent sends {"uuid","key"}, ~80 bytes).
   router.add(http::Method::post, "/api/v1/authentication",
-             [&context](http::Request& request) { return authenticate(context, request); });
+             [&context](http::Request& request) { return authenticate(context, request); },
+             context.body_limits.authentication);
 }
 
 }  // namespace herald::api

@@ -94,9 +94,13 @@ http::ServerOptions server_options(const std::string& name, const ListenerConfig
   options.port = listener.port;
   options.max_header_bytes = config.http.max_header_bytes;
   options.max_body_bytes = config.http.max_body_bytes;
+  options.header_timeout = config.http.header_timeout;
   options.read_timeout = config.http.read_timeout;
   options.idle_timeout = config.http.idle_timeout;
   options.max_connections = config.http.max_connections;
+  options.max_connections_per_address = config.http.max_connections_per_address;
+  options.max_unauthenticated_body_bytes = config.http.max_unauthenticated_body_bytes;
+  options.max_unauthenticated_body_bytes_per_address = config.http.max_unauthenticated_body_bytes_per_address;
   options.tls.enabled = listener.tls.enabled;
   options.tls.cert_file = listener.tls.cert;
   options.tls.key_file = listener.tls.key;
@@ -301,6 +305,9 @@ core::Status Heraldd::start(std::size_t threads) {
                                                                 config.node_name, *p.dispatcher, *p.results,
                                                                 *p.events, *p.agent_auth_failures, *p.liveness,
                                                                 *p.publisher});
+  const auto& body = config.http.body_limits;
+  p.context->body_limits = api::BodyLimits{body.commands, body.events, body.group_configuration, body.authentication,
+                                           body.other, body.authentication};
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
