@@ -5,6 +5,7 @@
 #include "api/agent_json.h"
 #include "api/agent_query_params.h"
 #include "api/management_auth.h"
+#include "api/content_type.h"
 #include "api/replies.h"
 #include "auth/agent_key_hash.h"
 #include "core/names.h"
@@ -25,8 +26,7 @@ std::string string_at(const json::object& object, std::string_view key) {
 // record to store, or the reply to send.
 std::variant<store::AgentRecord, http::Response> parse_enrollment(const http::Request& request, std::int64_t now,
                                                                   const std::string& node_name) {
-  auto content_type = request.header("Content-Type").value_or("");
-  if (content_type.substr(0, 16) != "application/json") {
+  if (!declares_json(request)) {
     return problem_reply(406, "Not Acceptable", "Invalid content type, it must be application/json", 6002);
   }
   json::error_code ec;

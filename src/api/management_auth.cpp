@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "api/auth_failure_log.h"
 #include "api/replies.h"
 #include "auth/basic_auth.h"
 #include "auth/password_hash.h"
@@ -44,6 +45,11 @@ awaitable<bool> check_password(ApiContext& context, const std::string& user, con
   co_return ok;
 }
 
+void record_login_failure(ApiContext& context, std::string_view user, const std::string& source) {
+  const auto failure = context.login_failures.record_failure(source);
+  log_failed_authentication("login", user, source, failure, context.login_failures.policy());
+}
+
 enum class AuthOutcome { ok, missing, wrong, blocked };
 
 // On success request.principal is the user's name.
@@ -65,7 +71,7 @@ awaitable<AuthOutcome> authenticate(ApiContext& context, http::Request& request)
     request.principal = basic->first;
     co_return AuthOutcome::ok;
   }
-  context.login_failures.record_failure(request.remote_address);
+  record_login_failure(context, basic->first, request.remote_address);
   co_return AuthOutcome::wrong;
 }
 
@@ -96,7 +102,7 @@ void register_login_routes(http::Router& router, ApiContext& context) {
                  co_return too_many_attempts(context, request);
                }
                if (!co_await check_password(context, basic->first, basic->second)) {
-                 context.login_failures.record_failure(request.remote_address);
+                 record_login_failure(context, basic->first, request.remote_address);
                  co_return unauthorized("Invalid credentials");
                }
                context.login_failures.record_success(request.remote_address);
