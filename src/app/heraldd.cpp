@@ -87,6 +87,25 @@ Heraldd::~Heraldd() {
 
 namespace {
 
+template <class Parts>
+void register_listener_metrics(Parts& p) {
+  auto per_listener = [&p](auto read) {
+    return [&p, read] {
+      return core::MetricsRegistry::Samples{{{"management"}, static_cast<double>(read(*p.management))},
+                                            {{"comms"}, static_cast<double>(read(*p.comms))}};
+    };
+  };
+  p.metrics.gauge_callback("herald_http_connections", "Open connections, by listener", {"listener"},
+                           per_listener([](const http::Server& server) { return server.open_connections(); }));
+  p.metrics.gauge_callback("herald_http_connections_shed_total",
+                           "Connections without a whole request header closed to make room for new ones",
+                           {"listener"},
+                           per_listener([](const http::Server& server) { return server.shed_connections(); }));
+  p.metrics.gauge_callback("herald_http_unauthenticated_body_bytes",
+                           "Bytes of bodies of open routes (nobody authenticated yet) held now", {"listener"},
+                           per_listener([](const http::Server& server) { return server.unauthenticated_body_bytes(); }));
+}
+
 http::ServerOptions server_options(const std::string& name, const ListenerConfig& listener, const Config& config) {
   http::ServerOptions options;
   options.name = name;
@@ -334,6 +353,7 @@ core::Status Heraldd::start(std::size_t threads) {
 
   register_liveness_metrics(p);
   register_cluster_metrics(p);
+  register_listener_metrics(p);
   p.leadership->start();
   if (auto started = p.liveness->start(); !started) return started;
   if (auto started = p.scheduler->start(); !started) return started;

@@ -130,4 +130,8 @@ std::size_t Server::open_connections() const { return state_->open_connections; 
 
 std::size_t Server::in_flight_requests() const { return state_->in_flight_requests; }
 
+std::uint64_t Server::shed_connections() const { return state_->shed_connections; }
+
+std::size_t Server::unauthenticated_body_bytes() const { return state_->unauthenticated_bodies.in_use(); }
+
 }  // namespace herald::http
