@@ -117,4 +117,11 @@ std::optional<LimitViolation> check_agent_host(const json::object& host, const s
   return check_json_size(path, json::serialize(host).size(), kMaxHostJsonBytes);
 }
 
+std::optional<LimitViolation> check_command_result(std::string_view message, const json::value* data) {
+  if (auto violation = check_length("command.result.message", message, kMaxLongText)) return violation;
+  if (data == nullptr) return std::nullopt;
+  if (auto violation = check_json_values(*data, "command.result.data", kMaxLongText, kMaxShortText)) return violation;
+  return check_json_size("command.result.data", json::serialize(*data).size(), kMaxResultDataBytes);
+}
+
 }  // namespace herald::core

@@ -47,4 +47,9 @@ std::optional<LimitViolation> check_json_values(const boost::json::value& value,
 // at most kMaxHostJsonBytes in all.
 std::optional<LimitViolation> check_agent_host(const boost::json::object& host, const std::string& path);
 
+// A command result as it would be stored on its order (`command.result`): message at most
+// kMaxLongText, data (when present) at most kMaxResultDataBytes as JSON and with no number beyond a
+// double. Both the agents' results and the server modules' results go through this.
+std::optional<LimitViolation> check_command_result(std::string_view message, const boost::json::value* data);
+
 }  // namespace herald::core

@@ -290,13 +290,9 @@ std::optional<CommandResultReport> command_result(const StatefulEvent& event) {
     if (!message->is_string()) return std::nullopt;
     report.message = std::string(message->get_string());
   }
-  auto violation = check_length("command.result.message", report.message, kMaxLongText);
-  if (const auto* extra = result.if_contains("data"); extra != nullptr) {
-    report.data_json = json::serialize(*extra);
-    if (!violation) violation = check_json_values(*extra, "command.result.data", kMaxLongText, kMaxShortText);
-    if (!violation) violation = check_json_size("command.result.data", report.data_json->size(), kMaxResultDataBytes);
-  }
-  if (violation) report.problem = violation->message();
+  const auto* extra = result.if_contains("data");
+  if (extra != nullptr) report.data_json = json::serialize(*extra);
+  if (auto violation = check_command_result(report.message, extra)) report.problem = violation->message();
   return report;
 }
 

@@ -290,6 +290,27 @@ TEST_F(InputLimits, HugeAgentFilterIs400NotA500) {
   }
 }
 
+TEST_F(InputLimits, ServerModuleResultThatCannotBeStoredIs400) {
+  auto created = admin_->post(
+      kCommands, R"({"commands":[{"action":{"name":"update","args":{"index":"content-index","offset":"1111"}},)"
+                 R"("source":"Content Manager","timeout":100,"target":{"id":"vulnerability-detector","type":"server"}}]})");
+  ASSERT_EQ(created.status, 200u) << created.body;
+  auto id = std::string(json::parse(created.body).at("orders").as_array().at(0).at("_id").as_string());
+  auto polled = admin_->get("/api/v1/server/commands?module=vulnerability-detector");
+  ASSERT_EQ(polled.status, 200u) << polled.body;
+
+  for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"code":0,"message":"m","data":{"n":1e999}})", "command.result.data.n"},
+           {R"({"code":0,"message":")" + text_of(core::kMaxLongText + 1) + R"("})", "command.result.message"}}) {
+    auto reply = admin_->post("/orders/" + id + "/result", body);
+    ASSERT_EQ(reply.status, 400u) << reply.body.substr(0, 300);
+    EXPECT_NE(reply.body.find(field), std::string::npos) << reply.body.substr(0, 300);
+  }
+  auto order = json::parse(admin_->get("/orders/" + id).body).at("data").at("affected_items").as_array().at(0);
+  EXPECT_EQ(order.at("command").at("status").as_string(), "sent");
+  EXPECT_FALSE(order.at("command").as_object().contains("result"));
+}
+
 class InputLimitsComms : public SharedServerSuite {
  protected:
   void SetUp() override {
