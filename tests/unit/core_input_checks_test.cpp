@@ -350,8 +350,11 @@ TEST(CoreInputChecks, AgentFilterIsBoundedInTermsDepthAndLength) {
   EXPECT_TRUE(contains(deep.error().message, std::to_string(kMaxFilterDepth))) << deep.error().message;
   // Sibling groups do not add up: depth is nesting, not count.
   EXPECT_TRUE(parse_agent_filter("(name=a;(status=active,(ip=1)));(name=b);(((version=1)))"));
-  // Far deeper than any stack: refused at once, no recursion into it.
-  EXPECT_FALSE(parse_agent_filter(std::string(100000, '(')));
+  // As deep as the length allows: refused at the first parenthesis past the limit, no deeper.
+  auto all_open = parse_agent_filter(std::string(kMaxFilterLength, '('));
+  ASSERT_FALSE(all_open);
+  EXPECT_TRUE(contains(all_open.error().message, "nest")) << all_open.error().message;
+  EXPECT_FALSE(parse_agent_filter(std::string(100000, '(')));  // and longer: refused by its length
 
   EXPECT_TRUE(parse_agent_filter("name~" + text_of(kMaxFilterLength - 5)));
   auto longer = parse_agent_filter("name~" + text_of(kMaxFilterLength - 4));
