@@ -18,17 +18,17 @@ namespace herald::core {
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
 // --- strings ---
-inline constexpr std::size_t kMaxShortText = 256;   // versions, types, names of things, sources, ids
-inline constexpr std::size_t kMaxLongText = 4096;   // free text: a uname, an args string, a result message
+inline constexpr std::size_t kMaxShortText = 256;        // versions, types, names of things, sources, ids
+inline constexpr std::size_t kMaxLongText = 4096;        // free text: a uname, an args string, a result message
 inline constexpr std::size_t kMaxAgentNameLength = 128;  // wire-protocol d2 (error 1738)
 inline constexpr std::size_t kMaxGroupNameLength = 128;  // agent-status.md §2
 
 // --- agents (POST /agents and the metadata line of the agent's event batches) ---
 // type, version, host.hostname, host.architecture, host.os.{name,type,version,platform}, each ip:
 // kMaxShortText. Any other string inside `host` (e.g. a uname): kMaxLongText.
-inline constexpr std::size_t kMaxAgentIps = 256;              // host.ip items
-inline constexpr std::size_t kMaxAgentGroups = 128;           // groups an agent reports / set-group names
-inline constexpr std::size_t kMaxHostJsonBytes = 64 * 1024;   // `host` as stored
+inline constexpr std::size_t kMaxAgentIps = 256;                  // host.ip items
+inline constexpr std::size_t kMaxAgentGroups = 128;               // groups an agent reports / set-group names
+inline constexpr std::size_t kMaxHostJsonBytes = 64 * 1024;       // `host` as stored
 inline constexpr std::size_t kMaxAgentMetadataBytes = 64 * 1024;  // the `agent` object copied into orders
 
 // --- commands (POST /_plugins/_command_manager/commands) ---
@@ -41,9 +41,9 @@ inline constexpr std::size_t kMaxArgsJsonBytes = 64 * 1024;  // the normalized a
 inline constexpr std::size_t kMaxResultDataBytes = 64 * 1024;  // command.result.data, serialized
 
 // --- GET /agents and GET /orders parameters ---
-inline constexpr std::size_t kMaxFilterLength = 4096;  // q, search and each named filter's value
-inline constexpr std::size_t kMaxFilterTerms = 100;    // conditions in q
-inline constexpr std::size_t kMaxFilterDepth = 16;     // nested parentheses in q
+inline constexpr std::size_t kMaxFilterLength = 4096;    // q, search and each named filter's value
+inline constexpr std::size_t kMaxFilterTerms = 100;      // conditions in q
+inline constexpr std::size_t kMaxFilterDepth = 16;       // nested parentheses in q
 inline constexpr std::size_t kMaxListedAgents = 10'000;  // agents_list ids (each kMaxShortText)
 inline constexpr std::size_t kMaxSortKeys = 20;
 inline constexpr std::size_t kMaxSelectFields = 64;

@@ -1,7 +1,6 @@
 #include "core/input_checks.h"
 
 #include <boost/json.hpp>
-
 #include <cmath>
 
 #include "core/field_limits.h"
@@ -12,7 +11,9 @@ namespace json = boost::json;
 
 namespace {
 
-std::string bytes(std::size_t count) { return std::to_string(count) + " bytes"; }
+std::string bytes(std::size_t count) {
+  return std::to_string(count) + " bytes";
+}
 
 std::string child(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
@@ -27,7 +28,9 @@ std::optional<LimitViolation> string_at(const json::object& object, std::string_
 
 }  // namespace
 
-std::string LimitViolation::message() const { return field + " must be " + limit + ", got " + actual; }
+std::string LimitViolation::message() const {
+  return field + " must be " + limit + ", got " + actual;
+}
 
 json::parse_options client_json_options() {
   json::parse_options options;
@@ -61,7 +64,8 @@ std::optional<LimitViolation> check_json_size(std::string_view field, std::size_
 std::optional<LimitViolation> check_json_values(const json::value& value, const std::string& path,
                                                 std::size_t max_string, std::size_t max_key) {
   switch (value.kind()) {
-    case json::kind::string: return check_length(path, value.get_string(), max_string);
+    case json::kind::string:
+      return check_length(path, value.get_string(), max_string);
     case json::kind::double_:
       if (std::isfinite(value.get_double())) return std::nullopt;
       return LimitViolation{path, "a number within the range of a double (magnitude at most 1.7976931348623157e308)",
@@ -86,7 +90,8 @@ std::optional<LimitViolation> check_json_values(const json::value& value, const 
       }
       return std::nullopt;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

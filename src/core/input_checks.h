@@ -5,7 +5,6 @@
 #include <boost/json/fwd.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/system/error_code.hpp>
-
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -2,9 +2,9 @@
 // deep JSON, oversized stored strings and oversized agent filters are 400s that name the field or
 // parameter and its limit, in the route's own error format, and nothing of such a request is
 // stored. Limits are those of core/field_limits.h.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -91,7 +91,9 @@ class InputLimits : public SharedServerSuite {
   std::unique_ptr<HttpClient> admin_;
 };
 
-std::string text_of(std::size_t bytes) { return std::string(bytes, 'x'); }
+std::string text_of(std::size_t bytes) {
+  return std::string(bytes, 'x');
+}
 
 TEST_F(InputLimits, CommandArgsNumberBeyondADoubleIs400NamingTheField) {
   auto agent = enroll_agent(*admin_, "huge-number");
@@ -146,7 +148,8 @@ TEST_F(InputLimits, OversizedCommandFieldsAre400NamingFieldAndLimit) {
   expect_command_refused(command_for(agent, R"({"name":"restart"})", "S", big), {"[command.user]", short_limit});
   // A server target is not looked up, so its id would be stored as sent.
   expect_command_refused(R"({"commands":[{"action":{"name":"restart"},"source":"S","timeout":100,)"
-                         R"("target":{"type":"server","id":")" + big + R"("}}]})",
+                         R"("target":{"type":"server","id":")" +
+                             big + R"("}}]})",
                          {"[command.target.id]", short_limit});
   expect_command_refused(
       command_for(agent, R"({"name":"restart","args":{"s":")" + text_of(core::kMaxLongText + 1) + R"("}})"),
@@ -157,9 +160,9 @@ TEST_F(InputLimits, OversizedCommandFieldsAre400NamingFieldAndLimit) {
   for (int i = 0; i < 20; ++i) many += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":\"" + text_of(4000) + "\"");
   expect_command_refused(command_for(agent, many + "}}"),
                          {"[command.action.args]", std::to_string(core::kMaxArgsJsonBytes)});
-  expect_command_refused(
-      command_for(agent, R"({"name":"set-group","args":{"groups":[")" + text_of(core::kMaxGroupNameLength + 1) + R"("]}})"),
-      {"[command.action.args.groups[0]]", std::to_string(core::kMaxGroupNameLength)});
+  expect_command_refused(command_for(agent, R"({"name":"set-group","args":{"groups":[")" +
+                                                text_of(core::kMaxGroupNameLength + 1) + R"("]}})"),
+                         {"[command.action.args.groups[0]]", std::to_string(core::kMaxGroupNameLength)});
   std::string groups;
   for (std::size_t i = 0; i <= core::kMaxAgentGroups; ++i) groups += (i ? ",\"g" : "\"g") + std::to_string(i) + "\"";
   expect_command_refused(command_for(agent, R"({"name":"set-group","args":{"groups":[)" + groups + "]}}"),
@@ -167,10 +170,10 @@ TEST_F(InputLimits, OversizedCommandFieldsAre400NamingFieldAndLimit) {
   EXPECT_EQ(total_of("/orders?agent_id=" + agent), 0);
 
   // Exactly at the limits: accepted.
-  auto reply = admin_->post(
-      kCommands, command_for(agent, R"({"name":")" + text_of(core::kMaxShortText) + R"(","args":{"s":")" +
-                                        text_of(core::kMaxLongText) + R"("}})",
-                             text_of(core::kMaxShortText), text_of(core::kMaxShortText)));
+  auto reply = admin_->post(kCommands, command_for(agent,
+                                                   R"({"name":")" + text_of(core::kMaxShortText) +
+                                                       R"(","args":{"s":")" + text_of(core::kMaxLongText) + R"("}})",
+                                                   text_of(core::kMaxShortText), text_of(core::kMaxShortText)));
   EXPECT_EQ(reply.status, 200u) << reply.body.substr(0, 300);
   EXPECT_EQ(total_of("/orders?agent_id=" + agent), 1);
 }
@@ -201,7 +204,8 @@ TEST_F(InputLimits, OversizedEnrollmentFieldsAre400NamingFieldAndLimit) {
   {
     auto body = enrollment(random_uuid_v4());
     json::array ips;
-    for (std::size_t i = 0; i <= core::kMaxAgentIps; ++i) ips.emplace_back("10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250));
+    for (std::size_t i = 0; i <= core::kMaxAgentIps; ++i)
+      ips.emplace_back("10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250));
     body["host"].as_object()["ip"] = std::move(ips);
     expect_enrollment_refused(body, {"'host.ip'", std::to_string(core::kMaxAgentIps)});
   }
@@ -266,8 +270,10 @@ TEST_F(InputLimits, HugeAgentFilterIs400NotA500) {
   auto reply = admin_->get("/agents?q=" + at_limit);
   EXPECT_EQ(reply.status, 200u) << reply.body;
 
-  expect_query_refused("/agents?q=name~" + text_of(core::kMaxFilterLength), {"q", std::to_string(core::kMaxFilterLength)});
-  std::string deep = std::string(core::kMaxFilterDepth + 1, '(') + "name=x" + std::string(core::kMaxFilterDepth + 1, ')');
+  expect_query_refused("/agents?q=name~" + text_of(core::kMaxFilterLength),
+                       {"q", std::to_string(core::kMaxFilterLength)});
+  std::string deep =
+      std::string(core::kMaxFilterDepth + 1, '(') + "name=x" + std::string(core::kMaxFilterDepth + 1, ')');
   expect_query_refused("/agents?q=" + deep, {"q", std::to_string(core::kMaxFilterDepth)});
   std::string nested = std::string(core::kMaxFilterDepth, '(') + "name=x" + std::string(core::kMaxFilterDepth, ')');
   EXPECT_EQ(admin_->get("/agents?q=" + nested).status, 200u);
@@ -292,8 +298,9 @@ TEST_F(InputLimits, HugeAgentFilterIs400NotA500) {
 
 TEST_F(InputLimits, ServerModuleResultThatCannotBeStoredIs400) {
   auto created = admin_->post(
-      kCommands, R"({"commands":[{"action":{"name":"update","args":{"index":"content-index","offset":"1111"}},)"
-                 R"("source":"Content Manager","timeout":100,"target":{"id":"vulnerability-detector","type":"server"}}]})");
+      kCommands,
+      R"({"commands":[{"action":{"name":"update","args":{"index":"content-index","offset":"1111"}},)"
+      R"("source":"Content Manager","timeout":100,"target":{"id":"vulnerability-detector","type":"server"}}]})");
   ASSERT_EQ(created.status, 200u) << created.body;
   auto id = std::string(json::parse(created.body).at("orders").as_array().at(0).at("_id").as_string());
   auto polled = admin_->get("/api/v1/server/commands?module=vulnerability-detector");
@@ -341,11 +348,10 @@ class InputLimitsComms : public SharedServerSuite {
   std::unique_ptr<TestAgent> agent_;
 };
 
-constexpr const char* kInventoryEvent =
-    R"({"module":"inventory","collector":"system","operation":"create"})"
-    "\n"
-    R"({"host":{"hostname":"h"}})"
-    "\n";
+constexpr const char* kInventoryEvent = R"({"module":"inventory","collector":"system","operation":"create"})"
+                                        "\n"
+                                        R"({"host":{"hostname":"h"}})"
+                                        "\n";
 
 TEST_F(InputLimitsComms, OversizedEventMetadataIs400AndLeavesTheAgentRowAlone) {
   const auto short_limit = std::to_string(core::kMaxShortText);
@@ -357,8 +363,10 @@ TEST_F(InputLimitsComms, OversizedEventMetadataIs400AndLeavesTheAgentRowAlone) {
   };
   std::vector<Case> cases = {
       {"agent.version", [&](json::object& m) { m["agent"].as_object()["version"] = big; }, short_limit},
-      {"agent.host.os.name", [&](json::object& m) { m["agent"].at("host").at("os").as_object()["name"] = big; }, short_limit},
-      {"agent.host.ip[0]", [&](json::object& m) { m["agent"].at("host").as_object()["ip"] = json::array{json::string(big)}; }, short_limit},
+      {"agent.host.os.name", [&](json::object& m) { m["agent"].at("host").at("os").as_object()["name"] = big; },
+       short_limit},
+      {"agent.host.ip[0]",
+       [&](json::object& m) { m["agent"].at("host").as_object()["ip"] = json::array{json::string(big)}; }, short_limit},
       {"agent.groups[0]", [&](json::object& m) { m["agent"].as_object()["groups"] = json::array{json::string(big)}; },
        std::to_string(core::kMaxGroupNameLength)},
   };
@@ -394,7 +402,9 @@ TEST_F(InputLimitsComms, CommandResultThatCannotBeStoredIsAFailedItem) {
   ASSERT_EQ(polled.status, 200u) << polled.body;
 
   const std::string header = R"({"id":")" + order_id + R"(","module":"command","operation":"update"})";
-  auto send = [&](const std::string& data) { return post_stateful(agent_->metadata_line() + "\n" + header + "\n" + data + "\n"); };
+  auto send = [&](const std::string& data) {
+    return post_stateful(agent_->metadata_line() + "\n" + header + "\n" + data + "\n");
+  };
   auto expect_failed_item = [&](const HttpResult& result, const std::string& field) {
     ASSERT_EQ(result.status, 200u) << result.body.substr(0, 300);
     auto parsed = json::parse(result.body);
@@ -404,8 +414,9 @@ TEST_F(InputLimitsComms, CommandResultThatCannotBeStoredIsAFailedItem) {
   };
   expect_failed_item(send(R"({"command":{"result":{"code":0,"message":"m","data":{"n":1e999}}}})"),
                      "command.result.data.n");
-  expect_failed_item(send(R"({"command":{"result":{"code":0,"message":")" + text_of(core::kMaxLongText + 1) + R"("}}})"),
-                     "command.result.message");
+  expect_failed_item(
+      send(R"({"command":{"result":{"code":0,"message":")" + text_of(core::kMaxLongText + 1) + R"("}}})"),
+      "command.result.message");
   auto order = json::parse(admin_->get("/orders/" + order_id).body).at("data").at("affected_items").as_array().at(0);
   EXPECT_EQ(order.at("command").at("status").as_string(), "sent");
   EXPECT_FALSE(order.at("command").as_object().contains("result"));

@@ -1,14 +1,12 @@
 // GET /agents parameters: the bounds of core/field_limits.h on each of them (issue 18, finding 4),
 // each a 400 that names the parameter and the limit, and the values at the limits accepted.
-#include "api/agent_query_params.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <string>
 #include <vector>
 
+#include "api/agent_query_params.h"
 #include "core/field_limits.h"
 
 namespace herald::api {
@@ -56,7 +54,8 @@ TEST(ApiAgentQueryParams, FilterTextIsBounded) {
   expect_refused({{"name", over}}, {"name", limit});
   expect_refused({{"os.platform", over}}, {"os.platform", limit});
   expect_refused({{"q", "name=" + over}}, {"q", limit});
-  expect_refused({{"q", repeated("id=a", core::kMaxFilterTerms + 1, ';')}}, {"q", std::to_string(core::kMaxFilterTerms)});
+  expect_refused({{"q", repeated("id=a", core::kMaxFilterTerms + 1, ';')}},
+                 {"q", std::to_string(core::kMaxFilterTerms)});
 }
 
 TEST(ApiAgentQueryParams, RepeatedFieldFiltersAddUp) {

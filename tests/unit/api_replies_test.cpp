@@ -1,10 +1,10 @@
 // The reply helpers of the HTTP API: a store failure on a read route never shows the store's own
 // text (issue 18, finding 4: "SQLite prepare: Expression tree is too large" reached the client).
-#include "api/replies.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+
+#include "api/replies.h"
 
 namespace herald::api {
 namespace {

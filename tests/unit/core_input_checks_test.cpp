@@ -1,11 +1,8 @@
 // Every bound of core/field_limits.h, through the parsers that apply it (commands, agent event
 // batches, agent filters) and the shared checks themselves (issue 18, findings 2, 4 and 10).
-#include "core/input_checks.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <functional>
 #include <string>
 #include <vector>
@@ -13,6 +10,7 @@
 #include "core/agent_filter.h"
 #include "core/command_parser.h"
 #include "core/field_limits.h"
+#include "core/input_checks.h"
 #include "core/order_document.h"
 #include "core/stateful_events.h"
 #include "support/stateful_samples.h"
@@ -22,9 +20,15 @@ namespace {
 
 namespace json = boost::json;
 
-std::string text_of(std::size_t bytes) { return std::string(bytes, 'x'); }
-std::string nested(std::size_t depth) { return std::string(depth, '[') + "1" + std::string(depth, ']'); }
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+std::string text_of(std::size_t bytes) {
+  return std::string(bytes, 'x');
+}
+std::string nested(std::size_t depth) {
+  return std::string(depth, '[') + "1" + std::string(depth, ']');
+}
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // --- the shared checks ---
 
@@ -154,8 +158,8 @@ TEST(CoreInputChecks, CommandArgsNumberBeyondADoubleIsRefusedNotLost) {
   EXPECT_EQ(args.at("i").as_int64(), -7);
   EXPECT_EQ(args.at("u").as_uint64(), 18446744073709551615u);
   // refresh drops non-strings (upstream's rule), so nothing unrepresentable is stored there.
-  EXPECT_EQ(parsed_command(command(R"({"name":"refresh","args":{"index":["a",1e999]}})",
-                                   "S", "u", R"({"type":"server","id":"rbac"})"))
+  EXPECT_EQ(parsed_command(command(R"({"name":"refresh","args":{"index":["a",1e999]}})", "S", "u",
+                                   R"({"type":"server","id":"rbac"})"))
                 .action.args_json,
             R"({"index":["a"]})");
 }
@@ -198,18 +202,18 @@ TEST(CoreInputChecks, EveryStoredCommandStringIsBounded) {
 
   // At the limits: accepted as sent.
   const auto at = text_of(kMaxShortText);
-  auto ok = parsed_command(command(R"({"name":")" + at + R"(","version":")" + at + R"(","args":{"s":")" +
-                                       text_of(kMaxLongText) + R"("}})",
-                                   at, at, R"({"type":"server","id":")" + at + R"("})"));
+  auto ok = parsed_command(
+      command(R"({"name":")" + at + R"(","version":")" + at + R"(","args":{"s":")" + text_of(kMaxLongText) + R"("}})",
+              at, at, R"({"type":"server","id":")" + at + R"("})"));
   EXPECT_EQ(ok.action.name, at);
   EXPECT_EQ(ok.source, at);
   EXPECT_EQ(ok.target.id, at);
 }
 
 TEST(CoreInputChecks, SetGroupNamesAndCount) {
-  expect_illegal(command(R"({"name":"set-group","args":{"groups":["","ok",")" + text_of(kMaxGroupNameLength + 1) +
-                         R"("]}})"),
-                 "command.action.args.groups[2]", kMaxGroupNameLength);
+  expect_illegal(
+      command(R"({"name":"set-group","args":{"groups":["","ok",")" + text_of(kMaxGroupNameLength + 1) + R"("]}})"),
+      "command.action.args.groups[2]", kMaxGroupNameLength);
   std::string groups;
   for (std::size_t i = 0; i <= kMaxAgentGroups; ++i) groups += (i ? ",\"g" : "\"g") + std::to_string(i) + "\"";
   expect_illegal(command(R"({"name":"set-group","args":{"groups":[)" + groups + "]}}"), "command.action.args.groups",
@@ -221,9 +225,15 @@ TEST(CoreInputChecks, SetGroupNamesAndCount) {
 
 // --- agent event batches ---
 
-json::object metadata() { return json::parse(test::kAgentMetadataLine).as_object(); }
+json::object metadata() {
+  return json::parse(test::kAgentMetadataLine).as_object();
+}
 const std::string kInventory =
-    "\n" R"({"module":"inventory","collector":"system","operation":"create"})" "\n" R"({"a":1})" "\n";
+    "\n"
+    R"({"module":"inventory","collector":"system","operation":"create"})"
+    "\n"
+    R"({"a":1})"
+    "\n";
 
 TEST(CoreInputChecks, EventMetadataFieldsAreBounded) {
   const auto big = json::string(text_of(kMaxShortText + 1));
@@ -237,15 +247,25 @@ TEST(CoreInputChecks, EventMetadataFieldsAreBounded) {
            {"agent.type", [&](json::object& a) { a["type"] = big; }, kMaxShortText},
            {"agent.name", [&](json::object& a) { a["name"] = big; }, kMaxShortText},
            {"agent.host.hostname", [&](json::object& a) { a["host"].as_object()["hostname"] = big; }, kMaxShortText},
-           {"agent.host.architecture", [&](json::object& a) { a["host"].as_object()["architecture"] = big; }, kMaxShortText},
-           {"agent.host.os.version", [&](json::object& a) { a["host"].at("os").as_object()["version"] = big; }, kMaxShortText},
-           {"agent.host.ip[0]", [&](json::object& a) { a["host"].as_object()["ip"] = json::array{big}; }, kMaxShortText},
-           {"agent.groups[1]", [&](json::object& a) { a["groups"] = json::array{"g", json::string(text_of(kMaxGroupNameLength + 1))}; },
+           {"agent.host.architecture", [&](json::object& a) { a["host"].as_object()["architecture"] = big; },
+            kMaxShortText},
+           {"agent.host.os.version", [&](json::object& a) { a["host"].at("os").as_object()["version"] = big; },
+            kMaxShortText},
+           {"agent.host.ip[0]", [&](json::object& a) { a["host"].as_object()["ip"] = json::array{big}; },
+            kMaxShortText},
+           {"agent.groups[1]",
+            [&](json::object& a) {
+              a["groups"] = json::array{"g", json::string(text_of(kMaxGroupNameLength + 1))};
+            },
             kMaxGroupNameLength},
            {"agent.groups", [&](json::object& a) { a["groups"] = json::array(kMaxAgentGroups + 1, json::string("g")); },
             kMaxAgentGroups},
-           {"agent.extra", [&](json::object& a) { a["extra"] = json::string(text_of(kMaxLongText + 1)); }, kMaxLongText},
-           {"agent", [&](json::object& a) { for (int i = 0; i < 20; ++i) a["x" + std::to_string(i)] = text_of(4000); },
+           {"agent.extra", [&](json::object& a) { a["extra"] = json::string(text_of(kMaxLongText + 1)); },
+            kMaxLongText},
+           {"agent",
+            [&](json::object& a) {
+              for (int i = 0; i < 20; ++i) a["x" + std::to_string(i)] = text_of(4000);
+            },
             kMaxAgentMetadataBytes},
        }) {
     auto line = metadata();
@@ -277,7 +297,10 @@ TEST(CoreInputChecks, EventMetadataFieldsAreBounded) {
 }
 
 TEST(CoreInputChecks, EventLinesNestWithinTheSharedLimit) {
-  const std::string header = "\n" R"({"module":"inventory","collector":"system","operation":"create"})" "\n";
+  const std::string header =
+      "\n"
+      R"({"module":"inventory","collector":"system","operation":"create"})"
+      "\n";
   auto deep = parse_stateful_events(test::kAgentMetadataLine + header + R"({"a":)" + nested(kMaxJsonDepth) + "}\n");
   ASSERT_TRUE(std::holds_alternative<StatefulEventsError>(deep));
   EXPECT_EQ(std::get<StatefulEventsError>(deep).code, kInvalidStatefulBodyCode);
