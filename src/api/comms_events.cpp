@@ -100,6 +100,9 @@ awaitable<http::Response> stateful(ApiContext& context, http::Request& request) 
       items[i] = item(event, "Order not found", 404);
     } else if (!result || event.operation != "update") {
       items[i] = item(event, "Invalid command result: expected an update with {\"command\":{\"result\":{code,message}}}", 400);
+    } else if (result->problem) {
+      // Not storable as sent (core/field_limits.h); a failed item, so the rest of the batch still counts.
+      items[i] = item(event, "Invalid command result: " + *result->problem, 400);
     } else {
       report_of_event[i] = reports.size();
       reports.push_back({*key, agent_id, {result->code, result->message, result->data_json}, batch.agent.raw_json});
