@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "api/body_limits.h"
 #include "auth/credential_cache.h"
 #include "auth/jwt.h"
 #include "auth/rate_limiter.h"
@@ -19,16 +20,6 @@
 #include "store/store.h"
 
 namespace herald::api {
-
-// The largest request body each kind of route reads (beyond: 413, the body unread).
-struct BodyLimits {
-  std::size_t commands = 4 * 1024 * 1024;             // POST .../commands
-  std::size_t events = 10 * 1024 * 1024;              // the agent's event batches
-  std::size_t group_configuration = 1024 * 1024;      // PUT /groups/{id}/configuration
-  std::size_t authentication = 4 * 1024;              // open login routes
-  std::size_t other = 64 * 1024;                      // every other route (mostly bodiless)
-  std::size_t no_body = 4 * 1024;                     // GETs, which carry none
-};
 
 struct ApiContext {
   store::Store& store;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "api/body_limits.h"
 #include "core/result.h"
 
 namespace herald::app {
@@ -22,19 +23,10 @@ struct ListenerConfig {
   TlsConfig tls;
 };
 
-// The largest body each kind of route reads (http.body_limits; beyond: 413, the body unread).
-struct BodyLimits {
-  std::size_t commands = 4 * 1024 * 1024;         // POST .../commands
-  std::size_t events = 10 * 1024 * 1024;          // the agent's event batches
-  std::size_t group_configuration = 1024 * 1024;  // PUT /groups/{id}/configuration
-  std::size_t authentication = 4 * 1024;          // the open login routes
-  std::size_t other = 64 * 1024;                  // every other route
-};
-
 struct HttpLimits {
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 10 * 1024 * 1024;  // no route reads more, whatever body_limits say
-  BodyLimits body_limits;
+  api::BodyLimits body_limits;
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};

@@ -324,9 +324,7 @@ core::Status Heraldd::start(std::size_t threads) {
                                                                 config.node_name, *p.dispatcher, *p.results,
                                                                 *p.events, *p.agent_auth_failures, *p.liveness,
                                                                 *p.publisher});
-  const auto& body = config.http.body_limits;
-  p.context->body_limits = api::BodyLimits{body.commands, body.events, body.group_configuration, body.authentication,
-                                           body.other, body.authentication};
+  p.context->body_limits = config.http.body_limits;
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
