@@ -54,9 +54,19 @@ core::Status run_statement(Database& db, std::string_view sql) {
 }  // namespace
 
 void Writer::commit_batch(std::deque<Pending>& batch) {
+  const bool committed = commit_or_fail(batch);
+  if (db_->take_disk_full_seen()) {
+    disk_full_ = true;
+  } else if (committed && disk_full_) {
+    auto free = db_->free_disk_bytes();
+    if (!free || *free >= kRoomAfterFull) disk_full_ = false;
+  }
+}
+
+bool Writer::commit_or_fail(std::deque<Pending>& batch) {
   if (auto begin = run_statement(*db_, "BEGIN IMMEDIATE"); !begin) {
     for (auto& pending : batch) pending.done.set_value(begin.error());
-    return;
+    return false;
   }
   std::vector<core::Status> outcomes;
   outcomes.reserve(batch.size());
@@ -77,9 +87,10 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
   if (!commit) {
     (void)run_statement(*db_, "ROLLBACK");
     for (auto& pending : batch) pending.done.set_value(core::unavailable(commit.error().message));
-    return;
+    return false;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
+  return true;
 }
 
 }  // namespace herald::store::sqlite
