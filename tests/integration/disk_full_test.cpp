@@ -141,7 +141,10 @@ TEST_F(DiskFull, WritesAnswer503ReadsWorkHealthIsDegradedAndAllRecoversOnceSpace
       },
       "result");
 
-  // Reads keep working; /health says degraded (200: the node still serves what it can).
+  // Reads keep working, logins and agent authentication too; /health says degraded (200: the
+  // node still serves what it can).
+  EXPECT_EQ(server_.admin_client().get("/groups").status, 200u);
+  EXPECT_EQ(agent.authenticate().status, 200u);
   EXPECT_EQ(order_status(admin, acknowledged.front()), "sent");
   EXPECT_EQ(admin.get("/agents?agents_list=" + agent_id).status, 200u);
   auto degraded = health(server_.management_url());
