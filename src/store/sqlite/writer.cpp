@@ -54,19 +54,22 @@ core::Status run_statement(Database& db, std::string_view sql) {
 }  // namespace
 
 void Writer::commit_batch(std::deque<Pending>& batch) {
-  const bool committed = commit_or_fail(batch);
+  bool committed = false;
+  auto outcomes = run_transaction(batch, committed);
+  // Before anyone learns the outcome: a caller that saw its write fail on a full disk must find
+  // /health degraded, one whose write committed with room to spare must find it ok.
   if (db_->take_disk_full_seen()) {
     disk_full_ = true;
   } else if (committed && disk_full_) {
     auto free = db_->free_disk_bytes();
     if (!free || *free >= kRoomAfterFull) disk_full_ = false;
   }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
 }
 
-bool Writer::commit_or_fail(std::deque<Pending>& batch) {
+std::vector<core::Status> Writer::run_transaction(std::deque<Pending>& batch, bool& committed) {
   if (auto begin = run_statement(*db_, "BEGIN IMMEDIATE"); !begin) {
-    for (auto& pending : batch) pending.done.set_value(begin.error());
-    return false;
+    return std::vector<core::Status>(batch.size(), begin.error());
   }
   std::vector<core::Status> outcomes;
   outcomes.reserve(batch.size());
@@ -86,11 +89,10 @@ bool Writer::commit_or_fail(std::deque<Pending>& batch) {
   auto commit = run_statement(*db_, "COMMIT");
   if (!commit) {
     (void)run_statement(*db_, "ROLLBACK");
-    for (auto& pending : batch) pending.done.set_value(core::unavailable(commit.error().message));
-    return false;
+    return std::vector<core::Status>(batch.size(), core::unavailable(commit.error().message));
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
-  return true;
+  committed = true;
+  return outcomes;
 }
 
 }  // namespace herald::store::sqlite

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/result.h"
 #include "store/sqlite/database.h"
@@ -44,7 +45,8 @@ class Writer {
   };
   void loop();
   void commit_batch(std::deque<Pending>& batch);
-  bool commit_or_fail(std::deque<Pending>& batch);  // true when the transaction committed
+  // Runs the batch in one transaction; one outcome per job. `committed`: whether it committed.
+  std::vector<core::Status> run_transaction(std::deque<Pending>& batch, bool& committed);
 
   std::unique_ptr<Database> db_;
   std::mutex mutex_;
