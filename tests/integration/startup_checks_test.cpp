@@ -4,8 +4,13 @@
 // reaches its output.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -329,6 +334,59 @@ TEST(StartupChecks, UnusableTlsKeyRefusesToStartNamingTheKey) {
     const auto before = snapshot(tls);
     expect_refused(server, {key_path});
     EXPECT_TRUE(snapshot(tls) == before);
+  }
+}
+
+// Runs heraldd with `config` until it exits, as uid/gid 65534 (nobody) when the test runs as root
+// (root reads a mode-000 file), else as the current user. Returns the exit code, -1 on timeout.
+int run_unprivileged(const fs::path& config, const fs::path& output_file, std::string& output) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    if (::geteuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)) _exit(126);
+    ::execl(HERALDD_PATH, "heraldd", "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  bool exited = eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(20));
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  output = read_text(output_file);
+  return exited && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(StartupChecks, TlsKeyItsUserCannotReadRefusesToStartOnEitherListener) {
+  HeralddProcess generator;
+  auto pair = generated_tls_pair(generator);
+  TempDir dir;  // 0700 from mkdtemp: opened up so that the unprivileged heraldd reaches its files
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+  const auto cert = dir.path() / "cert.pem", key = dir.path() / "key.pem", data = dir.path() / "var";
+  fs::copy_file(pair / "cert.pem", cert);
+  fs::copy_file(pair / "key.pem", key);
+  ASSERT_EQ(::chmod(cert.c_str(), 0644), 0);
+  ASSERT_EQ(::chmod(key.c_str(), 0), 0);  // owned by root (or this user), readable by no one else
+  fs::create_directories(data);
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(data.c_str(), 65534, 65534), 0);
+  }
+  const std::string tls = "tls: {cert: " + cert.string() + ", key: " + key.string() + "}";
+  for (const auto* listener : {"management", "comms"}) {
+    SCOPED_TRACE(listener);
+    const bool management = std::string(listener) == "management";
+    std::ofstream(dir.path() / "heraldd.yml")
+        << "data_dir: " << data.string() << "\n"
+        << "management: {listen: \"127.0.0.1:0\"" << (management ? ", " + tls : "") << "}\n"
+        << "comms: {listen: \"127.0.0.1:0\"" << (management ? "" : ", " + tls) << "}\n"
+        << "logging: {level: warn}\n";
+    const auto before = read_bytes(key);
+    std::string output;
+    EXPECT_EQ(run_unprivileged(dir.path() / "heraldd.yml", dir.path() / "heraldd.out", output), 1) << output;
+    EXPECT_NE(output.find(key.string()), std::string::npos) << output;
+    EXPECT_EQ(read_bytes(key), before);
   }
 }
 
