@@ -74,6 +74,10 @@ class Database {
   core::Error error(std::string_view context) const;
   // Whether error() met SQLITE_FULL since the last call; clears it.
   bool take_disk_full_seen() { return std::exchange(disk_full_seen_, false); }
+  std::string filename() const {
+    const char* name = sqlite3_db_filename(db_, "main");
+    return name != nullptr ? name : "";
+  }
   // Bytes free for this process on the database's file system; nullopt when it cannot be told.
   std::optional<std::int64_t> free_disk_bytes() const;
   // True when SQLite could only open the file read-only (e.g. a read-only file system).

@@ -1,5 +1,7 @@
 #include "store/sqlite/writer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <vector>
 
 namespace herald::store::sqlite {
@@ -58,11 +60,17 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
   auto outcomes = run_transaction(batch, committed);
   // Before anyone learns the outcome: a caller that saw its write fail on a full disk must find
   // /health degraded, one whose write committed with room to spare must find it ok.
+  // Logged once each way, not per failed write.
   if (db_->take_disk_full_seen()) {
-    disk_full_ = true;
+    if (!disk_full_.exchange(true)) {
+      spdlog::error("storage: disk is full: writes to {} fail (503) until space is freed", db_->filename());
+    }
   } else if (committed && disk_full_) {
     auto free = db_->free_disk_bytes();
-    if (!free || *free >= kRoomAfterFull) disk_full_ = false;
+    if (!free || *free >= kRoomAfterFull) {
+      disk_full_ = false;
+      spdlog::warn("storage: the disk holding {} has room again: writes resume", db_->filename());
+    }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
 }
