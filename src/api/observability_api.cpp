@@ -19,8 +19,8 @@ void register_observability_routes(http::Router& router, ApiContext& context) {
       co_return json_reply(503, json::object{{"status", "unavailable"}, {"detail", health.error().message}});
     }
     if (health->degraded) {
-      co_return json_reply(200, json::object{{"status", "degraded"}, {"node", context.node_name},
-                                             {"detail", health->detail}});
+      co_return json_reply(
+          200, json::object{{"status", "degraded"}, {"node", context.node_name}, {"detail", health->detail}});
     }
     co_return json_reply(200, json::object{{"status", "ok"}, {"node", context.node_name}});
   });

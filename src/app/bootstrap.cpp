@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -69,9 +68,10 @@ core::Status prepare_data_dir(const std::string& data_dir) {
       return core::unavailable("data_dir " + dir.string() + " is not writable: " + std::strerror(errno));
     }
     if ((info.st_mode & 077) != 0) {
-      spdlog::warn("data_dir {} is open to other users (mode {:o}); heraldd's own files in it are private (0600), "
-                   "but consider chmod 700 {}",
-                   dir.string(), info.st_mode & 0777, dir.string());
+      spdlog::warn(
+          "data_dir {} is open to other users (mode {:o}); heraldd's own files in it are private (0600), "
+          "but consider chmod 700 {}",
+          dir.string(), info.st_mode & 0777, dir.string());
     }
     return core::ok_status();
   }

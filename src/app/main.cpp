@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
     std::cout << "Admin user created: admin, with the password from HERALD_ADMIN_PASSWORD (also saved to "
               << admin.password_file << ", mode 0600)" << std::endl;
   } else if (admin.created) {
-    std::cout << "Admin user created: admin, password generated into " << admin.password_file
-              << " (mode 0600): cat " << admin.password_file << std::endl;
+    std::cout << "Admin user created: admin, password generated into " << admin.password_file << " (mode 0600): cat "
+              << admin.password_file << std::endl;
   }
   (void)herald::app::write_private_file((std::filesystem::path(config->data_dir) / "heraldd.ready").string(),
                                         ready + "\n");

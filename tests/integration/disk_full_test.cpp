@@ -2,12 +2,12 @@
 // enrolments, results) answer 503 saying the disk is full, reads keep working, /health says
 // degraded, nothing acknowledged is lost, and writes work again once space is freed, without a
 // restart.
-#include <boost/json.hpp>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -173,7 +173,8 @@ TEST_F(DiskFull, WritesAnswer503ReadsWorkHealthIsDegradedAndAllRecoversOnceSpace
     auto client = server_.admin_client();
     for (const auto& id : acknowledged) EXPECT_NE(order_status(client, id), "missing") << id;
     for (const auto& id : reported) EXPECT_EQ(order_status(client, id), "success") << id;
-    for (const auto& id : enrolled) EXPECT_NE(client.get("/agents?agents_list=" + id).body.find(id), std::string::npos) << id;
+    for (const auto& id : enrolled)
+      EXPECT_NE(client.get("/agents?agents_list=" + id).body.find(id), std::string::npos) << id;
   };
   verify();
   EXPECT_EQ(server_.stop(), 0) << server_.output();

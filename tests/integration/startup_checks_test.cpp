@@ -2,11 +2,11 @@
 // directory or TLS key, with a message naming the file and a non-zero exit, and leaves every byte
 // of the user's data as it found it. Also: the files heraldd writes are private, and no secret
 // reaches its output.
-#include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -127,7 +127,9 @@ std::vector<std::int64_t> leaf_pages(const fs::path& db, const std::string& btre
   return pages;
 }
 
-std::int64_t page_size(const fs::path& db) { return std::stoll(query_copy(db, "PRAGMA page_size")); }
+std::int64_t page_size(const fs::path& db) {
+  return std::stoll(query_copy(db, "PRAGMA page_size"));
+}
 
 // Applies `edit` to the bytes of one page of the file.
 template <class Edit>
@@ -203,8 +205,10 @@ TEST(StartupChecks, CorruptTablePageRefusesToStartEvenWithTheQuickCheck) {
   // The recovery the message and README give: what is readable, into a new file put in place.
   if (!fs::exists("/usr/bin/sqlite3")) GTEST_SKIP() << "the sqlite3 CLI (scripts/deps.sh) is not installed";
   const auto recovered = db.string() + ".recovered";
-  ASSERT_EQ(std::system(("sqlite3 '" + db.string() + "' .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | "
-                         "sqlite3 '" + recovered + "'")
+  ASSERT_EQ(std::system(("sqlite3 '" + db.string() +
+                         "' .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | "
+                         "sqlite3 '" +
+                         recovered + "'")
                             .c_str()),
             0);
   fs::rename(db, db.string() + ".damaged");
@@ -281,7 +285,8 @@ TEST(StartupChecks, ReadOnlyDataDirectoryRefusesToStart) {
     GTEST_SKIP() << "cannot bind-mount (" << std::strerror(errno) << "): needs root with CAP_SYS_ADMIN";
   }
   guard.mounted();
-  ASSERT_EQ(::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr), 0) << std::strerror(errno);
+  ASSERT_EQ(::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr), 0)
+      << std::strerror(errno);
   expect_refused(server, {dir.string(), "not writable"});
 }
 

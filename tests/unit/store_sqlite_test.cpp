@@ -1,6 +1,5 @@
 // SqliteStore beyond the shared Store contract (store_contract_test.cpp): files and paths.
 #include <gtest/gtest.h>
-
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -59,8 +58,9 @@ TEST(StoreSqliteStartupCheck, ForeignAndNonSqliteFilesAreRefusedAndLeftAsTheyWer
   std::ofstream(dir.file("notes.db")) << "not a database\n";
   sqlite3* handle = nullptr;
   ASSERT_EQ(sqlite3_open(dir.file("other.db").c_str(), &handle), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(handle, "PRAGMA journal_mode=WAL; CREATE TABLE bookmarks(url TEXT);", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(handle, "PRAGMA journal_mode=WAL; CREATE TABLE bookmarks(url TEXT);", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(handle);
   for (const auto* name : {"notes.db", "other.db"}) {
     SCOPED_TRACE(name);
@@ -73,8 +73,9 @@ TEST(StoreSqliteStartupCheck, ForeignAndNonSqliteFilesAreRefusedAndLeftAsTheyWer
     EXPECT_FALSE(SqliteStore::open({dir.file(name), "NORMAL"}).ok());
     EXPECT_EQ(file_bytes(dir.path() / name), before);
   }
-  EXPECT_NE(check_existing_database(dir.file("notes.db"), StartupCheck::off).error().message.find("not a SQLite database"),
-            std::string::npos);
+  EXPECT_NE(
+      check_existing_database(dir.file("notes.db"), StartupCheck::off).error().message.find("not a SQLite database"),
+      std::string::npos);
   EXPECT_NE(check_existing_database(dir.file("other.db"), StartupCheck::off).error().message.find("bookmarks"),
             std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir.file("other.db-wal")));

@@ -28,7 +28,8 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions
   auto db = Database::open(options.path, options.synchronous);
   if (!db) return db.error();
   if ((*db)->read_only()) {
-    return core::unavailable("SQLite database " + options.path + " can only be opened read-only: is its file system "
+    return core::unavailable("SQLite database " + options.path +
+                             " can only be opened read-only: is its file system "
                              "read-only?");
   }
   if (auto status = migrate(**db); !status) {

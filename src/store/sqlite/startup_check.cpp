@@ -49,7 +49,9 @@ std::string join(const std::vector<std::string>& values, std::size_t at_most) {
   return out;
 }
 
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
+std::string quoted(const std::string& path) {
+  return "'" + path + "'";
+}
 
 std::string reindex_advice(const std::string& path) {
   return "only indexes are damaged: with heraldd stopped, run  sqlite3 " + quoted(path) +
@@ -135,8 +137,8 @@ core::Status check_existing_database(const std::string& path, StartupCheck check
   if (!S_ISREG(info.st_mode)) return core::unavailable("storage.path " + path + " is not a regular file");
   if (info.st_size == 0) return core::ok_status();
   if (::access(path.c_str(), R_OK | W_OK) != 0) {
-    return core::unavailable("cannot open SQLite database " + path + " for reading and writing: " +
-                             std::strerror(errno));
+    return core::unavailable("cannot open SQLite database " + path +
+                             " for reading and writing: " + std::strerror(errno));
   }
 
   // A read-only connection on a WAL database creates an empty -wal and a -shm when there were
