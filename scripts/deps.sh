@@ -6,6 +6,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libyaml-cpp-dev libspdlog-dev libssl-dev zlib1g-dev
   libjwt-dev libgtest-dev curl jq
+  sqlite3       # the sqlite3 CLI for the recovery commands in README.md ("Recovering a damaged database")
   libnats-dev nats-server libpq-dev postgresql
   nginx-light   # /usr/sbin/nginx for the cluster end-to-end test (it runs its own, on its own ports)
 )

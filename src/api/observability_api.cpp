@@ -11,10 +11,16 @@ using boost::asio::awaitable;
 
 void register_observability_routes(http::Router& router, ApiContext& context) {
   router.add(http::Method::get, "/health", [&context](http::Request&) -> awaitable<http::Response> {
-    // Healthy means the store answers a read.
-    auto user = co_await context.pool.run([&] { return context.store.find_user("admin"); });
-    if (!user) {
-      co_return json_reply(503, json::object{{"status", "unavailable"}, {"detail", user.error().message}});
+    // 503 only when the store cannot answer a read: this node is no use then. Degraded (writes
+    // fail, e.g. a full disk) stays 200, because reads, polls and tokens still work and taking
+    // the node out of a load balancer or restarting it would not free any space.
+    auto health = co_await context.pool.run([&] { return context.store.health(); });
+    if (!health) {
+      co_return json_reply(503, json::object{{"status", "unavailable"}, {"detail", health.error().message}});
+    }
+    if (health->degraded) {
+      co_return json_reply(
+          200, json::object{{"status", "degraded"}, {"node", context.node_name}, {"detail", health->detail}});
     }
     co_return json_reply(200, json::object{{"status", "ok"}, {"node", context.node_name}});
   }, context.body_limits.no_body);

@@ -13,11 +13,22 @@ namespace herald::app {
 core::Result<std::string> load_or_create_jwt_secret(const std::string& configured_secret,
                                                     const std::string& key_file, const std::string& data_dir);
 
-// Creates the `admin` user on first start, with $HERALD_ADMIN_PASSWORD or a random password that
-// is printed once and written to <data_dir>/admin.password (0600). Returns the password when it
-// created the user, "" when the user existed.
-core::Result<std::string> ensure_admin_user(store::UserStore& users, const core::Clock& clock,
-                                            const std::string& data_dir);
+// Makes sure `data_dir` is a writable directory before anything is written: creates it (0700)
+// when it is missing but its parent exists (a missing parent is more likely a typo than a wish),
+// and warns when an existing one is open to other users. Errors name the directory.
+core::Status prepare_data_dir(const std::string& data_dir);
+
+// What ensure_admin_user did. The password itself is never returned: heraldd's output is a log.
+struct AdminCreation {
+  bool created = false;           // false: the user existed
+  bool from_environment = false;  // the password is $HERALD_ADMIN_PASSWORD's, else generated
+  std::string password_file;      // <data_dir>/admin.password (0600), written in both cases
+};
+
+// Creates the `admin` user on first start, with $HERALD_ADMIN_PASSWORD or a random password,
+// written to <data_dir>/admin.password (0600) before the user is created.
+core::Result<AdminCreation> ensure_admin_user(store::UserStore& users, const core::Clock& clock,
+                                              const std::string& data_dir);
 
 // Writes `content` to `path` with mode 0600, atomically (temp file + rename).
 core::Status write_private_file(const std::string& path, const std::string& content);

@@ -135,7 +135,7 @@ Config parse(const YAML::Node& root) {
   }
   if (root["data_dir"]) config.data_dir = text(root["data_dir"], "data_dir");
   if (auto storage = root["storage"]) {
-    check_keys(storage, "storage", {"backend", "path", "synchronous", "dsn"});
+    check_keys(storage, "storage", {"backend", "path", "synchronous", "startup_check", "dsn"});
     if (storage["backend"]) config.storage.backend = text(storage["backend"], "storage.backend");
     if (config.storage.backend != "sqlite" && config.storage.backend != "postgres") {
       throw ConfigError{"storage.backend must be sqlite or postgres"};
@@ -146,6 +146,13 @@ Config parse(const YAML::Node& root) {
       config.storage.synchronous = text(storage["synchronous"], "storage.synchronous");
       if (config.storage.synchronous != "FULL" && config.storage.synchronous != "NORMAL") {
         throw ConfigError{"storage.synchronous must be FULL or NORMAL"};
+      }
+    }
+    if (storage["startup_check"]) {
+      config.storage.startup_check = text(storage["startup_check"], "storage.startup_check");
+      const std::set<std::string> checks{"auto", "full", "quick", "off"};
+      if (!checks.contains(config.storage.startup_check)) {
+        throw ConfigError{"storage.startup_check must be auto, full, quick or off"};
       }
     }
   }

@@ -43,6 +43,10 @@ struct Config {
     std::string backend = "sqlite";
     std::string path;  // default: <data_dir>/herald.db
     std::string synchronous = "FULL";
+    // What heraldd checks in an existing SQLite file before it writes to it: auto (integrity_check
+    // up to 256 MiB, quick_check above), full (integrity_check), quick (quick_check: page
+    // structure only, not that indexes match their tables) or off.
+    std::string startup_check = "auto";
     std::string dsn;   // postgres
   } storage;
   ListenerConfig management{"127.0.0.1", 55000, {}};

@@ -72,7 +72,7 @@ struct Heraldd::Parts {
   std::unique_ptr<http::Server> comms;
   std::string management_url;
   std::string comms_url;
-  std::string admin_password;
+  AdminCreation admin_creation;
   std::vector<std::thread> threads;
 };
 
@@ -206,9 +206,7 @@ http::RequestObserver request_metrics(core::MetricsRegistry& metrics, std::strin
 core::Status Heraldd::start(std::size_t threads) {
   auto& p = *parts_;
   const auto& config = p.config;
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return core::unavailable("cannot create data_dir " + config.data_dir + ": " + ec.message());
+  if (auto prepared = prepare_data_dir(config.data_dir); !prepared) return prepared;
 
   if (config.storage.backend == "postgres") {
     store::postgres::PostgresOptions postgres;
@@ -218,7 +216,9 @@ core::Status Heraldd::start(std::size_t threads) {
     if (!store) return store.error();
     p.store = std::move(store).value();
   } else {
-    auto store = store::sqlite::SqliteStore::open({config.storage.path, config.storage.synchronous});
+    auto check = store::sqlite::parse_startup_check(config.storage.startup_check);
+    if (!check) return check.error();
+    auto store = store::sqlite::SqliteStore::open({config.storage.path, config.storage.synchronous, *check});
     if (!store) return store.error();
     p.store = std::move(store).value();
   }
@@ -239,7 +239,7 @@ core::Status Heraldd::start(std::size_t threads) {
   p.events = std::move(events).value();
   auto admin = ensure_admin_user(*p.store, p.clock, config.data_dir);
   if (!admin) return admin.error();
-  p.admin_password = *admin;
+  p.admin_creation = *admin;
 
   if (config.nats.enabled) {
     bus::NatsBusOptions nats;
@@ -399,6 +399,6 @@ int Heraldd::wait_for_signal_and_stop() {
 
 std::string Heraldd::management_url() const { return parts_->management_url; }
 std::string Heraldd::comms_url() const { return parts_->comms_url; }
-const std::string& Heraldd::created_admin_password() const { return parts_->admin_password; }
+const AdminCreation& Heraldd::admin_creation() const { return parts_->admin_creation; }
 
 }  // namespace herald::app

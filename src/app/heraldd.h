@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "app/bootstrap.h"
 #include "app/config.h"
 #include "core/result.h"
 
@@ -26,8 +27,8 @@ class Heraldd {
 
   std::string management_url() const;
   std::string comms_url() const;
-  // The admin password when this start created the admin user, "" otherwise.
-  const std::string& created_admin_password() const;
+  // Whether this start created the admin user, and where its password is.
+  const AdminCreation& admin_creation() const;
 
  private:
   struct Parts;

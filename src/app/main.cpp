@@ -1,6 +1,7 @@
 // heraldd: the Herald server. Usage: heraldd [--config FILE] [--threads N]
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -25,10 +26,16 @@ int usage(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+<<<<<<< HEAD
   // Request bodies of several MiB must go back to the system once answered: glibc would raise
   // its mmap threshold after the first such free and keep later ones on the heap for good (a
   // burst of large bodies then pinned their peak). A fixed threshold keeps them mmapped.
   ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+=======
+  // Everything heraldd writes (database, secrets, TLS key, events, archives) is for its own user
+  // only: files 0600, directories 0700, whoever creates them.
+  ::umask(077);
+>>>>>>> startup
   std::string config_path;
   std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
   for (int i = 1; i < argc; ++i) {
@@ -61,11 +68,14 @@ int main(int argc, char** argv) {
   std::string ready = "{\"management\":\"" + server.management_url() + "\",\"comms\":\"" + server.comms_url() +
                       "\",\"pid\":" + std::to_string(::getpid()) + "}";
   std::cout << "HERALDD_READY " << ready << std::endl;
-  if (!server.created_admin_password().empty()) {
-    std::cout << "\nAdmin user created: admin / " << server.created_admin_password() << "\n"
-              << "(saved to " << (std::filesystem::path(config->data_dir) / "admin.password").string()
-              << ", mode 0600; shown only this once)\n"
-              << std::endl;
+  // Never the password itself: this output ends up in logs (journald, files). scripts/run.sh shows
+  // a generated one on the terminal, from the file named here.
+  if (const auto& admin = server.admin_creation(); admin.created && admin.from_environment) {
+    std::cout << "Admin user created: admin, with the password from HERALD_ADMIN_PASSWORD (also saved to "
+              << admin.password_file << ", mode 0600)" << std::endl;
+  } else if (admin.created) {
+    std::cout << "Admin user created: admin, password generated into " << admin.password_file << " (mode 0600): cat "
+              << admin.password_file << std::endl;
   }
   (void)herald::app::write_private_file((std::filesystem::path(config->data_dir) / "heraldd.ready").string(),
                                         ready + "\n");

@@ -163,8 +163,21 @@ class UserStore {
   virtual core::Result<std::optional<UserRecord>> find_user(const std::string& name) = 0;
 };
 
+// What GET /health reports about the store.
+struct StoreHealth {
+  bool degraded = false;  // reads are answered but writes fail (e.g. the disk is full)
+  std::string detail;     // why, when degraded
+};
+
 class Store : public OrderStore, public AgentStore, public GroupStore, public UserStore {
  public:
+  // Whether the store answers a read, and whether writes are known to fail. The default knows
+  // only the former; a backend that can tell more overrides it. Errors: a read fails.
+  virtual core::Result<StoreHealth> health() {
+    auto user = find_user("admin");
+    if (!user) return user.error();
+    return StoreHealth{};
+  }
   // Makes everything accepted so far durable and stops the writer; later writes fail with
   // ErrorKind::unavailable. Idempotent.
   virtual void close() = 0;

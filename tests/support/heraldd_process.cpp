@@ -76,7 +76,11 @@ void HeralddProcess::start() {
     int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
-    ::setenv("HERALD_ADMIN_PASSWORD", kAdminPassword, 1);
+    if (admin_password_env_) {
+      ::setenv("HERALD_ADMIN_PASSWORD", admin_password_env_->c_str(), 1);
+    } else {
+      ::unsetenv("HERALD_ADMIN_PASSWORD");
+    }
     auto config = dir_.file("heraldd.yml");
     ::execl(heraldd_binary(), "heraldd", "--config", config.c_str(), "--threads", "2", static_cast<char*>(nullptr));
     ::_exit(127);

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "support/http_client.h"
@@ -44,6 +45,10 @@ class HeralddProcess {
   const std::filesystem::path& data_dir() const { return data_dir_; }
   std::string output() const;  // what heraldd printed so far
   void set_config_yaml(std::string yaml) { extra_yaml_ = std::move(yaml); }
+  // Another data_dir than <temp>/var (e.g. one whose parent is missing).
+  void set_data_dir(std::filesystem::path path) { data_dir_ = std::move(path); }
+  // $HERALD_ADMIN_PASSWORD for start(); nullopt leaves it unset (heraldd generates one).
+  void set_admin_password_env(std::optional<std::string> password) { admin_password_env_ = std::move(password); }
   void set_management_listen(std::string address) { management_listen_ = std::move(address); }
   // Extra keys inside the comms mapping, e.g. "commands_poll_timeout: 2s, tls: {enabled: yes}".
   void set_comms_options(std::string options) { comms_options_ = std::move(options); }
@@ -62,6 +67,7 @@ class HeralddProcess {
   std::string extra_yaml_;
   std::string management_listen_ = "127.0.0.1:0";
   std::string comms_options_;
+  std::optional<std::string> admin_password_env_ = kAdminPassword;
   pid_t pid_ = -1;
   std::string management_url_;
   std::string comms_url_;

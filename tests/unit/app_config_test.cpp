@@ -118,6 +118,20 @@ http:
   EXPECT_EQ(defaults->http.max_connections_per_address, 2000u);
 }
 
+TEST(AppConfig, StorageStartupCheckDefaultsToAutoAndTakesTheDocumentedValues) {
+  auto defaults = parse_config("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->storage.startup_check, "auto");
+  for (const auto* value : {"auto", "full", "quick", "off"}) {
+    auto config = parse_config(std::string("storage: {startup_check: ") + value + "}");
+    ASSERT_TRUE(config.ok()) << value << ": " << config.error().message;
+    EXPECT_EQ(config->storage.startup_check, value);
+  }
+  auto wrong = parse_config("storage: {startup_check: thorough}");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("storage.startup_check"), std::string::npos) << wrong.error().message;
+}
+
 TEST(AppConfig, MissingFileIsAnError) {
   auto config = load_config("/nonexistent/heraldd.yml");
   ASSERT_FALSE(config.ok());

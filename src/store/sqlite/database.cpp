@@ -1,5 +1,8 @@
 #include "store/sqlite/database.h"
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 namespace herald::store::sqlite {
 
 Statement::~Statement() {
@@ -85,7 +88,9 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
   for (std::string pragma : {std::string("PRAGMA journal_mode=WAL"), "PRAGMA synchronous=" + std::string(synchronous),
                              std::string("PRAGMA foreign_keys=ON"), std::string("PRAGMA cache_size=-65536"),
                              std::string("PRAGMA temp_store=MEMORY")}) {
-    if (auto status = db->exec(pragma); !status) return status.error();
+    if (auto status = db->exec(pragma); !status) {
+      return core::Error{status.error().kind, "SQLite database " + path + ": " + status.error().message};
+    }
   }
   return db;
 }
@@ -99,9 +104,10 @@ core::Status Database::exec(std::string_view sql) {
   char* message = nullptr;
   std::string text(sql);
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string detail = message ? message : "unknown error";
-    sqlite3_free(message);
-    return core::internal_error("SQLite: " + detail + " in: " + text.substr(0, 120));
+    sqlite3_free(message);  // the same text as sqlite3_errmsg(), which error() reads
+    auto failure = error("exec");
+    failure.message += " in: " + text.substr(0, 120);
+    return failure;
   }
   return core::ok_status();
 }
@@ -134,10 +140,24 @@ core::Error Database::error(std::string_view context) const {
   int code = sqlite3_extended_errcode(db_);
   std::string message = "SQLite " + std::string(context) + ": " + sqlite3_errmsg(db_);
   if ((code & 0xff) == SQLITE_CONSTRAINT) return core::conflict(message);
-  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_IOERR) {
+  if ((code & 0xff) == SQLITE_FULL) {
+    // Said plainly, because the operator's fix is to free space (writes resume by themselves).
+    disk_full_seen_ = true;
+    return core::unavailable("disk is full: cannot write the database (" + message + ")");
+  }
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_IOERR) {
     return core::unavailable(message);
   }
   return core::internal_error(message);
+}
+
+std::optional<std::int64_t> Database::free_disk_bytes() const {
+  const char* file = sqlite3_db_filename(db_, "main");
+  struct statvfs info {};
+  if (file == nullptr || *file == '\0' || ::statvfs(file, &info) != 0) return std::nullopt;
+  // Root may also write into the blocks reserved for it, as SQLite running as root does.
+  const auto blocks = ::geteuid() == 0 ? info.f_bfree : info.f_bavail;
+  return static_cast<std::int64_t>(blocks) * static_cast<std::int64_t>(info.f_frsize);
 }
 
 }  // namespace herald::store::sqlite

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "core/result.h"
 
@@ -68,13 +69,26 @@ class Database {
   core::Result<Statement> prepare(std::string_view sql);
   // For SQL built per call (agent queries): not cached, so the cache cannot grow without bound.
   core::Result<Statement> prepare_once(std::string_view sql);
+  // The connection's last error as a core::Error. SQLITE_FULL becomes unavailable with a message
+  // that says the disk is full, and is remembered for disk_full_seen().
   core::Error error(std::string_view context) const;
+  // Whether error() met SQLITE_FULL since the last call; clears it.
+  bool take_disk_full_seen() { return std::exchange(disk_full_seen_, false); }
+  std::string filename() const {
+    const char* name = sqlite3_db_filename(db_, "main");
+    return name != nullptr ? name : "";
+  }
+  // Bytes free for this process on the database's file system; nullopt when it cannot be told.
+  std::optional<std::int64_t> free_disk_bytes() const;
+  // True when SQLite could only open the file read-only (e.g. a read-only file system).
+  bool read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
   std::int64_t changes() const { return sqlite3_changes64(db_); }
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  mutable bool disk_full_seen_ = false;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

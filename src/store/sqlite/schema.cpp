@@ -124,6 +124,7 @@ core::Status migrate(Database& db) {
     return core::internal_error("database schema version " + std::to_string(version) +
                                 " is newer than this heraldd understands");
   }
+  if (version == static_cast<std::int64_t>(kMigrations.size())) return db.exec("COMMIT");  // nothing to write
   for (auto v = version; v < static_cast<std::int64_t>(kMigrations.size()); ++v) {
     if (auto status = db.exec(kMigrations[static_cast<std::size_t>(v)]); !status) {
       (void)db.exec("ROLLBACK");

@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "store/sqlite/schema.h"
@@ -12,9 +16,25 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return core::unavailable("cannot create directory " + parent.string() + ": " + ec.message());
 
+  if (auto checked = check_existing_database(options.path, options.startup_check); !checked) return checked.error();
+  // They hold password and key hashes and every order. SQLite gives a new -wal and -shm the mode
+  // of the database file, so a file an older heraldd left 0644 is tightened before it is opened.
+  for (const auto& file : {options.path, options.path + "-wal", options.path + "-shm"}) {
+    struct stat info {};
+    if (::stat(file.c_str(), &info) == 0 && (info.st_mode & 077) != 0 && ::chmod(file.c_str(), 0600) != 0) {
+      return core::unavailable("cannot make " + file + " private (chmod 0600): " + std::strerror(errno));
+    }
+  }
   auto db = Database::open(options.path, options.synchronous);
   if (!db) return db.error();
-  if (auto status = migrate(**db); !status) return status.error();
+  if ((*db)->read_only()) {
+    return core::unavailable("SQLite database " + options.path +
+                             " can only be opened read-only: is its file system "
+                             "read-only?");
+  }
+  if (auto status = migrate(**db); !status) {
+    return core::Error{status.error().kind, "SQLite database " + options.path + ": " + status.error().message};
+  }
   return std::unique_ptr<SqliteStore>(new SqliteStore(options, std::move(db).value()));
 }
 
@@ -42,6 +62,26 @@ core::Result<std::unique_ptr<SqliteStore::ReadLease>> SqliteStore::read() {
   auto db = Database::open(options_.path, options_.synchronous);
   if (!db) return db.error();
   return std::make_unique<ReadLease>(*this, std::move(db).value());
+}
+
+core::Result<StoreHealth> SqliteStore::health() {
+  auto user = find_user("admin");
+  if (!user) return user.error();
+  if (!writer_.disk_full()) return StoreHealth{};
+  std::lock_guard lock(probe_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_probe_ >= std::chrono::seconds(1)) {
+    last_probe_ = now;
+    // Rewrites one row as it is: it needs a new page in the WAL, so it fails while the disk is full.
+    auto probe = writer_.run([](Database& db) -> core::Status {
+      auto update = db.prepare("UPDATE metadata SET value = value WHERE key = 'schema_version'");
+      if (!update) return update.error();
+      return update->run();
+    });
+    probe_failure_ = probe ? "" : probe.error().message;
+  }
+  if (!writer_.disk_full()) return StoreHealth{};
+  return StoreHealth{true, probe_failure_.empty() ? "disk is full: writes fail until space is freed" : probe_failure_};
 }
 
 core::Status SqliteStore::create_user(const UserRecord& user) {

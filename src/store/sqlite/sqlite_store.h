@@ -1,12 +1,14 @@
 #pragma once
 // The embedded default backend: one SQLite file in WAL mode, one writer thread with group commit
 // (writer.h), readers on their own pooled connections.
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/startup_check.h"
 #include "store/sqlite/writer.h"
 #include "store/store.h"
 
@@ -15,11 +17,14 @@ namespace herald::store::sqlite {
 struct SqliteOptions {
   std::string path = "var/herald.db";
   std::string synchronous = "FULL";  // FULL: durable across power loss; NORMAL: across crashes
+  StartupCheck startup_check = StartupCheck::automatic;  // run on an existing file before any write
 };
 
 class SqliteStore final : public Store {
  public:
-  // Opens the database, creates or migrates the schema. Errors: unavailable / internal.
+  // Checks an existing file (startup_check.h) before anything writes to it, makes the database
+  // files private (0600), opens the database, creates or migrates the schema. Errors name the
+  // file: unavailable (cannot be opened or written) / internal (corrupt, foreign, not SQLite).
   static core::Result<std::unique_ptr<SqliteStore>> open(const SqliteOptions& options);
   ~SqliteStore() override;
 
@@ -70,6 +75,10 @@ class SqliteStore final : public Store {
   core::Status create_user(const UserRecord& user) override;
   core::Result<std::optional<UserRecord>> find_user(const std::string& name) override;
 
+  // Degraded while the disk is full. A write (at most one a second, only then) probes whether
+  // space came back, so /health recovers even when no client writes.
+  core::Result<StoreHealth> health() override;
+
   void close() override;
   // Only this process opens the database: it always leads.
   std::unique_ptr<LeaderLock> leader_lock() override { return std::make_unique<SoleNodeLeaderLock>(); }
@@ -93,6 +102,9 @@ class SqliteStore final : public Store {
 
   SqliteOptions options_;
   Writer writer_;
+  std::mutex probe_mutex_;
+  std::chrono::steady_clock::time_point last_probe_{};
+  std::string probe_failure_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Database>> idle_readers_;
 };

@@ -1,5 +1,7 @@
 #include "store/sqlite/writer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <vector>
 
 namespace herald::store::sqlite {
@@ -54,9 +56,28 @@ core::Status run_statement(Database& db, std::string_view sql) {
 }  // namespace
 
 void Writer::commit_batch(std::deque<Pending>& batch) {
+  bool committed = false;
+  auto outcomes = run_transaction(batch, committed);
+  // Before anyone learns the outcome: a caller that saw its write fail on a full disk must find
+  // /health degraded, one whose write committed with room to spare must find it ok.
+  // Logged once each way, not per failed write.
+  if (db_->take_disk_full_seen()) {
+    if (!disk_full_.exchange(true)) {
+      spdlog::error("storage: disk is full: writes to {} fail (503) until space is freed", db_->filename());
+    }
+  } else if (committed && disk_full_) {
+    auto free = db_->free_disk_bytes();
+    if (!free || *free >= kRoomAfterFull) {
+      disk_full_ = false;
+      spdlog::warn("storage: the disk holding {} has room again: writes resume", db_->filename());
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
+}
+
+std::vector<core::Status> Writer::run_transaction(std::deque<Pending>& batch, bool& committed) {
   if (auto begin = run_statement(*db_, "BEGIN IMMEDIATE"); !begin) {
-    for (auto& pending : batch) pending.done.set_value(begin.error());
-    return;
+    return std::vector<core::Status>(batch.size(), begin.error());
   }
   std::vector<core::Status> outcomes;
   outcomes.reserve(batch.size());
@@ -76,10 +97,10 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
   auto commit = run_statement(*db_, "COMMIT");
   if (!commit) {
     (void)run_statement(*db_, "ROLLBACK");
-    for (auto& pending : batch) pending.done.set_value(core::unavailable(commit.error().message));
-    return;
+    return std::vector<core::Status>(batch.size(), core::unavailable(commit.error().message));
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
+  committed = true;
+  return outcomes;
 }
 
 }  // namespace herald::store::sqlite
