@@ -26,16 +26,13 @@ int usage(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-<<<<<<< HEAD
   // Request bodies of several MiB must go back to the system once answered: glibc would raise
   // its mmap threshold after the first such free and keep later ones on the heap for good (a
   // burst of large bodies then pinned their peak). A fixed threshold keeps them mmapped.
   ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-=======
   // Everything heraldd writes (database, secrets, TLS key, events, archives) is for its own user
   // only: files 0600, directories 0700, whoever creates them.
   ::umask(077);
->>>>>>> startup
   std::string config_path;
   std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
   for (int i = 1; i < argc; ++i) {
