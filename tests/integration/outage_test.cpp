@@ -1,0 +1,269 @@
+// Outages under load (issue 18), with the storm of command_storm.h running throughout:
+//  - PostgreSQL restarted: while it is down every command is a 503 with a JSON message (never a
+//    500, never a hang), no command that got a 200 is lost, and the node recovers by itself;
+//  - NATS down and back: events are counted as dropped while it is down
+//    (herald_bus_events_total{outcome="dropped"}), published again once it is back, and the
+//    command path never waits on it (every command a 200, with bounded latency).
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "support/command_storm.h"
+#include "support/heraldd_process.h"
+#include "support/nats_server.h"
+#include "support/nats_watcher.h"
+#include "support/postgres_server.h"
+
+namespace herald::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+using Micros = std::chrono::microseconds;
+
+double ms(Micros value) { return static_cast<double>(value.count()) / 1000.0; }
+
+struct LatencySummary {
+  std::size_t count = 0;
+  Micros median{0}, p99{0}, max{0};
+};
+LatencySummary summarize(std::vector<Micros> latencies) {
+  LatencySummary summary;
+  summary.count = latencies.size();
+  if (latencies.empty()) return summary;
+  std::sort(latencies.begin(), latencies.end());
+  summary.median = latencies[latencies.size() / 2];
+  summary.p99 = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
+  summary.max = latencies.back();
+  return summary;
+}
+std::string describe(const LatencySummary& summary) {
+  char text[160];
+  std::snprintf(text, sizeof text, "%zu commands, median %.1f ms, p99 %.1f ms, max %.1f ms", summary.count,
+                ms(summary.median), ms(summary.p99), ms(summary.max));
+  return text;
+}
+
+// Replies sent within [from, to).
+std::vector<StormReply> sent_between(const std::vector<StormReply>& replies, StormClock::time_point from,
+                                     StormClock::time_point to) {
+  std::vector<StormReply> out;
+  std::copy_if(replies.begin(), replies.end(), std::back_inserter(out),
+               [&](const StormReply& reply) { return reply.sent_at >= from && reply.sent_at < to; });
+  return out;
+}
+
+std::size_t count_status(const std::vector<StormReply>& replies, unsigned status, StormClock::time_point after) {
+  return static_cast<std::size_t>(std::count_if(replies.begin(), replies.end(), [&](const StormReply& reply) {
+    return reply.status == status && reply.sent_at >= after;
+  }));
+}
+
+// An error body with a message: the indexer error JSON of the Command Manager
+// ({"error":{"reason":…}}) or the comms API's {"message":…,"code":…}.
+bool is_json_error(const std::string& body) {
+  boost::system::error_code ec;
+  auto value = json::parse(body, ec);
+  if (ec || !value.is_object()) return false;
+  const auto& object = value.as_object();
+  if (const auto* message = object.if_contains("message")) return message->is_string() && !message->as_string().empty();
+  if (const auto* error = object.if_contains("error"); error != nullptr && error->is_object()) {
+    const auto* reason = error->as_object().if_contains("reason");
+    return reason != nullptr && reason->is_string() && !reason->as_string().empty();
+  }
+  return false;
+}
+
+// Waits until the agents hold a result for every order acknowledged and the server took them all.
+bool agents_caught_up(const StormAgents& agents, const std::vector<AcknowledgedCommand>& commands) {
+  std::set<std::string> delivered;
+  for (const auto& delivery : agents.deliveries()) delivered.insert(delivery.document_id);
+  for (const auto& command : commands) {
+    for (const auto& id : command.order_ids) {
+      if (!delivered.contains(id)) return false;
+    }
+  }
+  return agents.backlog() == 0;
+}
+
+TEST(Outages, PostgresRestartedUnderLoadAnswers503ThenRecoversWithNothingLost) {
+  if (auto reason = PostgresServer::unavailable_reason(); !reason.empty()) GTEST_SKIP() << reason;
+  const auto started = StormClock::now();
+  PostgresServer postgres;  // a server of its own: this test stops it
+  PostgresDatabase database(postgres);
+  HeralddProcess server("storage: {backend: postgres, dsn: \"" + database.dsn() + "\"}\n");
+  server.set_comms_options("commands_poll_timeout: 2s");
+  server.start();
+  auto admin = server.admin_client();
+  const auto fleet = enroll_fleet(admin, 8, 2, "pg-outage");
+  const auto authorization = "Bearer " + server.admin_token();  // verified without the database
+
+  StormAgents agents(fleet);
+  CommandStorm storm(server.management_url(), authorization, fleet, {8, 30, 3600, 18});
+  agents.start(server.comms_url());
+  storm.start();
+  ASSERT_TRUE(eventually([&] { return storm.acknowledged_count() >= 100; }, 20s)) << server.output();
+
+  const auto stopping_at = StormClock::now();  // sessions end from here on (fast shutdown)
+  postgres.stop();
+  const auto down_at = StormClock::now();
+  // Down: commands keep coming and keep being refused, quickly.
+  const bool refused = eventually([&] { return count_status(storm.replies(), 503, down_at) >= 300; }, 15s);
+  auto health = HttpClient(server.management_url()).get("/health");
+  postgres.start();
+  const auto up_at = StormClock::now();
+  ASSERT_TRUE(refused) << "commands were not refused while the database was down";
+  EXPECT_EQ(health.status, 503u) << health.body;
+
+  // Back: the same process takes commands again by itself.
+  const auto acknowledged_at_restart = storm.acknowledged_count();
+  const bool recovered = eventually([&] { return storm.acknowledged_count() >= acknowledged_at_restart + 100; }, 30s);
+  const auto recovered_after = std::chrono::duration<double>(StormClock::now() - up_at).count();
+  storm.stop();
+  ASSERT_TRUE(recovered) << "no command was acknowledged after the database came back\n" << server.output();
+  EXPECT_EQ(HttpClient(server.management_url()).get("/health").status, 200u);
+
+  // Every acknowledged order reaches its agent and every result is taken, despite the outage.
+  const auto commands = storm.acknowledged();
+  EXPECT_TRUE(eventually([&] { return agents_caught_up(agents, commands); }, 30s))
+      << agents.backlog() << " results never taken";
+  agents.stop();
+
+  const auto replies = storm.replies();
+  std::vector<Micros> outage_latencies;
+  std::size_t refused_count = 0;
+  for (const auto& reply : replies) {
+    if (reply.status == 200) continue;
+    // A 503 with a JSON message, never a 500 or a dropped connection.
+    EXPECT_EQ(reply.status, 503u) << reply.body;
+    EXPECT_TRUE(is_json_error(reply.body)) << reply.body;
+    ++refused_count;
+    outage_latencies.push_back(reply.latency);
+  }
+  const auto during = summarize(outage_latencies);
+  EXPECT_LT(during.max, Micros(5s)) << "a refused command waited " << ms(during.max) << " ms";
+  // The agents meet the outage too: their polls and results may be refused (503 with a JSON
+  // message) and are sent again, nothing else.
+  std::size_t agent_refusals = 0;
+  for (const auto& problem : agents.problems()) {
+    EXPECT_EQ(problem.status, 503u) << problem.what << ": " << problem.body;
+    EXPECT_TRUE(is_json_error(problem.body)) << problem.what << ": " << problem.body;
+    EXPECT_TRUE(problem.at >= stopping_at) << problem.what << " refused before the outage: " << problem.body;
+    ++agent_refusals;
+  }
+
+  auto check = check_acknowledged(server.management_url(), authorization, fleet, commands, agents.acknowledged_results());
+  for (const auto& what : check.lost_commands) ADD_FAILURE() << "lost command: " << what;
+  for (const auto& what : check.lost_results) ADD_FAILURE() << "lost result: " << what;
+  const auto deliveries = check_deliveries(agents.deliveries());
+  for (const auto& [id, times] : deliveries.duplicated) ADD_FAILURE() << id << " delivered " << times << " times";
+  std::printf(
+      "postgres outage: %zu commands acknowledged (%zu orders), %zu results; %zu commands refused with 503 (%s), "
+      "%zu agent requests refused; down %.1f s, commands acknowledged again %.1f s after it was back; %zu lost, "
+      "%zu duplicated; %.1f s in all\n",
+      check.commands, check.orders, check.results, refused_count, describe(during).c_str(), agent_refusals,
+      std::chrono::duration<double>(up_at - down_at).count(), recovered_after, check.lost(),
+      deliveries.duplicated.size(), std::chrono::duration<double>(StormClock::now() - started).count());
+  EXPECT_EQ(server.stop(), 0) << server.output();
+}
+
+TEST(Outages, NatsDownAndBackCountsDroppedEventsAndNeverStallsCommands) {
+  if (!NatsServer::installed()) GTEST_SKIP() << "nats-server is not installed (scripts/deps.sh installs it)";
+  const auto started = StormClock::now();
+  NatsServer nats;
+  nats.start();
+  HeralddProcess server("storage: {backend: sqlite}\nnats: {enabled: yes, url: \"" + nats.url() + "\"}\n");
+  server.set_comms_options("commands_poll_timeout: 2s");
+  server.start();
+  const auto url = server.management_url();
+  auto connected = [&] { return metric_value(url, "herald_bus_connected"); };
+  auto published = [&] { return metric_value(url, "herald_bus_events_total{outcome=\"published\"}"); };
+  auto dropped = [&] { return metric_value(url, "herald_bus_events_total{outcome=\"dropped\"}"); };
+  ASSERT_TRUE(eventually([&] { return connected() == 1; }, 10s));
+
+  auto admin = server.admin_client();
+  const auto fleet = enroll_fleet(admin, 8, 2, "nats-outage");
+  StormAgents agents(fleet);
+  CommandStorm storm(url, "Bearer " + server.admin_token(), fleet, {8, 30, 3600, 18});
+  agents.start(server.comms_url());
+  storm.start();
+  ASSERT_TRUE(eventually([&] { return storm.acknowledged_count() >= 100; }, 20s));
+  EXPECT_TRUE(eventually([&] { return published() > 0; }));
+
+  nats.stop();
+  const auto stopped_at = StormClock::now();
+  ASSERT_TRUE(eventually([&] { return connected() == 0; }, 10s)) << "heraldd never noticed NATS was gone";
+  const auto noticed_at = StormClock::now();
+  const auto published_while_down = published();
+  const auto dropped_while_down = dropped();
+  const auto acknowledged_while_down = storm.acknowledged_count();
+  // Commands keep flowing while NATS is down.
+  ASSERT_TRUE(eventually([&] { return storm.acknowledged_count() >= acknowledged_while_down + 200; }, 20s))
+      << "commands stalled while NATS was down";
+  const auto restart_at = StormClock::now();
+  // Every order created meanwhile published a `pending` event; each of them is counted dropped
+  // (none is waiting for NATS to come back: the bus drops while it is down).
+  std::size_t orders_while_down = 0;
+  for (const auto& command : storm.acknowledged()) {
+    if (command.sent_at > noticed_at && command.acknowledged_at < restart_at) {
+      orders_while_down += command.expected_orders;
+    }
+  }
+  EXPECT_TRUE(eventually([&] { return dropped() - dropped_while_down >= static_cast<double>(orders_while_down); }))
+      << dropped() - dropped_while_down << " events dropped, " << orders_while_down << " orders created";
+  const auto published_before_restart = published();
+  EXPECT_EQ(published_before_restart, published_while_down) << "events counted published while NATS was down";
+
+  nats.start();  // same port, same store
+  ASSERT_TRUE(eventually([&] { return connected() == 1; }, 15s)) << "heraldd never reconnected";
+  const auto back_at = StormClock::now();
+  NatsWatcher watcher(nats.url(), "wazuh.orders.pending");
+  EXPECT_TRUE(eventually([&] { return published() > published_before_restart; }, 10s));
+  EXPECT_TRUE(watcher.wait_for("wazuh.orders.pending", {}, 10s).has_value()) << "no order event after the outage";
+  const auto acknowledged_back = storm.acknowledged_count();
+  EXPECT_TRUE(eventually([&] { return storm.acknowledged_count() >= acknowledged_back + 100; }, 20s));
+  storm.stop();
+  const auto commands = storm.acknowledged();
+  EXPECT_TRUE(eventually([&] { return agents_caught_up(agents, commands); }, 30s))
+      << agents.backlog() << " results never taken";
+  agents.stop();
+
+  // The command path never waited on NATS: every command answered 200, as quickly as before.
+  const auto replies = storm.replies();
+  for (const auto& reply : replies) EXPECT_EQ(reply.status, 200u) << reply.body;
+  for (const auto& problem : agents.problems()) {
+    ADD_FAILURE() << "agent " << problem.what << " answered " << problem.status << ": " << problem.body;
+  }
+  auto latencies = [&](StormClock::time_point from, StormClock::time_point to) {
+    std::vector<Micros> out;
+    for (const auto& reply : sent_between(replies, from, to)) out.push_back(reply.latency);
+    return summarize(std::move(out));
+  };
+  const auto before = latencies(started, stopped_at);
+  const auto during = latencies(stopped_at, back_at);
+  const auto after = latencies(back_at, StormClock::now());
+  // Bounded, not compared with `before`: the box is shared, and a stall on NATS would be seconds
+  // (libnats's connect and flush timeouts), not a slower fsync.
+  EXPECT_LT(during.max, Micros(2s)) << describe(during);
+  EXPECT_GT(during.count, 0u);
+
+  auto check =
+      check_acknowledged(url, "Bearer " + server.admin_token(), fleet, commands, agents.acknowledged_results());
+  for (const auto& what : check.lost_commands) ADD_FAILURE() << "lost command: " << what;
+  for (const auto& what : check.lost_results) ADD_FAILURE() << "lost result: " << what;
+  std::printf(
+      "nats outage: before: %s; NATS down %.1f s (noticed after %.2f s): %s, %.0f events dropped, %zu orders "
+      "created; after: %s; %.0f events published in all; %zu lost; %.1f s in all\n",
+      describe(before).c_str(), std::chrono::duration<double>(back_at - stopped_at).count(),
+      std::chrono::duration<double>(noticed_at - stopped_at).count(), describe(during).c_str(),
+      dropped() - dropped_while_down, orders_while_down, describe(after).c_str(), published(), check.lost(),
+      std::chrono::duration<double>(StormClock::now() - started).count());
+  EXPECT_EQ(server.stop(), 0) << server.output();
+}
+
+}  // namespace
+}  // namespace herald::test
