@@ -78,23 +78,26 @@ struct Figures {
 };
 
 void report_lost(const DurabilityCheck& check, const char* when) {
-  for (const auto& what : check.lost_commands) ADD_FAILURE() << when << ": lost command: " << what;
-  for (const auto& what : check.lost_results) ADD_FAILURE() << when << ": lost result: " << what;
+  fail_for_each(check.lost_commands, std::string(when) + ": lost command: ");
+  fail_for_each(check.lost_results, std::string(when) + ": lost result: ");
 }
 
 // Fails the test for every reply that is neither a success nor a transport error (the kill).
+// Fails the test for every reply that is neither a success nor a transport error (the kill).
 void report_unexpected_replies(const CommandStorm& storm, const StormAgents& agents, std::size_t agent_problems_seen,
                                int round) {
+  std::vector<std::string> unexpected;
   for (const auto& reply : storm.replies()) {
     if (reply.status != 0 && reply.status != 200) {
-      ADD_FAILURE() << "round " << round << ": a command answered " << reply.status << ": " << reply.body;
+      unexpected.push_back("a command answered " + std::to_string(reply.status) + ": " + reply.body);
     }
   }
   auto problems = agents.problems();
   for (std::size_t i = agent_problems_seen; i < problems.size(); ++i) {
-    ADD_FAILURE() << "round " << round << ": agent " << problems[i].what << " answered " << problems[i].status << ": "
-                  << problems[i].body;
+    unexpected.push_back("agent " + problems[i].what + " answered " + std::to_string(problems[i].status) + ": " +
+                         problems[i].body);
   }
+  fail_for_each(unexpected, "round " + std::to_string(round) + ": ");
 }
 
 void run_rounds(HeralddProcess& server, const std::string& backend, int rounds) {
@@ -190,24 +193,27 @@ void run_rounds(HeralddProcess& server, const std::string& backend, int rounds) 
   const auto stored = all_orders(admin);
   std::map<std::int64_t, std::set<std::string>> by_request;
   for (const auto& [id, row] : stored) by_request[row.request_id].insert(id);
-  std::size_t lost_at_end = 0;
+  std::vector<std::string> lost_at_end;
   for (const auto& command : all_commands) {
     const auto it = by_request.find(command.request_id);
     const std::set<std::string> acknowledged(command.order_ids.begin(), command.order_ids.end());
     if (it == by_request.end() || it->second != acknowledged) {
-      ++lost_at_end;
-      ADD_FAILURE() << "at the end, request " << command.request_id << " has "
-                    << (it == by_request.end() ? 0 : it->second.size()) << " orders of its "
-                    << acknowledged.size();
+      lost_at_end.push_back("request " + std::to_string(command.request_id) + " has " +
+                            std::to_string(it == by_request.end() ? 0 : it->second.size()) + " orders of its " +
+                            std::to_string(acknowledged.size()));
     }
   }
+  fail_for_each(lost_at_end, "at the end: ");
   const auto group_size = fleet.group_size(fleet.groups.front());
+  std::vector<std::string> partial;
   for (const auto& [request, ids] : by_request) {
     // Acknowledged or not (the kill may fall between commit and reply), a request is whole.
-    EXPECT_TRUE(ids.size() == 1 || ids.size() == group_size)
-        << "request " << request << " is partial: " << ids.size() << " orders";
+    if (ids.size() != 1 && ids.size() != group_size) {
+      partial.push_back("request " + std::to_string(request) + " has " + std::to_string(ids.size()) + " orders");
+    }
   }
-  figures.lost += lost_at_end;
+  fail_for_each(partial, "partial: ");
+  figures.lost += lost_at_end.size() + partial.size();
   auto all_results = agents.acknowledged_results();
   std::set<std::string> distinct_results;
   for (const auto& result : all_results) distinct_results.insert(result.document_id);
@@ -215,10 +221,8 @@ void run_rounds(HeralddProcess& server, const std::string& backend, int rounds) 
   figures.rounds = rounds;
 
   const auto deliveries = check_deliveries(agents.deliveries());
-  for (const auto& [id, times] : deliveries.duplicated) {
-    ADD_FAILURE() << "order " << id << " was delivered " << times << " times";
-  }
-  for (const auto& what : deliveries.misdelivered) ADD_FAILURE() << "misdelivered: " << what;
+  fail_for_each(deliveries.describe_duplicated(), "duplicated: ");
+  fail_for_each(deliveries.misdelivered, "misdelivered: ");
   figures.duplicated = deliveries.duplicated.size();
 
   // Orders that stayed `sent` without any agent having them: their reply died with the process.

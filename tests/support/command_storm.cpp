@@ -1,6 +1,7 @@
 #include "support/command_storm.h"
 
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <numeric>
@@ -165,7 +166,10 @@ StormAgents::~StormAgents() { stop(); }
 
 void StormAgents::start(const std::string& comms_url) {
   stopping_ = false;
-  for (auto& state : states_) threads_.emplace_back([this, &state, comms_url] { run_agent(*state, comms_url); });
+  for (auto& state : states_) {
+    threads_.emplace_back([this, &state, comms_url] { run_poller(*state, comms_url); });
+    threads_.emplace_back([this, &state, comms_url] { run_reporter(*state, comms_url); });
+  }
 }
 
 void StormAgents::request_stop() { stopping_ = true; }
@@ -213,77 +217,32 @@ std::string StormAgents::result_message(const std::string& document_id, int code
   return (code == 0 ? "storm done " : "storm failed ") + document_id;
 }
 
-void StormAgents::run_agent(AgentState& state, std::string comms_url) {
-  TestAgent agent(comms_url, state.member.id, state.member.key, "storm-" + state.member.id.substr(0, 8));
-  auto problem = [&](std::string what, const HttpResult& reply) {
-    std::lock_guard lock(mutex_);
-    problems_.push_back({std::move(what), reply.status, kept_body(reply.body), StormClock::now()});
-  };
-  // Sends the oldest results of the backlog in one batch; false when the batch must wait.
-  auto report = [&]() -> bool {
-    std::vector<std::string> batch;
-    {
-      std::lock_guard lock(mutex_);
-      auto count = std::min(state.backlog.size(), kMaxResultsPerBatch);
-      batch.assign(state.backlog.begin(), state.backlog.begin() + static_cast<std::ptrdiff_t>(count));
-    }
-    std::string lines;
-    for (const auto& id : batch) {
-      const int code = result_code(id);
-      lines += json::serialize(json::object{{"id", id}, {"module", "command"}, {"operation", "update"}}) + "\n";
-      lines += json::serialize(json::object{
-                   {"command", json::object{{"result", json::object{{"code", code}, {"message", result_message(id, code)}}}}}}) +
-               "\n";
-    }
-    auto reply = agent.send_stateful(lines);
-    if (reply.status == 401 || reply.status == 403) {
-      agent.set_token("");
-      return false;
-    }
-    if (reply.status != 200) {
-      problem("result", reply);
-      return false;
-    }
-    const auto body = json::parse(reply.body);
-    std::set<std::string> answered;
-    std::lock_guard lock(mutex_);
-    for (const auto& item : body.at("results").as_array()) {
-      const auto* id = item.as_object().if_contains("id");
-      if (id == nullptr || !id->is_string()) continue;
-      std::string document_id(id->as_string());
-      answered.insert(document_id);
-      if (item.at("status").to_number<int>() == 200) {
-        const int code = result_code(document_id);
-        results_.push_back({document_id, code, result_message(document_id, code)});
-      } else {
-        problems_.push_back({"result item", static_cast<unsigned>(item.at("status").to_number<int>()),
-                             json::serialize(item), StormClock::now()});
-      }
-    }
-    // Answered items are done (acknowledged, or refused for good: sending them again cannot help).
-    std::erase_if(state.backlog, [&](const std::string& id) { return answered.contains(id); });
-    return true;
-  };
+namespace {
 
+// Authenticates `agent` when it has no token; false (after a pause) when that failed.
+template <class Problem>
+bool has_token(TestAgent& agent, const std::atomic<bool>& stopping, Problem&& problem) {
+  if (!agent.token().empty()) return true;
+  auto reply = agent.authenticate();
+  if (reply.status == 200) return true;
+  problem("authenticate", reply);
+  pause(stopping, 50ms);
+  return false;
+}
+
+}  // namespace
+
+void StormAgents::record_problem(std::string what, const HttpResult& reply) {
+  std::lock_guard lock(mutex_);
+  problems_.push_back({std::move(what), reply.status, kept_body(reply.body), StormClock::now()});
+}
+
+void StormAgents::run_poller(AgentState& state, std::string comms_url) {
+  TestAgent agent(comms_url, state.member.id, state.member.key, "storm-" + state.member.id.substr(0, 8));
+  auto problem = [this](std::string what, const HttpResult& reply) { record_problem(std::move(what), reply); };
   while (!stopping_) {
     try {
-      if (agent.token().empty()) {
-        auto reply = agent.authenticate();
-        if (reply.status != 200) {
-          problem("authenticate", reply);
-          pause(stopping_, 50ms);
-        }
-        continue;
-      }
-      bool has_backlog = false;
-      {
-        std::lock_guard lock(mutex_);
-        has_backlog = !state.backlog.empty();
-      }
-      if (has_backlog) {
-        if (!report()) pause(stopping_, 50ms);
-        continue;
-      }
+      if (!has_token(agent, stopping_, problem)) continue;
       auto reply = agent.poll();
       ++polls_;
       if (reply.status == 200) {
@@ -302,6 +261,64 @@ void StormAgents::run_agent(AgentState& state, std::string comms_url) {
       }
     } catch (const std::exception&) {
       pause(stopping_, 20ms);  // no reply: the server is gone (or being killed)
+    }
+  }
+}
+
+void StormAgents::run_reporter(AgentState& state, std::string comms_url) {
+  TestAgent agent(comms_url, state.member.id, state.member.key, "storm-" + state.member.id.substr(0, 8));
+  auto problem = [this](std::string what, const HttpResult& reply) { record_problem(std::move(what), reply); };
+  while (!stopping_) {
+    std::vector<std::string> batch;
+    {
+      std::lock_guard lock(mutex_);
+      auto count = std::min(state.backlog.size(), kMaxResultsPerBatch);
+      batch.assign(state.backlog.begin(), state.backlog.begin() + static_cast<std::ptrdiff_t>(count));
+    }
+    if (batch.empty()) {
+      pause(stopping_, 2ms);
+      continue;
+    }
+    try {
+      if (!has_token(agent, stopping_, problem)) continue;
+      std::string lines;
+      for (const auto& id : batch) {
+        const int code = result_code(id);
+        lines += json::serialize(json::object{{"id", id}, {"module", "command"}, {"operation", "update"}}) + "\n";
+        lines += json::serialize(json::object{{"command", json::object{{"result", json::object{{"code", code},
+                                                                                               {"message", result_message(id, code)}}}}}}) +
+                 "\n";
+      }
+      auto reply = agent.send_stateful(lines);
+      if (reply.status == 401 || reply.status == 403) {
+        agent.set_token("");
+        continue;
+      }
+      if (reply.status != 200) {
+        problem("result", reply);
+        pause(stopping_, 50ms);
+        continue;
+      }
+      const auto body = json::parse(reply.body);
+      std::set<std::string> answered;
+      std::lock_guard lock(mutex_);
+      for (const auto& item : body.at("results").as_array()) {
+        const auto* id = item.as_object().if_contains("id");
+        if (id == nullptr || !id->is_string()) continue;
+        std::string document_id(id->as_string());
+        answered.insert(document_id);
+        if (item.at("status").to_number<int>() == 200) {
+          const int code = result_code(document_id);
+          results_.push_back({document_id, code, result_message(document_id, code)});
+        } else {
+          problems_.push_back({"result item", static_cast<unsigned>(item.at("status").to_number<int>()),
+                               json::serialize(item), StormClock::now()});
+        }
+      }
+      // Answered items are done (acknowledged, or refused for good: sending them again cannot help).
+      std::erase_if(state.backlog, [&](const std::string& id) { return answered.contains(id); });
+    } catch (const std::exception&) {
+      pause(stopping_, 20ms);  // no reply: the batch stays for the next attempt (or server)
     }
   }
 }
@@ -424,6 +441,17 @@ DeliveryCheck check_deliveries(const std::vector<StormDelivery>& deliveries) {
     if (count > 1) check.duplicated.emplace(id, count);
   }
   return check;
+}
+
+std::vector<std::string> DeliveryCheck::describe_duplicated() const {
+  std::vector<std::string> out;
+  for (const auto& [id, times] : duplicated) out.push_back(id + " delivered " + std::to_string(times) + " times");
+  return out;
+}
+
+void fail_for_each(const std::vector<std::string>& failures, const std::string& prefix, std::size_t at_most) {
+  for (std::size_t i = 0; i < failures.size() && i < at_most; ++i) ADD_FAILURE() << prefix << failures[i];
+  if (failures.size() > at_most) ADD_FAILURE() << prefix << "... and " << failures.size() - at_most << " more";
 }
 
 double metric_value(const std::string& management_url, const std::string& sample) {

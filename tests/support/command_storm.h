@@ -118,11 +118,12 @@ struct AgentProblem {
   StormClock::time_point at;
 };
 
-// The fleet's agents, one thread each, as the real agent behaves minus its pauses: poll; keep
-// every order received; report a result for each (code 0 or 1, chosen by its document id, with a
-// message naming it) in one stateful batch; re-authenticate after a 401/403. A batch that is not
-// acknowledged is kept and sent again before the next poll (at least once, as the agent does),
-// also across servers: start() again with the restarted server's URL and the backlog goes there.
+// The fleet's agents, as the real agent behaves minus its pauses, each with two threads: a poller
+// that polls again as soon as a poll ends and keeps every order received, and a reporter that
+// sends a result for each (code 0 or 1, chosen by its document id, with a message naming it) in
+// stateful batches while the poller goes on polling, as the agent's executor does. A result not
+// acknowledged is sent again (at least once, as the agent does), also across servers: start()
+// again with the restarted server's URL and the backlog goes there, while the poller already polls.
 class StormAgents {
  public:
   explicit StormAgents(const StormFleet& fleet);
@@ -147,7 +148,9 @@ class StormAgents {
 
  private:
   struct AgentState;
-  void run_agent(AgentState& state, std::string comms_url);
+  void run_poller(AgentState& state, std::string comms_url);
+  void run_reporter(AgentState& state, std::string comms_url);
+  void record_problem(std::string what, const HttpResult& reply);
 
   const StormFleet& fleet_;
   std::vector<std::unique_ptr<AgentState>> states_;
@@ -181,8 +184,13 @@ DurabilityCheck check_acknowledged(const std::string& management_url, const std:
 struct DeliveryCheck {
   std::map<std::string, int> duplicated;
   std::vector<std::string> misdelivered;
+  std::vector<std::string> describe_duplicated() const;  // "<id> delivered <n> times"
 };
 DeliveryCheck check_deliveries(const std::vector<StormDelivery>& deliveries);
+
+// Fails the running test once for each of the first `at_most` entries of `failures` (prefixed),
+// and once more for how many were left out.
+void fail_for_each(const std::vector<std::string>& failures, const std::string& prefix, std::size_t at_most = 20);
 
 // The value of the Prometheus sample `sample` ("name{labels}" exactly as exposed), or -1.
 double metric_value(const std::string& management_url, const std::string& sample);
