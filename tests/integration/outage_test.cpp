@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <set>
 
+#include "support/agents.h"
 #include "support/command_storm.h"
 #include "support/heraldd_process.h"
 #include "support/nats_server.h"
@@ -95,11 +96,14 @@ TEST(Outages, PostgresRestartedUnderLoadAnswers503ThenRecoversWithNothingLost) {
   const auto started = StormClock::now();
   PostgresServer postgres;  // a server of its own: this test stops it
   PostgresDatabase database(postgres);
-  HeralddProcess server("storage: {backend: postgres, dsn: \"" + database.dsn() + "\"}\n");
+  HeralddProcess server("node: {name: pg-outage}\nstorage: {backend: postgres, dsn: \"" + database.dsn() + "\"}\n");
   server.set_comms_options("commands_poll_timeout: 2s");
   server.start();
+  auto leading = [&] { return metric_value(server.management_url(), "herald_leader{node=\"pg-outage\"}") == 1; };
+  ASSERT_TRUE(eventually(leading)) << "the only node never took the leader lock";
   auto admin = server.admin_client();
   const auto fleet = enroll_fleet(admin, 8, 2, "pg-outage");
+  const auto silent_agent = enroll_agent(admin, "pg-outage-silent");  // never polls: its orders expire
   const auto authorization = "Bearer " + server.admin_token();  // verified without the database
 
   StormAgents agents(fleet);
@@ -111,8 +115,12 @@ TEST(Outages, PostgresRestartedUnderLoadAnswers503ThenRecoversWithNothingLost) {
   const auto stopping_at = StormClock::now();  // sessions end from here on (fast shutdown)
   postgres.stop();
   const auto down_at = StormClock::now();
-  // Down: commands keep coming and keep being refused, quickly.
-  const bool refused = eventually([&] { return count_status(storm.replies(), 503, down_at) >= 300; }, 15s);
+  // Down: commands keep coming and keep being refused, quickly, and so are the agents' results.
+  const bool refused = eventually(
+      [&] {
+        return count_status(storm.replies(), 503, down_at) >= 300 && agents.problems().size() >= fleet.agents.size();
+      },
+      15s);
   auto health = HttpClient(server.management_url()).get("/health");
   postgres.start();
   const auto up_at = StormClock::now();
@@ -126,6 +134,18 @@ TEST(Outages, PostgresRestartedUnderLoadAnswers503ThenRecoversWithNothingLost) {
   storm.stop();
   ASSERT_TRUE(recovered) << "no command was acknowledged after the database came back\n" << server.output();
   EXPECT_EQ(HttpClient(server.management_url()).get("/health").status, 200u);
+  // The cluster-wide jobs are back too: the node leads again and an order's deadline fires.
+  EXPECT_TRUE(eventually(leading)) << "the node did not take the leader lock again";
+  auto expiring = admin.post("/_plugins/_command_manager/commands", command_body("agent", silent_agent, 1));
+  ASSERT_EQ(expiring.status, 200u) << expiring.body;
+  const std::string expiring_id(json::parse(expiring.body).at("orders").as_array()[0].at("_id").as_string());
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto order = json::parse(admin.get("/orders/" + expiring_id).body);
+        return order.at("data").at("affected_items").as_array()[0].at("command").at("status").as_string() == "failure";
+      },
+      10s))
+      << "an order's deadline did not fire after the outage";
 
   // Every acknowledged order reaches its agent and every result is taken, despite the outage.
   const auto commands = storm.acknowledged();
