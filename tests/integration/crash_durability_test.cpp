@@ -162,7 +162,7 @@ void run_rounds(HeralddProcess& server, const std::string& backend, int rounds) 
     agent_problems_seen = agents.problems().size();
     std::printf(
         "  round %2d: killed %4lld ms after the first 200; %zu commands (%zu orders) and %zu results acknowledged, "
-        "%zu results unsent; check %.2f s, round %.2f s\n",
+        "%zu results unsent; restart and check %.2f s, round %.2f s\n",
         round, static_cast<long long>(delay.count()), previous_commands.size(), orders,
         agents.acknowledged_result_count() - results_before, agents.backlog(),
         std::chrono::duration<double>(check_done - round_started).count(), seconds_since(round_started));
