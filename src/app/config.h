@@ -37,6 +37,7 @@ struct Config {
     std::string path;  // default: <data_dir>/herald.db
     std::string synchronous = "FULL";
     std::string dsn;   // postgres
+    std::int64_t query_timeout_seconds = 30;  // postgres: a statement unanswered this long fails
   } storage;
   ListenerConfig management{"127.0.0.1", 55000, {}};
   ListenerConfig comms{"0.0.0.0", 27000, {}};

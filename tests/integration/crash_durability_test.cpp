@@ -10,9 +10,9 @@
 // acknowledge and send them again to the restarted server, as the real agent does.
 //
 // The kill moment comes from a generator whose seed is printed; HERALD_CRASH_SEED=<n> repeats it.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -123,10 +123,11 @@ void run_rounds(HeralddProcess& server, const std::string& backend, int rounds) 
   // Holds the restarted server to what the previous round acknowledged.
   auto check_previous_round = [&](int round) {
     auto results = agents.acknowledged_results();
-    std::vector<AcknowledgedResult> fresh(results.begin() + static_cast<std::ptrdiff_t>(results_checked), results.end());
+    std::vector<AcknowledgedResult> fresh(results.begin() + static_cast<std::ptrdiff_t>(results_checked),
+                                          results.end());
     results_checked = results.size();
-    auto check = check_acknowledged(server.management_url(), "Bearer " + server.admin_token(), fleet,
-                                    previous_commands, fresh);
+    auto check =
+        check_acknowledged(server.management_url(), "Bearer " + server.admin_token(), fleet, previous_commands, fresh);
     report_lost(check, ("after the kill of round " + std::to_string(round - 1)).c_str());
     figures.lost += check.lost();
   };
@@ -176,7 +177,10 @@ void run_rounds(HeralddProcess& server, const std::string& backend, int rounds) 
   const auto results_before = agents.acknowledged_result_count();
   auto admin = server.admin_client();
   auto pending_orders = [&] {
-    return json::parse(admin.get("/orders?status=pending&limit=1").body).at("data").at("total_affected_items").as_int64();
+    return json::parse(admin.get("/orders?status=pending&limit=1").body)
+        .at("data")
+        .at("total_affected_items")
+        .as_int64();
   };
   agents.start(server.comms_url());
   // Orders still pending (acknowledged or not) reach their agents, and every result is taken.

@@ -4,11 +4,12 @@
 //  - NATS down and back, on either backend: events are counted as dropped while it is down
 //    (herald_bus_events_total{outcome="dropped"}), published again once it is back, and the
 //    command path never waits on it (every command a 200, with bounded latency).
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
+#include <future>
 #include <set>
 
 #include "support/agents.h"
@@ -26,7 +27,9 @@ using namespace std::chrono_literals;
 
 using Micros = std::chrono::microseconds;
 
-double ms(Micros value) { return static_cast<double>(value.count()) / 1000.0; }
+double ms(Micros value) {
+  return static_cast<double>(value.count()) / 1000.0;
+}
 
 struct LatencySummary {
   std::size_t count = 0;
@@ -104,7 +107,7 @@ TEST(Outages, PostgresRestartedUnderLoadAnswers503ThenRecoversWithNothingLost) {
   auto admin = server.admin_client();
   const auto fleet = enroll_fleet(admin, 8, 2, "pg-outage");
   const auto silent_agent = enroll_agent(admin, "pg-outage-silent");  // never polls: its orders expire
-  const auto authorization = "Bearer " + server.admin_token();  // verified without the database
+  const auto authorization = "Bearer " + server.admin_token();        // verified without the database
 
   StormAgents agents(fleet);
   CommandStorm storm(server.management_url(), authorization, fleet, {8, 30, 3600, 18});
@@ -180,7 +183,8 @@ TEST(Outages, PostgresRestartedUnderLoadAnswers503ThenRecoversWithNothingLost) {
   }
   fail_for_each(unexpected, "");
 
-  auto check = check_acknowledged(server.management_url(), authorization, fleet, commands, agents.acknowledged_results());
+  auto check =
+      check_acknowledged(server.management_url(), authorization, fleet, commands, agents.acknowledged_results());
   fail_for_each(check.lost_commands, "lost command: ");
   fail_for_each(check.lost_results, "lost result: ");
   const auto deliveries = check_deliveries(agents.deliveries());
@@ -192,6 +196,60 @@ TEST(Outages, PostgresRestartedUnderLoadAnswers503ThenRecoversWithNothingLost) {
       check.commands, check.orders, check.results, refused_count, describe(during).c_str(), agent_refusals,
       std::chrono::duration<double>(up_at - down_at).count(), recovered_after, check.lost(),
       deliveries.duplicated.size(), std::chrono::duration<double>(StormClock::now() - started).count());
+  EXPECT_EQ(server.stop(), 0) << server.output();
+}
+
+// A database that keeps its connections open but answers nothing (a hung host, a stuck proxy):
+// TCP keep-alives and tcp_user_timeout cannot tell, the kernel still acknowledges. A request that
+// needs it must still end, as a 503, once storage.query_timeout has passed, and the node must
+// recover by itself when the database answers again.
+TEST(Outages, AFrozenPostgresIsA503AfterTheQueryTimeoutNeverAHang) {
+  if (auto reason = PostgresServer::unavailable_reason(); !reason.empty()) GTEST_SKIP() << reason;
+  PostgresServer postgres;  // a server of its own: this test freezes it
+  PostgresDatabase database(postgres);
+  HeralddProcess server("storage: {backend: postgres, dsn: \"" + database.dsn() + "\", query_timeout: 2s}\n");
+  server.start();
+  const auto url = server.management_url();
+  const auto authorization = "Bearer " + server.admin_token();
+  auto admin = server.admin_client();
+  const auto agent = enroll_agent(admin, "frozen-db");
+  ASSERT_EQ(admin.post("/_plugins/_command_manager/commands", command_body("agent", agent)).status, 200u);
+  struct Timed {
+    HttpResult reply;
+    double seconds = 0;
+  };
+  auto timed = [](auto request) {
+    return std::async(std::launch::async, [request] {
+      const auto sent = StormClock::now();
+      Timed out{request(), 0};
+      out.seconds = std::chrono::duration<double>(StormClock::now() - sent).count();
+      return out;
+    });
+  };
+  auto command = [&] {
+    HttpClient client(url);
+    client.set_authorization(authorization);
+    return client.post("/_plugins/_command_manager/commands", command_body("agent", agent));
+  };
+
+  postgres.pause();
+  auto during = timed(command);
+  auto health = timed([&] { return HttpClient(url).get("/health"); });
+  const bool answered = during.wait_for(20s) == std::future_status::ready;
+  const bool health_answered = health.wait_for(20s) == std::future_status::ready;
+  postgres.resume();  // first: the futures wait for their replies when they go
+  ASSERT_TRUE(answered) << "a command still waited for the frozen database after 20 s";
+  ASSERT_TRUE(health_answered) << "/health still waited for the frozen database after 20 s";
+  const auto refused = during.get();
+  EXPECT_EQ(refused.reply.status, 503u) << refused.reply.body;
+  EXPECT_TRUE(is_json_error(refused.reply.body)) << refused.reply.body;
+  const auto unhealthy = health.get();
+  EXPECT_EQ(unhealthy.reply.status, 503u) << unhealthy.reply.body;
+
+  // Answering again: the node takes commands without a restart.
+  EXPECT_TRUE(eventually([&] { return command().status == 200u; }, 20s)) << server.output();
+  std::printf("frozen postgres: a command answered %u after %.1f s, /health %u after %.1f s\n", refused.reply.status,
+              refused.seconds, unhealthy.reply.status, unhealthy.seconds);
   EXPECT_EQ(server.stop(), 0) << server.output();
 }
 
@@ -260,7 +318,8 @@ void run_nats_outage(const std::string& backend, const std::string& storage_yaml
   const auto replies = storm.replies();
   std::vector<std::string> unexpected;
   for (const auto& reply : replies) {
-    if (reply.status != 200) unexpected.push_back("a command answered " + std::to_string(reply.status) + ": " + reply.body);
+    if (reply.status != 200)
+      unexpected.push_back("a command answered " + std::to_string(reply.status) + ": " + reply.body);
   }
   for (const auto& problem : agents.problems()) {
     unexpected.push_back("agent " + problem.what + " answered " + std::to_string(problem.status) + ": " + problem.body);

@@ -1,9 +1,9 @@
 #include "support/command_storm.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <numeric>
 #include <random>
 #include <set>
@@ -37,7 +37,8 @@ void pause(const std::atomic<bool>& stopping, std::chrono::milliseconds how_long
 }  // namespace
 
 std::size_t StormFleet::group_size(const std::string& group) const {
-  return static_cast<std::size_t>(std::count_if(agents.begin(), agents.end(), [&](const Member& m) { return m.group == group; }));
+  return static_cast<std::size_t>(
+      std::count_if(agents.begin(), agents.end(), [&](const Member& m) { return m.group == group; }));
 }
 
 const StormFleet::Member* StormFleet::find(const std::string& agent_id) const {
@@ -71,14 +72,18 @@ CommandStorm::CommandStorm(std::string management_url, std::string authorization
       fleet_(fleet),
       options_(options) {}
 
-CommandStorm::~CommandStorm() { stop(); }
+CommandStorm::~CommandStorm() {
+  stop();
+}
 
 void CommandStorm::start() {
   stopping_ = false;
   for (int i = 0; i < options_.clients; ++i) clients_.emplace_back([this, i] { run_client(i); });
 }
 
-void CommandStorm::request_stop() { stopping_ = true; }
+void CommandStorm::request_stop() {
+  stopping_ = true;
+}
 
 void CommandStorm::stop() {
   request_stop();
@@ -162,7 +167,9 @@ StormAgents::StormAgents(const StormFleet& fleet) : fleet_(fleet) {
   for (const auto& member : fleet_.agents) states_.push_back(std::make_unique<AgentState>(AgentState{member, {}}));
 }
 
-StormAgents::~StormAgents() { stop(); }
+StormAgents::~StormAgents() {
+  stop();
+}
 
 void StormAgents::start(const std::string& comms_url) {
   stopping_ = false;
@@ -172,7 +179,9 @@ void StormAgents::start(const std::string& comms_url) {
   }
 }
 
-void StormAgents::request_stop() { stopping_ = true; }
+void StormAgents::request_stop() {
+  stopping_ = true;
+}
 
 void StormAgents::stop() {
   request_stop();
@@ -285,8 +294,9 @@ void StormAgents::run_reporter(AgentState& state, std::string comms_url) {
       for (const auto& id : batch) {
         const int code = result_code(id);
         lines += json::serialize(json::object{{"id", id}, {"module", "command"}, {"operation", "update"}}) + "\n";
-        lines += json::serialize(json::object{{"command", json::object{{"result", json::object{{"code", code},
-                                                                                               {"message", result_message(id, code)}}}}}}) +
+        lines += json::serialize(json::object{
+                     {"command",
+                      json::object{{"result", json::object{{"code", code}, {"message", result_message(id, code)}}}}}}) +
                  "\n";
       }
       auto reply = agent.send_stateful(lines);
@@ -361,8 +371,8 @@ DurabilityCheck check_acknowledged(const std::string& management_url, const std:
     std::size_t orders = 0;
     for (std::size_t i = first; i < commands.size(); i += static_cast<std::size_t>(threads)) {
       const auto& command = commands[i];
-      const auto what = "request " + std::to_string(command.request_id) + " (" + command.target_type + " " +
-                        command.target_id + ")";
+      const auto what =
+          "request " + std::to_string(command.request_id) + " (" + command.target_type + " " + command.target_id + ")";
       auto reply = client.get("/orders?limit=100000&request_id=" + std::to_string(command.request_id));
       if (reply.status != 200) {
         lost.push_back(what + ": GET /orders answered " + std::to_string(reply.status) + " " + kept_body(reply.body));
@@ -375,7 +385,7 @@ DurabilityCheck check_acknowledged(const std::string& management_url, const std:
         std::string target(item.at("command").at("target").at("id").as_string());
         const auto* member = fleet.find(target);
         bool ours = command.target_type == "agent" ? target == command.target_id
-                                                    : member != nullptr && member->group == command.target_id;
+                                                   : member != nullptr && member->group == command.target_id;
         if (!ours) lost.push_back(what + ": order " + id + " names " + target);
         seen[id] = stored_order(item);
         ids.insert(std::move(id));
@@ -413,7 +423,8 @@ DurabilityCheck check_acknowledged(const std::string& management_url, const std:
         check.lost_results.push_back(id + ": GET /orders/" + id + " answered " + std::to_string(reply.status));
         continue;
       }
-      it = stored.emplace(id, stored_order(json::parse(reply.body).at("data").at("affected_items").as_array()[0])).first;
+      it =
+          stored.emplace(id, stored_order(json::parse(reply.body).at("data").at("affected_items").as_array()[0])).first;
     }
     const auto& order = it->second;
     const std::string expected_status = result.code == 0 ? "success" : "failure";

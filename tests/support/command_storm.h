@@ -165,9 +165,9 @@ class StormAgents {
 
 // What the store holds of what was acknowledged, read through the management API.
 struct DurabilityCheck {
-  std::size_t commands = 0;  // acknowledged commands checked
-  std::size_t orders = 0;    // their orders
-  std::size_t results = 0;   // acknowledged results checked
+  std::size_t commands = 0;                // acknowledged commands checked
+  std::size_t orders = 0;                  // their orders
+  std::size_t results = 0;                 // acknowledged results checked
   std::vector<std::string> lost_commands;  // missing orders, partial groups, foreign orders: what is wrong
   std::vector<std::string> lost_results;   // acknowledged results not on their order
   std::size_t lost() const { return lost_commands.size() + lost_results.size(); }
