@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/input_checks.h"
 #include "core/time_format.h"
 
 namespace herald::api {
@@ -37,7 +38,7 @@ json::object agent_json(const store::AgentRecord& agent) {
                            {"platform", agent.os_platform}, {"uname", agent.os_name + " " + agent.os_version},
                            {"version", agent.os_version},   {"build", ""}};
   json::error_code ec;
-  auto host = json::parse(agent.host_json, ec);
+  auto host = json::parse(agent.host_json, ec, {}, core::client_json_options());
   out["host"] = ec ? json::value(json::object{}) : host;
   json::array groups;
   for (const auto& g : agent.groups) groups.emplace_back(g);

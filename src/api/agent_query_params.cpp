@@ -3,13 +3,12 @@
 #include <array>
 
 #include "api/replies.h"
+#include "core/field_limits.h"
 #include "core/time_format.h"
 
 namespace herald::api {
 
 namespace {
-
-constexpr std::size_t kMaxListedAgents = 10'000;
 
 // Parameters that filter one field for equality (Wazuh's named filters).
 constexpr std::array<std::string_view, 11> kFieldFilters = {
@@ -43,6 +42,12 @@ bool one_of(std::string_view value, const std::array<std::string_view, N>& value
 
 http::Response bad_parameter(std::string_view detail) { return problem_reply(400, "Bad Request", detail, 1000); }
 
+std::optional<http::Response> too_long(std::string_view parameter, std::string_view value, std::size_t limit) {
+  if (value.size() <= limit) return std::nullopt;
+  return bad_parameter(std::string(parameter) + " may be at most " + std::to_string(limit) + " bytes long, got " +
+                       std::to_string(value.size()));
+}
+
 }  // namespace
 
 std::variant<AgentListRequest, http::Response> parse_agent_list_request(const http::Request& request,
@@ -59,8 +64,14 @@ std::variant<AgentListRequest, http::Response> parse_agent_list_request(const ht
     if (name == "offset" || name == "limit" || one_of(name, kIgnored)) continue;
     if (name == "agents_list") {
       query.ids = split_list(value);
-      if (query.ids.size() > kMaxListedAgents) {
-        return bad_parameter("agents_list may name at most " + std::to_string(kMaxListedAgents) + " agents");
+      if (query.ids.size() > core::kMaxListedAgents) {
+        return bad_parameter("agents_list may name at most " + std::to_string(core::kMaxListedAgents) + " agents");
+      }
+      for (const auto& id : query.ids) {
+        if (id.size() > core::kMaxShortText) {
+          return bad_parameter("agents_list ids may be at most " + std::to_string(core::kMaxShortText) +
+                               " bytes long, got " + std::to_string(id.size()));
+        }
       }
     } else if (name == "status") {
       for (auto& status : split_list(value)) {
@@ -83,6 +94,7 @@ std::variant<AgentListRequest, http::Response> parse_agent_list_request(const ht
       if (!sort) return bad_parameter(sort.error().message);
       query.sort = std::move(*sort);
     } else if (name == "search") {
+      if (auto error = too_long("search", value, core::kMaxFilterLength)) return *error;
       std::string_view text = value;
       if (!text.empty() && text.front() == '-') {
         query.search_negated = true;
@@ -91,6 +103,9 @@ std::variant<AgentListRequest, http::Response> parse_agent_list_request(const ht
       query.search = std::string(text);
     } else if (name == "select") {
       parsed.select = split_list(value);
+      if (parsed.select.size() > core::kMaxSelectFields) {
+        return bad_parameter("select may name at most " + std::to_string(core::kMaxSelectFields) + " fields");
+      }
       for (const auto& field : parsed.select) {
         if (!core::parse_agent_field(field) && field != "os" && field != "status_reason" && field != "configSum" &&
             field != "mergedSum" && field != "type" && field != "host" && !field.starts_with("os.")) {
@@ -98,6 +113,11 @@ std::variant<AgentListRequest, http::Response> parse_agent_list_request(const ht
         }
       }
     } else if (one_of(name, kFieldFilters)) {
+      if (auto error = too_long(name, value, core::kMaxFilterLength)) return *error;
+      // Repeated parameters add up: each is one more condition ANDed into the query.
+      if (query.conditions.size() >= core::kMaxFilterTerms) {
+        return bad_parameter("at most " + std::to_string(core::kMaxFilterTerms) + " field filters are allowed");
+      }
       auto field = core::parse_agent_field(name == "manager_host" ? "node_name" : name);
       core::FilterCondition condition;
       condition.field = *field;

@@ -5,8 +5,11 @@
 #include "api/agent_json.h"
 #include "api/agent_query_params.h"
 #include "api/management_auth.h"
+#include "api/content_type.h"
 #include "api/replies.h"
 #include "auth/agent_key_hash.h"
+#include "core/field_limits.h"
+#include "core/input_checks.h"
 #include "core/names.h"
 
 namespace herald::api {
@@ -21,16 +24,24 @@ std::string string_at(const json::object& object, std::string_view key) {
   return value && value->is_string() ? std::string(value->get_string()) : std::string();
 }
 
+// "'host.os.name' must be at most 256 bytes long, got 102400 bytes", as the other 400s of this route.
+http::Response over_limit(const core::LimitViolation& violation) {
+  return problem_reply(400, "Bad Request",
+                       "'" + violation.field + "' must be " + violation.limit + ", got " + violation.actual);
+}
+
 // Validates an enrollment body exactly as the agent expects (wire-protocol d2). Returns the
 // record to store, or the reply to send.
 std::variant<store::AgentRecord, http::Response> parse_enrollment(const http::Request& request, std::int64_t now,
                                                                   const std::string& node_name) {
-  auto content_type = request.header("Content-Type").value_or("");
-  if (content_type.substr(0, 16) != "application/json") {
+  if (!declares_json(request)) {
     return problem_reply(406, "Not Acceptable", "Invalid content type, it must be application/json", 6002);
   }
   json::error_code ec;
-  auto body = json::parse(request.body, ec);
+  auto body = json::parse(request.body, ec, {}, core::client_json_options());
+  if (ec == json::error::too_deep) {
+    return problem_reply(400, "Bad Request", "The request body is not valid: " + core::json_parse_problem(ec));
+  }
   if (ec || !body.is_object()) return problem_reply(400, "Bad Request", "The request body must be a JSON object");
   const auto& object = body.get_object();
   for (std::string_view field : {"id", "name", "key", "type", "version"}) {
@@ -56,9 +67,13 @@ std::variant<store::AgentRecord, http::Response> parse_enrollment(const http::Re
                          "Invalid agent name: it must match ^[\\w\\-.%]+$ and be at most 128 characters", 1738);
   }
   if (key.size() != 32) return problem_reply(400, "Invalid key length", "The key must be 32 characters long");
+  for (auto [field, value] : {std::pair{"type", &agent.type}, std::pair{"version", &agent.version}}) {
+    if (auto violation = core::check_length(field, *value, core::kMaxShortText)) return over_limit(*violation);
+  }
   if (const auto* host = object.if_contains("host")) {
     if (!host->is_object()) return problem_reply(400, "Bad Request", "'host' must be an object");
     const auto& h = host->get_object();
+    if (auto violation = core::check_agent_host(h, "host")) return over_limit(*violation);
     agent.host_json = json::serialize(h);
     if (const auto* ips = h.if_contains("ip"); ips && ips->is_array() && !ips->get_array().empty() &&
                                                ips->get_array().front().is_string()) {
@@ -106,7 +121,7 @@ void register_agent_routes(http::Router& router, ApiContext& context) {
                if (auto* reply = std::get_if<http::Response>(&parsed)) co_return std::move(*reply);
                const auto& list = std::get<AgentListRequest>(parsed);
                auto page = co_await context.pool.run([&] { return context.store.query_agents(list.query); });
-               if (!page) co_return error_reply(page.error());
+               if (!page) co_return store_failure_reply(page.error(), "GET /agents");
                json::array items;
                items.reserve(page->items.size());
                for (const auto& agent : page->items) items.push_back(select_fields(agent_json(agent), list.select));
@@ -117,7 +132,7 @@ void register_agent_routes(http::Router& router, ApiContext& context) {
   router.add(http::Method::get, "/agents/summary/status",
              require_user(context, [&context](http::Request&) -> awaitable<http::Response> {
                auto summary = co_await context.pool.run([&] { return context.store.agent_status_summary(); });
-               if (!summary) co_return error_reply(summary.error());
+               if (!summary) co_return store_failure_reply(summary.error(), "GET /agents/summary/status");
                const auto& s = *summary;
                json::object connection{{"active", s.active},
                                        {"disconnected", s.disconnected},

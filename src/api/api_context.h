@@ -1,8 +1,10 @@
 #pragma once
 // What handlers need, borrowed from app/ which owns everything for the process's life.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "api/body_limits.h"
 #include "auth/credential_cache.h"
 #include "auth/jwt.h"
 #include "auth/rate_limiter.h"
@@ -38,6 +40,8 @@ struct ApiContext {
   // Liveness and events out
   engine::Liveness& liveness;
   engine::BusPublisher& publisher;
+  // Read when the routes are registered.
+  BodyLimits body_limits{};
 };
 
 }  // namespace herald::api

@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
+
 #include "api/management_auth.h"
+#include "api/content_type.h"
 #include "api/replies.h"
 #include "core/command_parser.h"
 
@@ -39,7 +42,20 @@ http::Response success_reply(const engine::SubmittedRequest& submitted) {
   return json_reply(200, body);
 }
 
+// The indexer reads a body only when it is declared in a type it knows (OpenSearch's
+// RestController); this plugin route takes JSON.
+std::optional<http::Response> unsupported_content_type(const http::Request& request) {
+  if (request.body.empty()) return std::nullopt;  // the plugin's own "Body content is required"
+  const auto type = media_type(request);
+  if (type == "application/json" || type == "application/x-ndjson") return std::nullopt;
+  const auto header = request.header("Content-Type");
+  const std::string message =
+      header ? "Content-Type header [" + std::string(*header) + "] is not supported" : "Content-Type header is missing";
+  return json_reply(406, json::object{{"error", message}, {"status", 406}});
+}
+
 awaitable<http::Response> post_commands(ApiContext& context, http::Request& request) {
+  if (auto refused = unsupported_content_type(request)) co_return std::move(*refused);
   auto parsed = core::parse_commands(request.body);
   if (auto* error = std::get_if<core::CommandParseError>(&parsed)) co_return parse_error_reply(*error);
   const auto& commands = std::get<std::vector<core::Command>>(parsed);
@@ -60,7 +76,8 @@ awaitable<http::Response> post_commands(ApiContext& context, http::Request& requ
 
 void register_command_manager_routes(http::Router& router, ApiContext& context) {
   router.add(http::Method::post, "/_plugins/_command_manager/commands",
-             require_user(context, [&context](http::Request& request) { return post_commands(context, request); }));
+             require_user(context, [&context](http::Request& request) { return post_commands(context, request); })
+                 .with_body_limit(context.body_limits.commands));
 }
 
 }  // namespace herald::api

@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "api/auth_failure_log.h"
 #include "api/comms_routes.h"
+#include "api/content_type.h"
 #include "api/replies.h"
 #include "auth/agent_key_hash.h"
 #include "auth/basic_auth.h"
@@ -28,9 +30,21 @@ std::variant<std::string, http::Response> authenticate_agent(const ApiContext& c
   return uuid->second;
 }
 
+http::Endpoint require_agent(ApiContext& context, http::Handler handler) {
+  auto guard = [&context](http::Request& request) -> awaitable<std::optional<http::Response>> {
+    auto agent = authenticate_agent(context, request);
+    if (auto* reply = std::get_if<http::Response>(&agent)) co_return std::move(*reply);
+    request.principal = std::move(std::get<std::string>(agent));
+    co_return std::nullopt;
+  };
+  return http::Endpoint{std::move(handler), std::move(guard)};
+}
+
 namespace {
 
 awaitable<http::Response> authenticate(ApiContext& context, http::Request& request) {
+  // The agent always declares its JSON body.
+  if (!declares_json(request)) co_return comms_error(406, "Invalid content type, it must be application/json", 406);
   json::error_code ec;
   auto body = json::parse(request.body, ec);
   const json::object* object = (!ec && body.is_object()) ? &body.get_object() : nullptr;
@@ -52,12 +66,17 @@ awaitable<http::Response> authenticate(ApiContext& context, http::Request& reque
   }
   auto agent = co_await context.pool.run([&] { return context.store.find_agent(agent_id); });
   if (!agent) co_return comms_error(503, "Couldn't reach the agent store: " + agent.error().message, 503);
+  auto record_failure = [&] {
+    const auto failure = context.agent_auth_failures.record_failure(limiter_key);
+    log_failed_authentication("agent authentication", agent_id, request.remote_address, failure,
+                              context.agent_auth_failures.policy());
+  };
   if (!*agent) {
-    context.agent_auth_failures.record_failure(limiter_key);
+    record_failure();
     co_return comms_error(403, "Agent does not exist", 403);
   }
   if (!auth::verify_agent_key(agent_key, (*agent)->key_hash)) {
-    context.agent_auth_failures.record_failure(limiter_key);
+    record_failure();
     co_return comms_error(401, "Invalid key", 401);
   }
   context.agent_auth_failures.record_success(limiter_key);
@@ -69,8 +88,10 @@ awaitable<http::Response> authenticate(ApiContext& context, http::Request& reque
 }  // namespace
 
 void register_comms_auth_routes(http::Router& router, ApiContext& context) {
+  // Open to anyone, so its body is bounded tightly (the agent sends {"uuid","key"}, ~80 bytes).
   router.add(http::Method::post, "/api/v1/authentication",
-             [&context](http::Request& request) { return authenticate(context, request); });
+             [&context](http::Request& request) { return authenticate(context, request); },
+             context.body_limits.authentication);
 }
 
 }  // namespace herald::api

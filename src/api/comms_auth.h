@@ -18,6 +18,10 @@ inline constexpr std::chrono::seconds kCommsTokenLifetime{900};
 // A valid token counts as the agent's keep-alive.
 std::variant<std::string, http::Response> authenticate_agent(const ApiContext& context, const http::Request& request);
 
+// An endpoint whose handler runs only with a valid agent token, checked from the headers alone
+// before any body is read; the handler finds the agent's uuid in request.principal.
+http::Endpoint require_agent(ApiContext& context, http::Handler handler);
+
 void register_comms_auth_routes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

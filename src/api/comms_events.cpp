@@ -73,16 +73,12 @@ void publish_events(ApiContext& context, const std::string& agent_id, bool state
 }
 
 awaitable<http::Response> commands(ApiContext& context, http::Request& request) {
-  auto agent = authenticate_agent(context, request);
-  if (auto* reply = std::get_if<http::Response>(&agent)) co_return std::move(*reply);
-  const store::DeliveryTarget target{store::DeliveryTarget::Kind::agent, std::get<std::string>(agent)};
+  const store::DeliveryTarget target{store::DeliveryTarget::Kind::agent, request.principal};
   co_return co_await long_poll_orders(context, target);
 }
 
 awaitable<http::Response> stateful(ApiContext& context, http::Request& request) {
-  auto agent = authenticate_agent(context, request);
-  if (auto* reply = std::get_if<http::Response>(&agent)) co_return std::move(*reply);
-  const auto& agent_id = std::get<std::string>(agent);
+  const auto& agent_id = request.principal;
 
   auto parsed = core::parse_stateful_events(request.body);
   if (auto* error = std::get_if<core::StatefulEventsError>(&parsed)) {
@@ -104,6 +100,9 @@ awaitable<http::Response> stateful(ApiContext& context, http::Request& request) 
       items[i] = item(event, "Order not found", 404);
     } else if (!result || event.operation != "update") {
       items[i] = item(event, "Invalid command result: expected an update with {\"command\":{\"result\":{code,message}}}", 400);
+    } else if (result->problem) {
+      // Not storable as sent (core/field_limits.h); a failed item, so the rest of the batch still counts.
+      items[i] = item(event, "Invalid command result: " + *result->problem, 400);
     } else {
       report_of_event[i] = reports.size();
       reports.push_back({*key, agent_id, {result->code, result->message, result->data_json}, batch.agent.raw_json});
@@ -144,12 +143,10 @@ awaitable<http::Response> stateful(ApiContext& context, http::Request& request) 
 }
 
 awaitable<http::Response> stateless(ApiContext& context, http::Request& request) {
-  auto agent = authenticate_agent(context, request);
-  if (auto* reply = std::get_if<http::Response>(&agent)) co_return std::move(*reply);
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
     co_return comms_error(400, "Invalid stateless events request: the body is empty", 400);
   }
-  const auto& agent_id = std::get<std::string>(agent);
+  const auto& agent_id = request.principal;
   if (auto metadata = core::parse_agent_metadata_line(request.body)) co_await record_metadata(context, agent_id, *metadata);
   auto written = co_await context.pool.run([&] { return context.events.write_stateless(agent_id, request.body); });
   if (!written) co_return comms_error(503, "Events could not be stored: " + written.error().message, 503);
@@ -161,8 +158,6 @@ awaitable<http::Response> stateless(ApiContext& context, http::Request& request)
 }
 
 awaitable<http::Response> files(ApiContext& context, http::Request& request) {
-  auto agent = authenticate_agent(context, request);
-  if (auto* reply = std::get_if<http::Response>(&agent)) co_return std::move(*reply);
   auto name = request.query_param("file_name");
   if (!name || name->empty()) co_return comms_error(400, "Missing the file_name parameter", 400);
   if (name->back() == '/') co_return comms_error(400, "Invalid file name, it must not be a directory", 2704);
@@ -192,13 +187,15 @@ awaitable<http::Response> files(ApiContext& context, http::Request& request) {
 }  // namespace
 
 void register_comms_agent_routes(http::Router& router, ApiContext& context) {
-  auto route = [&](http::Method method, std::string pattern, auto handler) {
-    router.add(method, std::move(pattern), [&context, handler](http::Request& request) { return handler(context, request); });
+  auto route = [&](http::Method method, std::string pattern, auto handler, std::size_t max_body_bytes) {
+    auto bound = [&context, handler](http::Request& request) { return handler(context, request); };
+    router.add(method, std::move(pattern), require_agent(context, bound).with_body_limit(max_body_bytes));
   };
-  route(http::Method::get, "/api/v1/commands", commands);
-  route(http::Method::post, "/api/v1/events/stateful", stateful);
-  route(http::Method::post, "/api/v1/events/stateless", stateless);
-  route(http::Method::get, "/api/v1/files", files);
+  const auto& limits = context.body_limits;
+  route(http::Method::get, "/api/v1/commands", commands, limits.no_body);
+  route(http::Method::post, "/api/v1/events/stateful", stateful, limits.events);
+  route(http::Method::post, "/api/v1/events/stateless", stateless, limits.events);
+  route(http::Method::get, "/api/v1/files", files, limits.no_body);
 }
 
 }  // namespace herald::api

@@ -21,7 +21,7 @@ void register_comms_routes(http::Router& router, ApiContext& context) {
     http::Response response;
     response.content_type.clear();
     co_return response;
-  });
+  }, context.body_limits.no_body);
   register_comms_auth_routes(router, context);
   register_comms_agent_routes(router, context);
 }

@@ -171,15 +171,16 @@ awaitable<http::Response> get_configuration(ApiContext& context, http::Request& 
 }  // namespace
 
 void register_group_routes(http::Router& router, ApiContext& context) {
-  auto route = [&](http::Method method, std::string pattern, auto handler) {
-    router.add(method, std::move(pattern),
-               require_user(context, [&context, handler](http::Request& request) { return handler(context, request); }));
+  auto route = [&](http::Method method, std::string pattern, auto handler, std::size_t max_body_bytes = 0) {
+    auto endpoint = require_user(context, [&context, handler](http::Request& request) { return handler(context, request); });
+    if (max_body_bytes != 0) endpoint.max_body_bytes = max_body_bytes;
+    router.add(method, std::move(pattern), std::move(endpoint));
   };
   route(http::Method::post, "/groups", create_group);
   route(http::Method::get, "/groups", list_groups);
   route(http::Method::del, "/groups", delete_groups);
   route(http::Method::get, "/groups/{group_id}/agents", group_agents);
-  route(http::Method::put, "/groups/{group_id}/configuration", put_configuration);
+  route(http::Method::put, "/groups/{group_id}/configuration", put_configuration, context.body_limits.group_configuration);
   route(http::Method::get, "/groups/{group_id}/configuration", get_configuration);
   route(http::Method::put, "/agents/{agent_id}/group/{group_id}",
         [](ApiContext& c, http::Request& r) { return change_membership(c, r, true); });

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "api/auth_failure_log.h"
 #include "api/replies.h"
 #include "auth/basic_auth.h"
 #include "auth/password_hash.h"
@@ -44,41 +45,54 @@ awaitable<bool> check_password(ApiContext& context, const std::string& user, con
   co_return ok;
 }
 
+void record_login_failure(ApiContext& context, std::string_view user, const std::string& source) {
+  const auto failure = context.login_failures.record_failure(source);
+  log_failed_authentication("login", user, source, failure, context.login_failures.policy());
+}
+
 enum class AuthOutcome { ok, missing, wrong, blocked };
 
-awaitable<AuthOutcome> authenticate(ApiContext& context, const http::Request& request) {
+// On success request.principal is the user's name.
+awaitable<AuthOutcome> authenticate(ApiContext& context, http::Request& request) {
   auto header = request.header("Authorization");
   if (!header) co_return AuthOutcome::missing;
   if (auto bearer = auth::parse_bearer(*header)) {
     auto verified = context.tokens.verify(*bearer, kManagementIssuer, kManagementAudience);
-    co_return std::holds_alternative<auth::TokenClaims>(verified) ? AuthOutcome::ok : AuthOutcome::wrong;
+    auto* claims = std::get_if<auth::TokenClaims>(&verified);
+    if (claims == nullptr) co_return AuthOutcome::wrong;
+    request.principal = claims->subject;
+    co_return AuthOutcome::ok;
   }
   auto basic = auth::parse_basic_authorization(*header);
   if (!basic) co_return AuthOutcome::missing;
   if (context.login_failures.is_blocked(request.remote_address)) co_return AuthOutcome::blocked;
   if (co_await check_password(context, basic->first, basic->second)) {
     context.login_failures.record_success(request.remote_address);
+    request.principal = basic->first;
     co_return AuthOutcome::ok;
   }
-  context.login_failures.record_failure(request.remote_address);
+  record_login_failure(context, basic->first, request.remote_address);
   co_return AuthOutcome::wrong;
 }
 
 }  // namespace
 
-http::Handler require_user(ApiContext& context, http::Handler handler) {
-  return [&context, handler = std::move(handler)](http::Request& request) -> awaitable<http::Response> {
+http::Endpoint require_user(ApiContext& context, http::Handler handler) {
+  // The guard runs on the headers alone, so an unauthenticated client never gets its body read.
+  auto guard = [&context](http::Request& request) -> awaitable<std::optional<http::Response>> {
     switch (co_await authenticate(context, request)) {
-      case AuthOutcome::ok: co_return co_await handler(request);
+      case AuthOutcome::ok: co_return std::nullopt;
       case AuthOutcome::missing: co_return unauthorized("No authorization token provided");
       case AuthOutcome::wrong: co_return unauthorized("Invalid credentials");
       case AuthOutcome::blocked: co_return too_many_attempts(context, request);
     }
     co_return unauthorized("Invalid credentials");
   };
+  return http::Endpoint{std::move(handler), std::move(guard), context.body_limits.other};
 }
 
 void register_login_routes(http::Router& router, ApiContext& context) {
+  // Basic credentials come in a header; the body is unused and bounded tightly.
   router.add(http::Method::post, "/security/user/authenticate",
              [&context](http::Request& request) -> awaitable<http::Response> {
                auto header = request.header("Authorization");
@@ -88,7 +102,7 @@ void register_login_routes(http::Router& router, ApiContext& context) {
                  co_return too_many_attempts(context, request);
                }
                if (!co_await check_password(context, basic->first, basic->second)) {
-                 context.login_failures.record_failure(request.remote_address);
+                 record_login_failure(context, basic->first, request.remote_address);
                  co_return unauthorized("Invalid credentials");
                }
                context.login_failures.record_success(request.remote_address);
@@ -99,7 +113,8 @@ void register_login_routes(http::Router& router, ApiContext& context) {
                  co_return text_reply(200, token);
                }
                co_return json_reply(200, json::object{{"data", json::object{{"token", token}}}, {"error", 0}});
-             });
+             },
+             context.body_limits.authentication);
 }
 
 }  // namespace herald::api

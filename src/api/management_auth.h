@@ -10,8 +10,9 @@ namespace herald::api {
 inline constexpr std::string_view kManagementIssuer = "wazuh";
 inline constexpr std::string_view kManagementAudience = "Wazuh API REST";
 
-// Wraps a handler so that it runs only for an authenticated user (401 otherwise).
-http::Handler require_user(ApiContext& context, http::Handler handler);
+// An endpoint whose handler runs only for an authenticated user: 401 (or 429 while the address
+// is locked out) from the headers alone, before any body is read.
+http::Endpoint require_user(ApiContext& context, http::Handler handler);
 
 // POST /security/user/authenticate (wire-protocol d1).
 void register_login_routes(http::Router& router, ApiContext& context);

@@ -6,6 +6,7 @@
 
 #include "api/management_auth.h"
 #include "api/replies.h"
+#include "core/field_limits.h"
 #include "core/order_document.h"
 #include "core/time_format.h"
 
@@ -27,9 +28,18 @@ std::variant<store::OrderQuery, http::Response> parse_order_query(const http::Re
     query.status = core::parse_order_status(*status);
     if (!query.status) return problem_reply(400, "Bad Request", "status must be pending, sent, success or failure");
   }
-  if (auto agent = request.query_param("agent_id")) query.agent_id = std::string(*agent);
-  if (auto action = request.query_param("action")) query.action = std::string(*action);
-  if (auto source = request.query_param("source")) query.source = std::string(*source);
+  // Bounded as the stored fields they match (core/field_limits.h).
+  for (auto [parameter, target] : {std::pair{"agent_id", &query.agent_id}, std::pair{"action", &query.action},
+                                   std::pair{"source", &query.source}}) {
+    auto value = request.query_param(parameter);
+    if (!value) continue;
+    if (value->size() > core::kMaxShortText) {
+      return problem_reply(400, "Bad Request",
+                           std::string(parameter) + " may be at most " + std::to_string(core::kMaxShortText) +
+                               " bytes long, got " + std::to_string(value->size()));
+    }
+    *target = std::string(*value);
+  }
   if (auto id = request.query_param("request_id")) {
     std::int64_t value = 0;
     auto [end, ec] = std::from_chars(id->data(), id->data() + id->size(), value);
@@ -70,7 +80,7 @@ awaitable<http::Response> list_orders(ApiContext& context, http::Request& reques
   if (auto* reply = std::get_if<http::Response>(&parsed)) co_return std::move(*reply);
   auto& query = std::get<store::OrderQuery>(parsed);
   auto page = co_await context.pool.run([&] { return context.store.list_orders(query); });
-  if (!page) co_return error_reply(page.error());
+  if (!page) co_return store_failure_reply(page.error(), "GET /orders");
   json::array items;
   items.reserve(page->items.size());
   for (const auto& order : page->items) items.push_back(core::order_document(order));
@@ -82,7 +92,7 @@ awaitable<http::Response> show_order(ApiContext& context, http::Request& request
   auto key = core::parse_document_id(id);
   if (!key) co_return problem_reply(404, "Resource not found", "Order " + id + " does not exist");
   auto order = co_await context.pool.run([&] { return context.store.find_order(*key); });
-  if (!order) co_return error_reply(order.error());
+  if (!order) co_return store_failure_reply(order.error(), "GET /orders/{id}");
   if (!*order) co_return problem_reply(404, "Resource not found", "Order " + id + " does not exist");
   co_return envelope_reply(json::array{core::order_document(**order)}, 1, {}, "The order information was returned");
 }

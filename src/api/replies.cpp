@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 
 namespace herald::api {
@@ -57,6 +59,13 @@ http::Response error_reply(const core::Error& error) {
     case core::ErrorKind::internal: break;
   }
   return problem_reply(500, "Internal Server Error", error.message);
+}
+
+http::Response store_failure_reply(const core::Error& error, std::string_view route) {
+  spdlog::error("{}: the store failed: {}", route, error.message);
+  auto reply = problem_reply(503, "Service Unavailable", "The store could not answer the request; try again later");
+  reply.headers.emplace_back("Retry-After", "1");
+  return reply;
 }
 
 namespace {

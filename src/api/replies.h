@@ -33,6 +33,11 @@ boost::json::object failed_item(std::string_view id, int code, std::string_view 
 // anything else -> 500. The body is a problem reply.
 http::Response error_reply(const core::Error& error);
 
+// A store failure on a read route: 503 problem JSON with a generic detail and Retry-After. The
+// store's own text (SQLite or libpq internals, SQL fragments) goes to the log, never to the client.
+// `route` names the route in the log line.
+http::Response store_failure_reply(const core::Error& error, std::string_view route);
+
 // Parses `offset`/`limit` query parameters (limit default 500, max 100000). nullopt + `error`
 // filled on a bad value.
 struct Paging {

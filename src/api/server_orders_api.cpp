@@ -6,6 +6,7 @@
 #include "api/management_auth.h"
 #include "api/order_delivery.h"
 #include "api/replies.h"
+#include "core/input_checks.h"
 
 namespace herald::api {
 
@@ -26,12 +27,16 @@ awaitable<http::Response> report(ApiContext& context, http::Request& request) {
   auto key = core::parse_document_id(id);
   if (!key) co_return problem_reply(404, "Resource not found", "Order " + id + " does not exist");
   json::error_code ec;
-  auto body = json::parse(request.body, ec);
+  auto body = json::parse(request.body, ec, {}, core::client_json_options());
   const json::object* object = (!ec && body.is_object()) ? &body.get_object() : nullptr;
   const auto* code = object ? object->if_contains("code") : nullptr;
   const auto* message = object ? object->if_contains("message") : nullptr;
   if (code == nullptr || !code->is_int64() || (message != nullptr && !message->is_string())) {
     co_return problem_reply(400, "Bad Request", "The body must be {\"code\": <integer>, \"message\": <string>}");
+  }
+  if (auto violation = core::check_command_result(message ? std::string_view(message->get_string()) : "",
+                                                  object->if_contains("data"))) {
+    co_return problem_reply(400, "Bad Request", violation->message());
   }
   std::vector<store::ResultReport> reports{
       {*key, std::nullopt, {code->get_int64(), message ? std::string(message->get_string()) : "", std::nullopt}, std::nullopt}};
@@ -58,7 +63,8 @@ void register_server_order_routes(http::Router& router, ApiContext& context) {
   router.add(http::Method::get, "/api/v1/server/commands",
              require_user(context, [&context](http::Request& request) { return poll(context, request); }));
   router.add(http::Method::post, "/orders/{order_id}/result",
-             require_user(context, [&context](http::Request& request) { return report(context, request); }));
+             require_user(context, [&context](http::Request& request) { return report(context, request); })
+                 .with_body_limit(context.body_limits.events));
 }
 
 }  // namespace herald::api

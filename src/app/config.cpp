@@ -89,6 +89,39 @@ void listener(const YAML::Node& node, const std::string& where, ListenerConfig& 
   }
 }
 
+// http: every limit the listeners enforce on clients (see README "Limits").
+void http_limits(const YAML::Node& http, HttpLimits& limits) {
+  check_keys(http, "http", {"max_header_bytes", "max_body_bytes", "body_limits", "header_timeout", "read_timeout",
+                            "idle_timeout", "max_connections", "max_connections_per_address",
+                            "max_unauthenticated_body_bytes", "max_unauthenticated_body_bytes_per_address"});
+  auto size = [&](const char* key, std::size_t& into, std::int64_t min, std::int64_t max) {
+    if (http[key]) into = static_cast<std::size_t>(integer(http[key], std::string("http.") + key, min, max));
+  };
+  auto duration = [&](const char* key, std::chrono::milliseconds& into) {
+    if (http[key]) into = std::chrono::seconds(seconds(http[key], std::string("http.") + key, 1, 3600));
+  };
+  size("max_header_bytes", limits.max_header_bytes, 1024, 1 << 20);
+  size("max_body_bytes", limits.max_body_bytes, 1024, 1LL << 30);
+  duration("header_timeout", limits.header_timeout);
+  duration("read_timeout", limits.read_timeout);
+  duration("idle_timeout", limits.idle_timeout);
+  size("max_connections", limits.max_connections, 1, 1'000'000);
+  size("max_connections_per_address", limits.max_connections_per_address, 1, 1'000'000);
+  size("max_unauthenticated_body_bytes", limits.max_unauthenticated_body_bytes, 1024, 1LL << 30);
+  size("max_unauthenticated_body_bytes_per_address", limits.max_unauthenticated_body_bytes_per_address, 1024, 1LL << 30);
+  if (auto body = http["body_limits"]) {
+    check_keys(body, "http.body_limits", {"commands", "events", "group_configuration", "authentication", "other"});
+    auto route = [&](const char* key, std::size_t& into) {
+      if (body[key]) into = static_cast<std::size_t>(integer(body[key], std::string("http.body_limits.") + key, 256, 1LL << 30));
+    };
+    route("commands", limits.body_limits.commands);
+    route("events", limits.body_limits.events);
+    route("group_configuration", limits.body_limits.group_configuration);
+    route("authentication", limits.body_limits.authentication);
+    route("other", limits.body_limits.other);
+  }
+}
+
 Config parse(const YAML::Node& root) {
   Config config;
   char host[256] = {0};
@@ -121,20 +154,7 @@ Config parse(const YAML::Node& root) {
   }
   if (root["management"]) listener(root["management"], "management", config.management, config, false);
   if (root["comms"]) listener(root["comms"], "comms", config.comms, config, true);
-  if (auto http = root["http"]) {
-    check_keys(http, "http", {"max_header_bytes", "max_body_bytes", "read_timeout", "idle_timeout", "max_connections"});
-    if (http["max_header_bytes"]) {
-      config.http.max_header_bytes = static_cast<std::size_t>(integer(http["max_header_bytes"], "http.max_header_bytes", 1024, 1 << 20));
-    }
-    if (http["max_body_bytes"]) {
-      config.http.max_body_bytes = static_cast<std::size_t>(integer(http["max_body_bytes"], "http.max_body_bytes", 1024, 1LL << 30));
-    }
-    if (http["read_timeout"]) config.http.read_timeout = std::chrono::seconds(seconds(http["read_timeout"], "http.read_timeout", 1, 3600));
-    if (http["idle_timeout"]) config.http.idle_timeout = std::chrono::seconds(seconds(http["idle_timeout"], "http.idle_timeout", 1, 3600));
-    if (http["max_connections"]) {
-      config.http.max_connections = static_cast<std::size_t>(integer(http["max_connections"], "http.max_connections", 1, 1'000'000));
-    }
-  }
+  if (auto http = root["http"]) http_limits(http, config.http);
   if (auto cluster = root["cluster"]) {
     check_keys(cluster, "cluster", {"fallback_poll_interval", "leader_check_interval"});
     if (cluster["fallback_poll_interval"]) {

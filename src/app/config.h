@@ -2,9 +2,11 @@
 // heraldd.yml, validated once at start-up into a typed struct; the rest of the code reads the
 // struct, never the YAML. Every key is optional (defaults below and in ARCHITECTURE.md).
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "api/body_limits.h"
 #include "core/result.h"
 
 namespace herald::app {
@@ -23,10 +25,15 @@ struct ListenerConfig {
 
 struct HttpLimits {
   std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 10 * 1024 * 1024;
+  std::size_t max_body_bytes = 10 * 1024 * 1024;  // no route reads more, whatever body_limits say
+  api::BodyLimits body_limits;
+  std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::size_t max_connections = 10'000;
+  std::size_t max_connections_per_address = 2'000;
+  std::size_t max_unauthenticated_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_unauthenticated_body_bytes_per_address = 1024 * 1024;
 };
 
 struct Config {

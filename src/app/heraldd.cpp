@@ -87,6 +87,25 @@ Heraldd::~Heraldd() {
 
 namespace {
 
+template <class Parts>
+void register_listener_metrics(Parts& p) {
+  auto per_listener = [&p](auto read) {
+    return [&p, read] {
+      return core::MetricsRegistry::Samples{{{"management"}, static_cast<double>(read(*p.management))},
+                                            {{"comms"}, static_cast<double>(read(*p.comms))}};
+    };
+  };
+  p.metrics.gauge_callback("herald_http_connections", "Open connections, by listener", {"listener"},
+                           per_listener([](const http::Server& server) { return server.open_connections(); }));
+  p.metrics.gauge_callback("herald_http_connections_shed_total",
+                           "Connections without a whole request header closed to make room for new ones",
+                           {"listener"},
+                           per_listener([](const http::Server& server) { return server.shed_connections(); }));
+  p.metrics.gauge_callback("herald_http_unauthenticated_body_bytes",
+                           "Bytes of bodies of open routes (nobody authenticated yet) held now", {"listener"},
+                           per_listener([](const http::Server& server) { return server.unauthenticated_body_bytes(); }));
+}
+
 http::ServerOptions server_options(const std::string& name, const ListenerConfig& listener, const Config& config) {
   http::ServerOptions options;
   options.name = name;
@@ -94,9 +113,13 @@ http::ServerOptions server_options(const std::string& name, const ListenerConfig
   options.port = listener.port;
   options.max_header_bytes = config.http.max_header_bytes;
   options.max_body_bytes = config.http.max_body_bytes;
+  options.header_timeout = config.http.header_timeout;
   options.read_timeout = config.http.read_timeout;
   options.idle_timeout = config.http.idle_timeout;
   options.max_connections = config.http.max_connections;
+  options.max_connections_per_address = config.http.max_connections_per_address;
+  options.max_unauthenticated_body_bytes = config.http.max_unauthenticated_body_bytes;
+  options.max_unauthenticated_body_bytes_per_address = config.http.max_unauthenticated_body_bytes_per_address;
   options.tls.enabled = listener.tls.enabled;
   options.tls.cert_file = listener.tls.cert;
   options.tls.key_file = listener.tls.key;
@@ -302,6 +325,7 @@ core::Status Heraldd::start(std::size_t threads) {
                                                                 config.node_name, *p.dispatcher, *p.results,
                                                                 *p.events, *p.agent_auth_failures, *p.liveness,
                                                                 *p.publisher});
+  p.context->body_limits = config.http.body_limits;
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
@@ -328,6 +352,7 @@ core::Status Heraldd::start(std::size_t threads) {
 
   register_liveness_metrics(p);
   register_cluster_metrics(p);
+  register_listener_metrics(p);
   p.leadership->start();
   if (auto started = p.liveness->start(); !started) return started;
   if (auto started = p.scheduler->start(); !started) return started;

@@ -1,4 +1,5 @@
 // heraldd: the Herald server. Usage: heraldd [--config FILE] [--threads N]
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -24,6 +25,10 @@ int usage(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Request bodies of several MiB must go back to the system once answered: glibc would raise
+  // its mmap threshold after the first such free and keep later ones on the heap for good (a
+  // burst of large bodies then pinned their peak). A fixed threshold keeps them mmapped.
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   std::string config_path;
   std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
   for (int i = 1; i < argc; ++i) {

@@ -21,7 +21,7 @@ std::chrono::seconds FailureRateLimiter::retry_after(std::string_view key) const
   return std::chrono::ceil<std::chrono::seconds>(found->second->blocked_until - now);
 }
 
-void FailureRateLimiter::record_failure(std::string_view key) {
+FailureRateLimiter::Failure FailureRateLimiter::record_failure(std::string_view key) {
   const core::TimePoint now = clock_.now();
   std::lock_guard lock(mutex_);
   auto found = index_.find(key);
@@ -34,7 +34,7 @@ void FailureRateLimiter::record_failure(std::string_view key) {
   }
   Entry& entry = *found->second;
   entry.last_failure = now;
-  if (entry.blocked_until > now) return;
+  if (entry.blocked_until > now) return Failure{policy_.max_failures, false};
   if (now - entry.window_start >= policy_.window) {
     entry.window_start = now;
     entry.failures = 0;
@@ -43,7 +43,9 @@ void FailureRateLimiter::record_failure(std::string_view key) {
     entry.blocked_until = now + policy_.lockout;
     entry.failures = 0;
     entry.window_start = now;
+    return Failure{policy_.max_failures, true};
   }
+  return Failure{entry.failures, false};
 }
 
 void FailureRateLimiter::record_success(std::string_view key) {

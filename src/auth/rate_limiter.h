@@ -39,7 +39,13 @@ class FailureRateLimiter {
 
   // Counts one failed attempt; the max_failures-th within the window starts the lockout.
   // Failures recorded while blocked do not extend the lockout.
-  void record_failure(std::string_view key);
+  struct Failure {
+    int failures_in_window;  // this one included; max_failures once locked out
+    bool locked_out_now;     // this failure started the lockout
+  };
+  Failure record_failure(std::string_view key);
+
+  const FailureRateLimitPolicy& policy() const { return policy_; }
 
   // A successful authentication clears the key's history (and any lockout).
   void record_success(std::string_view key);

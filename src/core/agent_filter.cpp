@@ -5,6 +5,7 @@
 #include <charconv>
 #include <utility>
 
+#include "core/field_limits.h"
 #include "core/time_format.h"
 
 namespace herald::core {
@@ -44,6 +45,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
 
 // Recursive descent over: any := all (',' all)* ; all := primary (';' primary)* ;
 // primary := '(' any ')' | field op value. AND binds tighter than OR, as in Wazuh's API.
+// Bounded in conditions and nesting (core/field_limits.h): the recursion stays shallow and the SQL a
+// store compiles from it stays within what SQLite and PostgreSQL accept.
 class FilterParser {
  public:
   explicit FilterParser(std::string_view text) : text_(text) {}
@@ -82,11 +85,16 @@ class FilterParser {
 
   Result<FilterNode> parse_primary() {
     if (position_ < text_.size() && text_[position_] == '(') {
+      if (++depth_ > kMaxFilterDepth) {
+        return invalid_argument("Invalid q: parentheses may nest at most " + std::to_string(kMaxFilterDepth) +
+                                " levels deep");
+      }
       ++position_;
       auto inner = parse_any();
       if (!inner) return inner.error();
       if (position_ >= text_.size() || text_[position_] != ')') return fail("expected ')'");
       ++position_;
+      --depth_;
       if (inner->nodes.size() == 1) return std::move(inner->nodes.front());
       return FilterNode(std::make_shared<FilterExpression>(std::move(*inner)));
     }
@@ -96,6 +104,9 @@ class FilterParser {
   }
 
   Result<FilterCondition> parse_condition() {
+    if (++conditions_ > kMaxFilterTerms) {
+      return invalid_argument("Invalid q: it may have at most " + std::to_string(kMaxFilterTerms) + " conditions");
+    }
     auto field_start = position_;
     while (position_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[position_])) ||
                                         text_[position_] == '_' || text_[position_] == '.')) {
@@ -147,6 +158,8 @@ class FilterParser {
 
   std::string_view text_;
   std::size_t position_ = 0;
+  std::size_t depth_ = 0;       // parentheses open at position_
+  std::size_t conditions_ = 0;  // conditions read so far
 };
 
 }  // namespace
@@ -174,6 +187,10 @@ bool is_time_agent_field(AgentField field) {
 
 Result<FilterExpression> parse_agent_filter(std::string_view q) {
   if (q.empty()) return invalid_argument("Invalid q: it is empty");
+  if (q.size() > kMaxFilterLength) {
+    return invalid_argument("Invalid q: it may be at most " + std::to_string(kMaxFilterLength) + " bytes long, got " +
+                            std::to_string(q.size()));
+  }
   return FilterParser(q).parse();
 }
 
@@ -193,6 +210,9 @@ Result<std::vector<SortKey>> parse_agent_sort(std::string_view sort) {
     if (!field) return invalid_argument("Invalid sort field '" + std::string(item) + "'");
     key.field = *field;
     keys.push_back(key);
+    if (keys.size() > kMaxSortKeys) {
+      return invalid_argument("Invalid sort: it may have at most " + std::to_string(kMaxSortKeys) + " keys");
+    }
   }
   if (keys.empty()) return invalid_argument("Invalid sort: it is empty");
   return keys;

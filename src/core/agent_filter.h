@@ -58,14 +58,15 @@ struct FilterExpression {
   std::vector<FilterNode> nodes;
 };
 
-// Parses `q`. Errors name the position and what was expected.
+// Parses `q`. Errors name the position and what was expected, or the limit broken: at most
+// kMaxFilterLength bytes, kMaxFilterTerms conditions, kMaxFilterDepth nested parentheses.
 Result<FilterExpression> parse_agent_filter(std::string_view q);
 
 struct SortKey {
   AgentField field = AgentField::id;
   bool descending = false;
 };
-// "+name,-lastKeepAlive" -> keys. Errors name the unknown field.
+// "+name,-lastKeepAlive" -> keys (at most kMaxSortKeys). Errors name the unknown field.
 Result<std::vector<SortKey>> parse_agent_sort(std::string_view sort);
 
 }  // namespace herald::core

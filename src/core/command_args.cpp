@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/field_limits.h"
+#include "core/input_checks.h"
+
 namespace herald::core {
 
 namespace json = boost::json;
@@ -40,12 +43,23 @@ std::variant<json::object, std::string> set_group_args(const json::object& args)
     return "Expected [command.action.args.groups] to be an array, got [" + std::string(json_token_name(*groups)) + "]";
   }
   json::array kept;
-  for (const auto& item : groups->get_array()) {
+  const auto& items = groups->get_array();
+  for (std::size_t index = 0; index < items.size(); ++index) {
+    const auto& item = items[index];
     if (!item.is_string()) {
       return "Expected [command.action.args.groups] to be an array of strings only, got [" +
              std::string(json_token_name(item)) + "]";
     }
-    if (!item.get_string().empty()) kept.push_back(item);
+    if (item.get_string().empty()) continue;
+    // Group names are bounded as everywhere else; an agent in more groups than this is refused too.
+    auto at = "command.action.args.groups[" + std::to_string(index) + "]";
+    if (auto violation = check_length(at, item.get_string(), kMaxGroupNameLength)) {
+      return "Expected [" + at + "] to be " + violation->limit + ", got [" + violation->actual + "]";
+    }
+    kept.push_back(item);
+  }
+  if (auto violation = check_count("command.action.args.groups", kept.size(), kMaxAgentGroups)) {
+    return "Expected [command.action.args.groups] to have " + violation->limit + ", got [" + violation->actual + "]";
   }
   return json::object{{"groups", std::move(kept)}};
 }

@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "core/command_args.h"
+#include "core/field_limits.h"
+#include "core/input_checks.h"
 
 namespace herald::core {
 
@@ -14,6 +16,43 @@ namespace {
 
 CommandParseError illegal(std::string message) {
   return {CommandParseError::Format::indexer_error, "illegal_argument_exception", std::move(message)};
+}
+
+// Limits in the upstream message style: "Expected [command.source] to be at most 256 bytes long, got
+// [100000 bytes]".
+CommandParseError over_limit(const LimitViolation& violation) {
+  return illegal("Expected [" + violation.field + "] to be " + violation.limit + ", got [" + violation.actual + "]");
+}
+
+std::optional<CommandParseError> check_short(std::string_view field, std::string_view value) {
+  if (auto violation = check_length(field, value, kMaxShortText)) return over_limit(*violation);
+  return std::nullopt;
+}
+
+// The stored fields of a parsed command, each at most kMaxShortText.
+std::optional<CommandParseError> check_command_fields(const Command& command) {
+  if (auto error = check_short("command.source", command.source)) return error;
+  if (command.user) {
+    if (auto error = check_short("command.user", *command.user)) return error;
+  }
+  if (auto error = check_short("command.target.id", command.target.id)) return error;
+  if (auto error = check_short("command.action.name", command.action.name)) return error;
+  if (command.action.version) {
+    if (auto error = check_short("command.action.version", *command.action.version)) return error;
+  }
+  return std::nullopt;
+}
+
+// The normalized args, as they will be stored and delivered.
+std::optional<CommandParseError> check_args(const json::object& args, std::string& serialized) {
+  if (auto violation = check_json_values(args, "command.action.args", kMaxLongText, kMaxShortText)) {
+    return over_limit(*violation);
+  }
+  serialized = json::serialize(args);
+  if (auto violation = check_json_size("command.action.args", serialized.size(), kMaxArgsJsonBytes)) {
+    return over_limit(*violation);
+  }
+  return std::nullopt;
 }
 
 CommandParseError plain(std::string_view message) {
@@ -119,10 +158,11 @@ std::variant<Command, CommandParseError> parse_command(const json::value& value)
   if (auto error = parse_timeout(object.at("timeout"), command.timeout_seconds)) return *error;
   const json::value* args = nullptr;
   if (auto error = parse_action(object.at("action"), command.action, args)) return *error;
+  if (auto error = check_command_fields(command)) return *error;
 
   auto normalized = normalize_action_args(command.action.name, command.target, args);
   if (auto* message = std::get_if<std::string>(&normalized)) return illegal(*message);
-  command.action.args_json = json::serialize(std::get<json::object>(normalized));
+  if (auto error = check_args(std::get<json::object>(normalized), command.action.args_json)) return *error;
   return command;
 }
 
@@ -132,10 +172,10 @@ ParsedCommands parse_commands(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return plain(kBodyRequired);
 
   json::error_code ec;
-  json::value root = json::parse(body, ec);
+  json::value root = json::parse(body, ec, {}, client_json_options());
   if (ec) {
     return CommandParseError{CommandParseError::Format::indexer_error, "parsing_exception",
-                             "Failed to parse the request body as JSON: " + ec.message()};
+                             "Failed to parse the request body as JSON: " + json_parse_problem(ec)};
   }
   if (!root.is_object()) {
     return CommandParseError{CommandParseError::Format::indexer_error, "parsing_exception",

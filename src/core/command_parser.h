@@ -4,7 +4,9 @@
 //  - `action`/`target` and `name`/`args` are accepted in any order;
 //  - the body must be an object with a `commands` array (upstream takes any first key);
 //  - `timeout` must be an integer in 1..32767 (upstream loses larger ones at index time);
-//  - a target without `type` is a 400, not a null-pointer 500.
+//  - a target without `type` is a 400, not a null-pointer 500;
+//  - stored strings, args and JSON nesting are bounded (core/field_limits.h), and a number beyond
+//    the range of a double is a 400 naming it (it used to turn the whole args into {}).
 #include <string>
 #include <string_view>
 #include <variant>

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/field_limits.h"
+
 namespace herald::core {
 
 namespace {
@@ -10,7 +12,7 @@ bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; 
 }  // namespace
 
 bool is_valid_group_name(std::string_view name) {
-  if (name.empty() || name.size() > 128 || name == "." || name == "..") return false;
+  if (name.empty() || name.size() > kMaxGroupNameLength || name == "." || name == "..") return false;
   for (char c : name) {
     if (!is_word_char(c) && c != '.' && c != '-') return false;
   }
@@ -18,7 +20,7 @@ bool is_valid_group_name(std::string_view name) {
 }
 
 bool is_valid_agent_name(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
+  if (name.empty() || name.size() > kMaxAgentNameLength) return false;
   for (char c : name) {
     if (!is_word_char(c) && c != '-' && c != '.' && c != '%') return false;
   }

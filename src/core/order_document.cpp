@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/input_checks.h"
 #include "core/time_format.h"
 
 namespace herald::core {
@@ -12,7 +13,8 @@ namespace {
 
 json::value parse_or_empty(const std::string& text) {
   json::error_code ec;
-  auto value = json::parse(text, ec);
+  // The limits it was accepted under: a deeper document than the default 32 is no reason to lose it.
+  auto value = json::parse(text, ec, {}, client_json_options());
   if (ec) return json::object{};
   return value;
 }

@@ -7,6 +7,9 @@
 #include <limits>
 #include <new>
 
+#include "core/field_limits.h"
+#include "core/input_checks.h"
+
 namespace herald::core {
 
 namespace json = boost::json;
@@ -62,11 +65,9 @@ std::string line_label(const Line& line) { return "line " + std::to_string(line.
 
 // Parses one line; on failure returns the 2709 error naming the line.
 std::variant<json::value, StatefulEventsError> parse_line(const Line& line) {
-  json::parse_options options;
-  options.max_depth = 64;  // inventory documents nest a little; the default of 32 is tight
   boost::system::error_code ec;
-  json::value value = json::parse(line.text, ec, {}, options);
-  if (ec) return bad_body(line_label(line) + " is not valid JSON (" + ec.message() + ")");
+  json::value value = json::parse(line.text, ec, {}, client_json_options());
+  if (ec) return bad_body(line_label(line) + " is not valid JSON (" + json_parse_problem(ec) + ")");
   return value;
 }
 
@@ -74,6 +75,26 @@ std::optional<std::string> string_at(const json::object& object, std::string_vie
   const auto* value = object.if_contains(key);
   if (value == nullptr || !value->is_string()) return std::nullopt;
   return std::string(value->get_string());
+}
+
+StatefulEventsError metadata_over_limit(const LimitViolation& violation) {
+  return {400, "Invalid agent metadata: " + violation.message()};
+}
+
+// What of the metadata can be stored: the agent row (version, ip, os, groups) and, on the orders
+// it reports results for, the whole `agent` object.
+std::optional<LimitViolation> check_metadata(const json::object& agent, const AgentMetadata& metadata) {
+  if (auto violation = check_length("agent.name", metadata.name, kMaxShortText)) return violation;
+  if (auto violation = check_length("agent.type", metadata.type, kMaxShortText)) return violation;
+  if (auto violation = check_length("agent.version", metadata.version, kMaxShortText)) return violation;
+  if (auto violation = check_count("agent.groups", metadata.groups.size(), kMaxAgentGroups)) return violation;
+  for (std::size_t i = 0; i < metadata.groups.size(); ++i) {
+    auto at = "agent.groups[" + std::to_string(i) + "]";
+    if (auto violation = check_length(at, metadata.groups[i], kMaxGroupNameLength)) return violation;
+  }
+  if (auto violation = check_agent_host(agent.at("host").get_object(), "agent.host")) return violation;
+  if (auto violation = check_json_values(agent, "agent", kMaxLongText, kMaxShortText)) return violation;
+  return check_json_size("agent", metadata.raw_json.size(), kMaxAgentMetadataBytes);
 }
 
 StatefulEventsError missing_agent_field(std::string_view field) {
@@ -128,6 +149,7 @@ std::variant<AgentMetadata, StatefulEventsError> parse_metadata(const json::valu
     }
   }
   metadata.raw_json = json::serialize(agent);
+  if (auto violation = check_metadata(agent, metadata)) return metadata_over_limit(*violation);
   return metadata;
 }
 
@@ -231,7 +253,7 @@ ParsedStatefulEvents parse_stateful_events(std::string_view body) {
 std::optional<AgentMetadata> parse_agent_metadata_line(std::string_view body) {
   auto first = body.substr(0, body.find('\n'));
   json::error_code ec;
-  auto line = json::parse(first, ec);
+  auto line = json::parse(first, ec, {}, client_json_options());
   if (ec) return std::nullopt;
   auto metadata = parse_metadata(line);
   if (auto* parsed = std::get_if<AgentMetadata>(&metadata)) return std::move(*parsed);
@@ -243,7 +265,7 @@ std::optional<CommandResultReport> command_result(const StatefulEvent& event) {
   boost::system::error_code ec;
   json::value data;
   try {
-    data = json::parse(*event.data_json, ec);
+    data = json::parse(*event.data_json, ec, {}, client_json_options());
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -268,7 +290,9 @@ std::optional<CommandResultReport> command_result(const StatefulEvent& event) {
     if (!message->is_string()) return std::nullopt;
     report.message = std::string(message->get_string());
   }
-  if (const auto* extra = result.if_contains("data"); extra != nullptr) report.data_json = json::serialize(*extra);
+  const auto* extra = result.if_contains("data");
+  if (extra != nullptr) report.data_json = json::serialize(*extra);
+  if (auto violation = check_command_result(report.message, extra)) report.problem = violation->message();
   return report;
 }
 

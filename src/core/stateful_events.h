@@ -58,10 +58,12 @@ using ParsedStatefulEvents = std::variant<StatefulBatch, StatefulEventsError>;
 
 // Parses and validates a whole request body. Lines are separated by '\n' ("\r\n" is tolerated);
 // lines that are empty or only whitespace are skipped. Never throws; the first error found wins.
+// Lines nest at most kMaxJsonDepth; metadata beyond core/field_limits.h is a 400 naming the field.
 ParsedStatefulEvents parse_stateful_events(std::string_view body);
 
 // The agent metadata of the first line of an events body (stateful or stateless), or nullopt
-// when that line is not valid metadata. For bookkeeping only: it validates nothing else.
+// when that line is not valid metadata (or breaks a limit). For bookkeeping only: it validates
+// nothing else.
 std::optional<AgentMetadata> parse_agent_metadata_line(std::string_view body);
 
 // A command result, from data `{"command":{"result":{"code":N,"message":"..."}}}`.
@@ -69,6 +71,10 @@ struct CommandResultReport {
   std::int64_t code = 0;
   std::string message;                   // "" when absent
   std::optional<std::string> data_json;  // command.result.data, serialized, when present
+  // Why it cannot be stored, naming the field and its limit (core/field_limits.h): message longer
+  // than kMaxLongText, data beyond kMaxResultDataBytes or holding a number beyond a double. The
+  // comms API answers such a result as a failed item and leaves the order alone.
+  std::optional<std::string> problem;
 };
 
 // The result carried by a `command` event, or nullopt when the data does not have that shape

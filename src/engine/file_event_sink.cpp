@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/input_checks.h"
 #include "core/time_format.h"
 
 namespace herald::engine {
@@ -83,10 +84,8 @@ void append_json_text(std::string& out, std::string_view json_text) {
 
 bool is_json(std::string_view text) {
   json::monotonic_resource scratch;
-  json::parse_options options;
-  options.max_depth = 64;
   boost::system::error_code ec;
-  json::parse(text, ec, &scratch, options);
+  json::parse(text, ec, &scratch, core::client_json_options());  // the depth the event parser accepted
   return !ec;
 }
 

@@ -20,21 +20,26 @@ Method to_method(bhttp::verb verb) {
   }
 }
 
-core::Result<Request> to_request(BeastRequest&& beast_request, std::string remote_address) {
-  const auto target = beast_request.target();
+core::Result<Request> to_request_head(const boost::beast::http::request_header<>& header, std::string remote_address) {
+  const auto target = header.target();
   const auto url = boost::urls::parse_origin_form(boost::urls::string_view(target.data(), target.size()));
   if (!url) return core::invalid_argument("malformed request target");
 
   Request request;
-  request.method = to_method(beast_request.method());
+  request.method = to_method(header.method());
   request.target = std::string(target);
   request.path = url->path();
   for (const auto& param : url->params()) request.query.emplace_back(param.key, param.value);
-  for (const auto& field : beast_request) {
+  for (const auto& field : header) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
-  request.body = std::move(beast_request.body());
   request.remote_address = std::move(remote_address);
+  return request;
+}
+
+core::Result<Request> to_request(BeastRequest&& beast_request, std::string remote_address) {
+  auto request = to_request_head(beast_request, std::move(remote_address));
+  if (request) request->body = std::move(beast_request.body());
   return request;
 }
 

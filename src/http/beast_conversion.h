@@ -16,8 +16,10 @@ using BeastResponse = boost::beast::http::response<boost::beast::http::string_bo
 
 Method to_method(boost::beast::http::verb verb);
 
-// Fills method, target, decoded path and query, headers and body. Fails (400) when the target is
-// not in origin form ("/path?query").
+// Fills method, target, decoded path and query and headers (not the body). Fails (400) when the
+// target is not in origin form ("/path?query").
+core::Result<Request> to_request_head(const boost::beast::http::request_header<>& header, std::string remote_address);
+// The same, and the body too.
 core::Result<Request> to_request(BeastRequest&& beast_request, std::string remote_address);
 
 // Sets Content-Length always (except 204/304 and 1xx, which carry no body), Content-Type when

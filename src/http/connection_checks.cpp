@@ -23,10 +23,8 @@ bool peer_hung_up(boost::asio::ip::tcp::socket& socket) {
   return ::poll(&descriptor, 1, 0) > 0 && (descriptor.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
-std::string peer_address(const boost::asio::ip::tcp::socket& socket) {
-  boost::system::error_code ec;
-  const auto address = socket.remote_endpoint(ec).address();
-  if (ec) return {};
+std::string peer_address(const boost::asio::ip::tcp::endpoint& remote) {
+  const auto address = remote.address();
   // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d.
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).to_string();

@@ -23,7 +23,7 @@ std::optional<ProtocolError> classify_read_error(const boost::system::error_code
 // after its request is treated as gone, like the agent that gives up on a long-poll.
 bool peer_hung_up(boost::asio::ip::tcp::socket& socket);
 
-// The peer's IP address as text ("" when unknown); IPv4-mapped IPv6 addresses as plain IPv4.
-std::string peer_address(const boost::asio::ip::tcp::socket& socket);
+// The peer's IP address as text; IPv4-mapped IPv6 addresses as plain IPv4.
+std::string peer_address(const boost::asio::ip::tcp::endpoint& remote);
 
 }  // namespace herald::http::detail

@@ -24,6 +24,7 @@ struct Request {
   std::string body;
   std::string remote_address;  // peer IP address as text
   std::string route;           // the matched route pattern ("" when none); for metrics
+  std::string principal;       // who the route's guard authenticated (user name, agent uuid)
 
   // Case-insensitive header lookup; the first value when repeated.
   std::optional<std::string_view> header(std::string_view name) const;

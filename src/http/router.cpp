@@ -41,10 +41,10 @@ bool segments_match(const std::vector<std::string>& pattern, const std::vector<s
 
 }  // namespace
 
-void Router::add(Method method, std::string pattern, Handler handler) {
+void Router::add(Method method, std::string pattern, Endpoint endpoint) {
   std::vector<std::string> segments;
   for (auto segment : split_path(pattern)) segments.emplace_back(segment);
-  routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(endpoint)});
 }
 
 Router::Match Router::match(Request& request) const {
@@ -62,7 +62,7 @@ Router::Match Router::match(Request& request) const {
       }
     }
     request.route = route.pattern;
-    result.handler = &route.handler;
+    result.endpoint = &route.endpoint;
     result.pattern = route.pattern;
     return result;
   }

@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 
+#include "http/connection_checks.h"
 #include "http/server_state.h"
 #include "http/session.h"
 #include "http/tls_context.h"
@@ -48,7 +49,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> state) {
       co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
-    auto connection = std::make_shared<Connection>(socket.get_executor());
+    boost::system::error_code peer_error;
+    const auto remote = socket.remote_endpoint(peer_error);
+    if (peer_error) continue;  // already gone
+    auto connection = std::make_shared<Connection>(socket.get_executor(), detail::peer_address(remote));
     if (!state->try_register(connection)) {
       boost::system::error_code ignored;
       socket.close(ignored);
@@ -125,5 +129,9 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
 std::size_t Server::open_connections() const { return state_->open_connections; }
 
 std::size_t Server::in_flight_requests() const { return state_->in_flight_requests; }
+
+std::uint64_t Server::shed_connections() const { return state_->shed_connections; }
+
+std::size_t Server::unauthenticated_body_bytes() const { return state_->unauthenticated_bodies.in_use(); }
 
 }  // namespace herald::http

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -47,6 +48,10 @@ class Server {
 
   std::size_t open_connections() const;
   std::size_t in_flight_requests() const;
+  // Connections closed to make room for a new one (see ServerOptions::max_connections).
+  std::uint64_t shed_connections() const;
+  // Bytes of unauthenticated bodies being held now (see ServerOptions::max_unauthenticated_body_bytes).
+  std::size_t unauthenticated_body_bytes() const;
 
  private:
   std::shared_ptr<detail::ServerState> state_;

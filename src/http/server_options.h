@@ -24,12 +24,23 @@ struct ServerOptions {
   std::string name = "http";  // for logs: "management", "comms"
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;                          // 0 = pick a free port
-  std::size_t max_header_bytes = 16 * 1024;        // beyond: 431
-  std::size_t max_body_bytes = 10 * 1024 * 1024;   // beyond: 413 (Content-Length checked up front)
-  std::chrono::milliseconds read_timeout{30'000};  // a started request must arrive whole within this
+  std::size_t max_header_bytes = 16 * 1024;       // beyond: 431
+  std::size_t max_body_bytes = 10 * 1024 * 1024;  // a route's default; beyond: 413 before the body is read
+  // A request's headers must arrive within header_timeout of its first byte (and a new
+  // connection's first request within it too): beyond, 408 and close (slowloris).
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds read_timeout{30'000};  // the body, once the headers are in
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connection idle between requests
   std::chrono::milliseconds write_timeout{30'000};
-  std::size_t max_connections = 10'000;  // beyond: the new socket is closed at once
+  // At either limit a new connection first sheds the oldest connection that has not yet sent a
+  // whole request header (idle or slow), of the same address or of any; the new one is closed
+  // only when no such connection exists.
+  std::size_t max_connections = 10'000;
+  std::size_t max_connections_per_address = 2'000;
+  // Bodies of open routes (no guard) are read before anyone is authenticated: their bytes in
+  // flight are bounded per listener and per source address; beyond, 503 with Retry-After.
+  std::size_t max_unauthenticated_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_unauthenticated_body_bytes_per_address = 1024 * 1024;
   TlsOptions tls;
   // Builds the error replies the server produces itself (404 no route, 405, 400 unparsable, 413,
   // 431, 500 when a handler threw). Empty: default_error_response (error_response.h).

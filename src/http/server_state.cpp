@@ -17,6 +17,8 @@ ServerState::ServerState(asio::io_context& io_context, ServerOptions server_opti
       observer(std::move(request_observer)),
       control(asio::make_strand(io_context)),
       acceptor(control),
+      unauthenticated_bodies(options.max_unauthenticated_body_bytes,
+                             options.max_unauthenticated_body_bytes_per_address),
       grace_timer_(control) {}
 
 Response ServerState::error_reply(unsigned status, std::string_view detail) const {
@@ -25,22 +27,60 @@ Response ServerState::error_reply(unsigned status, std::string_view detail) cons
 
 bool ServerState::try_register(const std::shared_ptr<Connection>& connection) {
   if (stopping) return false;
-  if (connections_.size() >= options.max_connections) {
-    // A flood of connections must not become a flood of log lines.
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_limit_log_ >= std::chrono::seconds(1)) {
-      last_limit_log_ = now;
-      spdlog::warn("{}: {} connections open (the limit); closing new ones", options.name, connections_.size());
-    }
+  const auto counted = counted_by_address_.find(connection->address);
+  const std::size_t of_address = counted == counted_by_address_.end() ? 0 : counted->second;
+  if (of_address >= options.max_connections_per_address && !shed_oldest_waiting(&connection->address)) {
+    log_limit("from " + connection->address + " (the per-address limit)");
     return false;
   }
-  connections_.insert(connection);
+  if (counted_connections_ >= options.max_connections && !shed_oldest_waiting(nullptr)) {
+    log_limit("(the limit)");
+    return false;
+  }
+  connection->registry.position = connections_.insert(connections_.end(), connection);
+  ++counted_connections_;
+  ++counted_by_address_[connection->address];
   open_connections = connections_.size();
   return true;
 }
 
+bool ServerState::shed_oldest_waiting(const std::string* address) {
+  for (const auto& candidate : connections_) {
+    if (candidate->registry.shed || !candidate->header_pending) continue;
+    if (address != nullptr && candidate->address != *address) continue;
+    candidate->registry.shed = true;
+    --counted_connections_;
+    if (auto found = counted_by_address_.find(candidate->address); found != counted_by_address_.end()) {
+      if (--found->second == 0) counted_by_address_.erase(found);
+    }
+    ++shed_connections;
+    // Only the connection's strand may touch its socket, and only it knows whether the request
+    // it was waiting for has begun meanwhile (then it is served; the limit is passed by one).
+    asio::post(candidate->strand, [candidate] {
+      if (candidate->header_pending && candidate->close_socket) candidate->close_socket();
+    });
+    return true;
+  }
+  return false;
+}
+
+void ServerState::log_limit(std::string_view what) {
+  // A flood of connections must not become a flood of log lines.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_limit_log_ < std::chrono::seconds(1)) return;
+  last_limit_log_ = now;
+  spdlog::warn("{}: {} connections open, none idle to shed; closing new ones {}", options.name, counted_connections_,
+               what);
+}
+
 void ServerState::unregister(const std::shared_ptr<Connection>& connection) {
-  connections_.erase(connection);
+  if (!connection->registry.shed) {
+    --counted_connections_;
+    if (auto found = counted_by_address_.find(connection->address); found != counted_by_address_.end()) {
+      if (--found->second == 0) counted_by_address_.erase(found);
+    }
+  }
+  connections_.erase(connection->registry.position);
   open_connections = connections_.size();
   finish_shutdown_if_idle();
 }

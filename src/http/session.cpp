@@ -37,12 +37,15 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 4096;
-// How long to keep reading (and dropping) what a client still sends after an error reply.
+// How long, and how much, to keep reading (and dropping) what a client still sends after an
+// error reply.
 constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr std::size_t kLingerBytes = 64 * 1024;
 // How often a busy connection with unread bytes is checked for a hang-up.
 constexpr std::chrono::milliseconds kHangUpPoll{500};
 
 using PlainStream = beast::tcp_stream;
+using Parser = bhttp::request_parser<bhttp::string_body>;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Counts a request from the end of its reading to the end of its reply.
@@ -57,6 +60,32 @@ class InFlightScope {
   ServerState& server_;
 };
 
+// Bytes of an unauthenticated body counted against the listener's budget while it is held.
+class BodyReservation {
+ public:
+  BodyReservation() = default;
+  ~BodyReservation() { release(); }
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+
+  bool take(ServerState& server, const std::string& address, std::size_t bytes) {
+    if (!server.unauthenticated_bodies.try_take(address, bytes)) return false;
+    server_ = &server;
+    address_ = address;
+    bytes_ = bytes;
+    return true;
+  }
+  void release() {
+    if (server_ != nullptr) server_->unauthenticated_bodies.give_back(address_, bytes_);
+    server_ = nullptr;
+  }
+
+ private:
+  ServerState* server_ = nullptr;
+  std::string address_;
+  std::size_t bytes_ = 0;
+};
+
 template <class Stream>
 class Session {
  public:
@@ -65,7 +94,6 @@ class Session {
   Session(std::shared_ptr<ServerState> server, std::shared_ptr<Connection> connection, tcp::socket socket)
       : server_(std::move(server)),
         connection_(std::move(connection)),
-        remote_address_(peer_address(socket)),
         stream_(make_stream(std::move(socket))) {}
 
   asio::awaitable<void> run() {
@@ -97,9 +125,9 @@ class Session {
 
   asio::awaitable<bool> handshake() {
     if constexpr (kTls) {
-      lowest().expires_after(options().read_timeout);
+      lowest().expires_after(options().header_timeout);
       auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
-      if (ec) spdlog::debug("{}: TLS handshake with {} failed: {}", options().name, remote_address_, ec.message());
+      if (ec) spdlog::debug("{}: TLS handshake with {} failed: {}", options().name, connection_->address, ec.message());
       co_return !ec;
     } else {
       co_return true;
@@ -107,11 +135,12 @@ class Session {
   }
 
   // Waits for the first bytes of the next request: a new connection must start its request
-  // within read_timeout, a kept-alive one may stay silent for idle_timeout. Only here is the
+  // within header_timeout, a kept-alive one may stay silent for idle_timeout. Only here is the
   // connection idle, i.e. closed at once by a graceful shutdown.
   asio::awaitable<bool> wait_for_request(bool first) {
+    connection_->header_pending = true;
     if (buffer_.size() > 0) co_return true;  // it arrived together with the previous one
-    lowest().expires_after(first ? options().read_timeout : options().idle_timeout);
+    lowest().expires_after(first ? options().header_timeout : options().idle_timeout);
     connection_->awaiting_request = true;
     auto [ec, bytes] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), use_tuple);
     connection_->awaiting_request = false;
@@ -119,15 +148,19 @@ class Session {
     co_return !ec;
   }
 
-  // Reads, handles and answers one request; true when the connection stays open for another.
+  // Reads, admits, handles and answers one request; true when the connection stays open for
+  // another. The body is read only once the route is known, its limit checked and its guard
+  // (authentication) passed: a refused request's body is never read, and nobody unauthenticated
+  // can make heraldd hold a large body.
   asio::awaitable<bool> serve_request() {
     const auto started = Clock::now();
-    bhttp::request_parser<bhttp::string_body> parser;
+    Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
-    parser.body_limit(options().max_body_bytes);
-    lowest().expires_after(options().read_timeout);  // covers the whole request, body included
-    if (const auto ec = co_await read_request(parser)) {
-      if (auto error = classify_read_error(ec)) {
+    parser.body_limit(boost::none);  // the route's limit is set once the route is known
+    lowest().expires_after(options().header_timeout);
+    auto [read_error, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, use_tuple);
+    if (read_error) {
+      if (auto error = classify_read_error(read_error)) {
         const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
         // Named, not temporaries: g++ 12 mishandles class temporaries inside co_await expressions.
         const Request line = request_line(parser);
@@ -135,23 +168,53 @@ class Session {
       }
       co_return false;
     }
+    connection_->header_pending = false;
 
     InFlightScope in_flight(*server_);
-    const bool head_request = parser.get().method() == bhttp::verb::head;
     const unsigned version = parser.get().version();
+    const bool head_request = parser.get().method() == bhttp::verb::head;
     const bool client_wants_keep_alive = parser.get().keep_alive();
-    const Request request_line_only = request_line(parser);
-    auto request = to_request(parser.release(), remote_address_);
+    auto request = to_request_head(parser.get(), connection_->address);
     if (!request) {
       const ProtocolError bad_request{400, request.error().message};
-      co_await reply_and_linger(bad_request, request_line_only, version, started);
+      const Request line = request_line(parser);
+      co_await reply_and_linger(bad_request, line, version, started);
       co_return false;
     }
+
+    const auto match = server_->router.match(*request);
+    std::optional<Response> refusal;
+    BodyReservation reservation;
+    if (!match.endpoint) {
+      refusal = match.path_matched ? server_->error_reply(405, "method not allowed")
+                                   : server_->error_reply(404, "no route for " + request->path);
+    } else {
+      refusal = co_await admit(*match.endpoint, *request, parser, reservation);
+    }
+    if (refusal) {
+      // The body (if any) stays unread: answer, then close unless there was none.
+      const bool body_unread = !parser.is_done();
+      const bool keep_alive = client_wants_keep_alive && !body_unread && !server_->stopping;
+      const bool written = co_await write(*refusal, version, keep_alive, head_request);
+      if (refusal->on_written) refusal->on_written(written);
+      observe(*request, *refusal, started);
+      if (written && body_unread) co_await linger();
+      co_return written && keep_alive;
+    }
+
+    if (const auto error = co_await read_body(parser, body_limit(*match.endpoint))) {
+      if (auto protocol_error = classify_read_error(error)) {
+        co_await reply_and_linger(*protocol_error, *request, version, started);
+      }
+      co_return false;
+    }
+    request->body = std::move(parser.get().body());
 
     // A long poll may hold this connection for minutes: give the read buffer back meanwhile
     // (unless a pipelined request is already in it).
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
-    Response response = co_await respond(*request);
+    Response response = co_await respond(*match.endpoint, *request);
+    reservation.release();
     const bool keep_alive = client_wants_keep_alive && !server_->stopping;
     const bool written = !client_gone_ && co_await write(response, version, keep_alive, head_request);
     if (response.on_written) response.on_written(written);
@@ -159,10 +222,56 @@ class Session {
     co_return written && keep_alive;
   }
 
+  // The route's limit, never above the listener's.
+  std::size_t body_limit(const Endpoint& endpoint) const {
+    const std::size_t ceiling = options().max_body_bytes;
+    return endpoint.max_body_bytes != 0 ? std::min(endpoint.max_body_bytes, ceiling) : ceiling;
+  }
+
+  // Decides, from the headers alone, whether the request's body may be read: nullopt to go on,
+  // else the reply. The guard's refusal (401/403) first, so that nobody unauthenticated learns
+  // more; 413 for a declared length over the route's limit; 503 when an open route's body would
+  // pass the budget of unauthenticated bodies.
+  asio::awaitable<std::optional<Response>> admit(const Endpoint& endpoint, Request& request, const Parser& parser,
+                                                 BodyReservation& reservation) {
+    if (endpoint.guard) {
+      if (auto refused = co_await endpoint.guard(request)) co_return refused;
+    }
+    const std::size_t limit = body_limit(endpoint);
+    const auto declared = parser.content_length();
+    if (declared && *declared > limit) co_return server_->error_reply(413, "request body too large");
+    if (endpoint.guard || parser.is_done()) co_return std::nullopt;  // authenticated, or no body to hold
+    const std::size_t bytes = declared ? static_cast<std::size_t>(*declared) : limit;  // chunked: the worst case
+    if (!reservation.take(*server_, connection_->address, bytes)) {
+      auto busy = server_->error_reply(503, "too many unauthenticated request bodies in flight; retry later");
+      busy.headers.emplace_back("Retry-After", "1");
+      co_return busy;
+    }
+    co_return std::nullopt;
+  }
+
+  // Reads the body the request declared, up to `limit` bytes, within read_timeout.
+  asio::awaitable<boost::system::error_code> read_body(Parser& parser, std::size_t limit) {
+    if (parser.is_done()) co_return boost::system::error_code{};
+    boost::system::error_code ec;
+    std::size_t bytes = 0;
+    // curl and others wait (up to a second) for this before sending a large body.
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
+      lowest().expires_after(options().write_timeout);
+      std::tie(ec, bytes) = co_await bhttp::async_write(stream_, go_on, use_tuple);
+      if (ec) co_return ec;
+    }
+    parser.body_limit(limit);
+    lowest().expires_after(options().read_timeout);
+    std::tie(ec, bytes) = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
+    co_return ec;
+  }
+
   // What the observer learns about a request that never reached a handler.
-  Request request_line(const bhttp::request_parser<bhttp::string_body>& parser) const {
+  Request request_line(const Parser& parser) const {
     Request request;
-    request.remote_address = remote_address_;
+    request.remote_address = connection_->address;
     if (parser.is_header_done()) {
       request.method = to_method(parser.get().method());
       request.target = std::string(parser.get().target());
@@ -170,29 +279,11 @@ class Session {
     return request;
   }
 
-  asio::awaitable<boost::system::error_code> read_request(bhttp::request_parser<bhttp::string_body>& parser) {
-    auto [ec, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, use_tuple);
-    if (ec) co_return ec;
-    // curl and others wait (up to a second) for this before sending a large body.
-    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
-      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
-      std::tie(ec, header_bytes) = co_await bhttp::async_write(stream_, go_on, use_tuple);
-      if (ec) co_return ec;
-    }
-    if (!parser.is_done()) std::tie(ec, header_bytes) = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
-    co_return ec;
-  }
-
   // Routes the request and runs its handler while watching the socket: a client that hangs up
   // during a long-poll cancels the handler instead of leaving it parked for minutes.
-  asio::awaitable<Response> respond(Request& request) {
-    const auto match = server_->router.match(request);
-    if (!match.handler) {
-      co_return match.path_matched ? server_->error_reply(405, "method not allowed")
-                                   : server_->error_reply(404, "no route for " + request.path);
-    }
+  asio::awaitable<Response> respond(const Endpoint& endpoint, Request& request) {
     const auto executor = co_await asio::this_coro::executor;
-    auto handler_op = asio::co_spawn(executor, call_handler(*match.handler, request), asio::deferred);
+    auto handler_op = asio::co_spawn(executor, call_handler(endpoint.handler, request), asio::deferred);
     auto watch_op = asio::co_spawn(executor, watch_for_hang_up(), asio::deferred);
     auto group = asio::experimental::make_parallel_group(std::move(handler_op), std::move(watch_op));
     auto [order, handler_error, response, watch_error] =
@@ -245,26 +336,30 @@ class Session {
     co_return !ec;
   }
 
-  // Answers a request the server rejects itself, then closes. Reading on for a moment lets the
-  // client finish sending and read the reply; closing with unread data would reset the connection
-  // and could destroy the reply before the client sees it.
+  // Answers a request the server rejects itself, then closes.
   asio::awaitable<void> reply_and_linger(const ProtocolError& error, const Request& request, unsigned version,
                                          Clock::time_point started) {
     Response response = server_->error_reply(error.status, error.detail);
     const bool written = co_await write(response, version, false, false);
     if (response.on_written) response.on_written(written);
     observe(request, response, started);
-    if (!written) co_return;
+    if (written) co_await linger();
+  }
 
+  // After a reply to a request whose body stays unread: closing with unread data would reset the
+  // connection and could destroy the reply before the client reads it, so read on (and drop) for
+  // a moment — but only a little: a client that keeps sending is cut off, not drained.
+  asio::awaitable<void> linger() {
     if constexpr (!kTls) {
       boost::system::error_code ignored;
       lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
     lowest().expires_after(std::min(kLingerTime, options().read_timeout));
     std::array<char, kReadChunk> discarded;
-    for (;;) {
+    for (std::size_t dropped = 0; dropped < kLingerBytes;) {
       auto [ec, bytes] = co_await stream_.async_read_some(asio::buffer(discarded), use_tuple);
       if (ec) break;
+      dropped += bytes;
     }
   }
 
@@ -288,7 +383,6 @@ class Session {
 
   std::shared_ptr<ServerState> server_;
   std::shared_ptr<Connection> connection_;
-  std::string remote_address_;
   Stream stream_;
   beast::flat_buffer buffer_;
   bool client_gone_ = false;  // set by watch_for_hang_up on the connection's strand

@@ -45,8 +45,8 @@ constexpr auto kKeepaliveInterval = 10s;
 constexpr std::string_view kNoResultMessage = "Order expired: no result reported before its deadline";
 const std::vector<std::string> kGroups = {"web", "db", "edge"};
 const std::string kSecret = "cluster-e2e-secret-0123456789abcdef";
-const auto kShippedConfig =
-    std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "deploy/nginx/herald-cluster.conf";
+// From the source tree CMake names (__FILE__ is relative when ccache rewrites paths).
+const auto kShippedConfig = std::filesystem::path(HERALD_SOURCE_DIR) / "deploy/nginx/herald-cluster.conf";
 
 std::string host_port(const std::string& url) {
   return url.substr(url.find("://") + 3);

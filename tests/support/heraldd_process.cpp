@@ -15,6 +15,18 @@ namespace herald::test {
 
 namespace {
 
+// The heraldd under test: the one built with the tests, or $HERALD_TEST_HERALDD (to check that a
+// test fails against another build, e.g. the one before a fix).
+const char* heraldd_binary() {
+  const char* chosen = std::getenv("HERALD_TEST_HERALDD");
+  return chosen != nullptr && *chosen != '\0' ? chosen : HERALDD_PATH;
+}
+
+}  // namespace
+
+
+namespace {
+
 int exit_code(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -66,7 +78,7 @@ void HeralddProcess::start() {
     ::dup2(fd, 2);
     ::setenv("HERALD_ADMIN_PASSWORD", kAdminPassword, 1);
     auto config = dir_.file("heraldd.yml");
-    ::execl(HERALDD_PATH, "heraldd", "--config", config.c_str(), "--threads", "2", static_cast<char*>(nullptr));
+    ::execl(heraldd_binary(), "heraldd", "--config", config.c_str(), "--threads", "2", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   auto ready = data_dir_ / "heraldd.ready";
@@ -116,7 +128,7 @@ int HeralddProcess::run_expecting_exit(std::string& output_text) {
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     auto config = dir_.file("heraldd.yml");
-    ::execl(HERALDD_PATH, "heraldd", "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::execl(heraldd_binary(), "heraldd", "--config", config.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   int status = 0;

@@ -38,6 +38,7 @@ class HeralddProcess {
   // Runs heraldd with this config until it exits (for start-up failures); returns the exit code.
   int run_expecting_exit(std::string& output);
 
+  pid_t pid() const { return pid_; }
   const std::string& management_url() const { return management_url_; }
   const std::string& comms_url() const { return comms_url_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }

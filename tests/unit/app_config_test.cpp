@@ -89,6 +89,10 @@ TEST(AppConfig, ErrorsNameTheOffendingKey) {
            {"remote: {manager_keepalive: {interval: 60, timeout: 10}}", "timeout"},
            {"comms: {tls: {cert: only-cert.pem}}", "comms.tls"},
            {"http: {max_connections: 0}", "http.max_connections"},
+           {"http: {max_connections_per_address: 0}", "http.max_connections_per_address"},
+           {"http: {header_timeout: 0s}", "http.header_timeout"},
+           {"http: {body_limits: {uploads: 10}}", "http.body_limits"},
+           {"http: {body_limits: {commands: 1}}", "http.body_limits.commands"},
            {"data_dir: [a, b]", "data_dir"},
            {"key: [unclosed", "invalid YAML"},
        }) {
@@ -97,6 +101,31 @@ TEST(AppConfig, ErrorsNameTheOffendingKey) {
     ASSERT_FALSE(config.ok());
     EXPECT_NE(config.error().message.find(c.mentions), std::string::npos) << config.error().message;
   }
+}
+
+TEST(AppConfig, ClientLimitsAreReadFromHttp) {
+  auto config = parse_config(R"(
+http:
+  header_timeout: 3s
+  max_connections_per_address: 7
+  max_unauthenticated_body_bytes: 65536
+  max_unauthenticated_body_bytes_per_address: 4096
+  body_limits: {commands: 1024, events: 2048, group_configuration: 4096, authentication: 512, other: 8192}
+)");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->http.header_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(config->http.max_connections_per_address, 7u);
+  EXPECT_EQ(config->http.max_unauthenticated_body_bytes, 65536u);
+  EXPECT_EQ(config->http.max_unauthenticated_body_bytes_per_address, 4096u);
+  EXPECT_EQ(config->http.body_limits.commands, 1024u);
+  EXPECT_EQ(config->http.body_limits.events, 2048u);
+  EXPECT_EQ(config->http.body_limits.group_configuration, 4096u);
+  EXPECT_EQ(config->http.body_limits.authentication, 512u);
+  EXPECT_EQ(config->http.body_limits.other, 8192u);
+  auto defaults = parse_config("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->http.header_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults->http.max_connections_per_address, 2000u);
 }
 
 TEST(AppConfig, MissingFileIsAnError) {

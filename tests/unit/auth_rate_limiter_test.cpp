@@ -9,6 +9,22 @@ namespace {
 
 using namespace std::chrono_literals;
 
+TEST(AuthRateLimiter, EachFailureSaysItsCountAndWhichOneStartedTheLockout) {
+  core::ManualClock clock;
+  FailureRateLimiter limiter(clock, {.max_failures = 3, .window = 60s, .lockout = 120s});
+  auto first = limiter.record_failure("k");
+  EXPECT_EQ(first.failures_in_window, 1);
+  EXPECT_FALSE(first.locked_out_now);
+  EXPECT_EQ(limiter.record_failure("k").failures_in_window, 2);
+  auto third = limiter.record_failure("k");
+  EXPECT_EQ(third.failures_in_window, 3);
+  EXPECT_TRUE(third.locked_out_now);
+  auto while_blocked = limiter.record_failure("k");
+  EXPECT_FALSE(while_blocked.locked_out_now);
+  clock.advance(121s);
+  EXPECT_EQ(limiter.record_failure("k").failures_in_window, 1);
+}
+
 TEST(AuthRateLimiter, BlocksAfterMaxFailuresThenExpires) {
   core::ManualClock clock;
   FailureRateLimiter limiter(clock, {.max_failures = 3, .window = 60s, .lockout = 120s});

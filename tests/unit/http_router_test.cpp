@@ -28,7 +28,7 @@ TEST(HttpRouter, MatchesLiteralRoute) {
   router.add(Method::get, "/api/v1/agents", reply("agents"));
   auto request = request_for(Method::get, "/api/v1/agents");
   const auto match = router.match(request);
-  ASSERT_NE(match.handler, nullptr);
+  ASSERT_NE(match.endpoint, nullptr);
   EXPECT_EQ(match.pattern, "/api/v1/agents");
   EXPECT_EQ(request.route, "/api/v1/agents");
   EXPECT_TRUE(request.path_params.empty());
@@ -39,7 +39,7 @@ TEST(HttpRouter, FillsCaptures) {
   router.add(Method::put, "/agents/{agent_id}/group/{group_id}", reply("x"));
   auto request = request_for(Method::put, "/agents/001/group/web servers");
   const auto match = router.match(request);
-  ASSERT_NE(match.handler, nullptr);
+  ASSERT_NE(match.endpoint, nullptr);
   EXPECT_EQ(request.path_params.at("agent_id"), "001");
   EXPECT_EQ(request.path_params.at("group_id"), "web servers");
   EXPECT_EQ(request.route, "/agents/{agent_id}/group/{group_id}");
@@ -49,7 +49,7 @@ TEST(HttpRouter, CaptureNeedsNonEmptySegment) {
   Router router;
   router.add(Method::get, "/agents/{agent_id}", reply("x"));
   auto request = request_for(Method::get, "/agents/");
-  EXPECT_EQ(router.match(request).handler, nullptr);
+  EXPECT_EQ(router.match(request).endpoint, nullptr);
 }
 
 TEST(HttpRouter, UnknownPathIsNotMatched) {
@@ -57,7 +57,7 @@ TEST(HttpRouter, UnknownPathIsNotMatched) {
   router.add(Method::get, "/a", reply("x"));
   auto request = request_for(Method::get, "/b");
   const auto match = router.match(request);
-  EXPECT_EQ(match.handler, nullptr);
+  EXPECT_EQ(match.endpoint, nullptr);
   EXPECT_FALSE(match.path_matched);
   EXPECT_EQ(request.route, "");
 }
@@ -67,7 +67,7 @@ TEST(HttpRouter, OtherMethodReportsPathMatchedFor405) {
   router.add(Method::get, "/orders", reply("x"));
   auto request = request_for(Method::post, "/orders");
   const auto match = router.match(request);
-  EXPECT_EQ(match.handler, nullptr);
+  EXPECT_EQ(match.endpoint, nullptr);
   EXPECT_TRUE(match.path_matched);
 }
 
@@ -83,16 +83,16 @@ TEST(HttpRouter, TrailingSlashIsDistinct) {
   Router only_bare;
   only_bare.add(Method::get, "/api/v1", reply("bare"));
   auto unmatched = request_for(Method::get, "/api/v1/");
-  EXPECT_EQ(only_bare.match(unmatched).handler, nullptr);
+  EXPECT_EQ(only_bare.match(unmatched).endpoint, nullptr);
 }
 
 TEST(HttpRouter, RootRoute) {
   Router router;
   router.add(Method::get, "/", reply("root"));
   auto root = request_for(Method::get, "/");
-  EXPECT_NE(router.match(root).handler, nullptr);
+  EXPECT_NE(router.match(root).endpoint, nullptr);
   auto other = request_for(Method::get, "/x");
-  EXPECT_EQ(router.match(other).handler, nullptr);
+  EXPECT_EQ(router.match(other).endpoint, nullptr);
 }
 
 TEST(HttpRouter, FirstRegistrationWins) {

@@ -48,7 +48,11 @@ bool eventually(Condition condition, std::chrono::milliseconds limit = kBound) {
 // A blocking client on its own io_context; every operation is bounded by a Beast timeout.
 class Client {
  public:
-  explicit Client(std::uint16_t port) {
+  // Connects from `source` (any 127.0.0.0/8 address works on loopback) to 127.0.0.1:port.
+  explicit Client(std::uint16_t port, const std::string& source = "127.0.0.1") {
+    boost::system::error_code ignored;
+    stream_.socket().open(tcp::v4(), ignored);
+    stream_.socket().bind(tcp::endpoint(asio::ip::make_address(source), 0), ignored);
     stream_.expires_after(kBound);
     stream_.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
                           [this](boost::system::error_code ec) { error_ = ec; });
@@ -150,6 +154,22 @@ class HttpServerTest : public ::testing::Test {
       response.on_written = [this](bool written) { record_written(written); };
       co_return response;
     });
+    // Guarded: only requests with "X-Key: ok" get their body read; the handler sees who passed.
+    Guard key_guard = [this](Request& request) -> asio::awaitable<std::optional<Response>> {
+      ++guarded_;
+      if (request.header("X-Key") != std::optional<std::string_view>("ok")) co_return text("no key", 401);
+      if (!request.body.empty()) co_return text("body read before the guard", 500);
+      request.principal = "keyholder";
+      co_return std::nullopt;
+    };
+    router_.add(Method::post, "/guarded",
+                Endpoint{[](Request& request) -> asio::awaitable<Response> {
+                           co_return text(request.principal + ":" + std::to_string(request.body.size()));
+                         },
+                         key_guard});
+    router_.add(Method::get, "/guarded", Endpoint{[](Request&) -> asio::awaitable<Response> { co_return text("in"); }, key_guard});
+    router_.add(Method::post, "/small", [](Request& request) -> asio::awaitable<Response> { co_return text(request.body); },
+                16);
     router_.add(Method::get, "/sleep", [](Request&) -> asio::awaitable<Response> {
       asio::steady_timer timer(co_await asio::this_coro::executor, 600ms);
       co_await timer.async_wait(asio::use_awaitable);
@@ -177,6 +197,7 @@ class HttpServerTest : public ::testing::Test {
     auto endpoint = server_->listen();
     EXPECT_TRUE(endpoint.ok()) << endpoint.error().message;
     server_->start();
+    start_port_ = endpoint.ok() ? endpoint->port() : 0;
     // Two threads: sessions must be correct on their strands, not by accident of one thread.
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
     return endpoint.ok() ? endpoint->port() : 0;
@@ -200,8 +221,10 @@ class HttpServerTest : public ::testing::Test {
   asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
   std::vector<std::thread> threads_;
   std::unique_ptr<Server> server_;
+  std::uint16_t start_port_ = 0;
   std::atomic<bool> released_ = false;
-  std::atomic<int> parked_ = 0;  // /wait handlers entered
+  std::atomic<int> parked_ = 0;   // /wait handlers entered
+  std::atomic<int> guarded_ = 0;  // guard runs
   std::mutex mutex_;
   std::vector<bool> written_;
   std::vector<std::string> observed_;
@@ -313,15 +336,32 @@ TEST_F(HttpServerTest, OversizedHeadersAre431) {
   EXPECT_EQ(response->result_int(), 431);
 }
 
-TEST_F(HttpServerTest, SlowClientIsCutAfterReadTimeout) {
+TEST_F(HttpServerTest, SlowHeaderIsCutAfterHeaderTimeout) {
   ServerOptions options;
-  options.read_timeout = 200ms;
+  options.header_timeout = 200ms;
   Client client(start(options));
   const auto started = std::chrono::steady_clock::now();
   client.send("GET /hello HTTP/1.1\r\nHo");
   EXPECT_TRUE(client.closed_by_server(3s));
   EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
   EXPECT_TRUE(eventually([&] { return server_->open_connections() == 0; }));
+}
+
+TEST_F(HttpServerTest, SilentNewConnectionIsCutAfterHeaderTimeout) {
+  ServerOptions options;
+  options.header_timeout = 200ms;
+  Client client(start(options));
+  EXPECT_TRUE(client.closed_by_server(3s));
+}
+
+TEST_F(HttpServerTest, SlowBodyIsCutAfterReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = 200ms;
+  Client client(start(options));
+  const auto started = std::chrono::steady_clock::now();
+  client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab");
+  EXPECT_TRUE(client.closed_by_server(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
 }
 
 TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
@@ -341,20 +381,159 @@ TEST_F(HttpServerTest, HandlerRunningLongerThanReadTimeoutIsNotCut) {
   EXPECT_EQ(response->body(), "rested");
 }
 
-TEST_F(HttpServerTest, ExtraConnectionsBeyondLimitAreClosed) {
+TEST_F(HttpServerTest, AtTheLimitANewConnectionShedsTheOldestIdleOne) {
   ServerOptions options;
   options.max_connections = 2;
   const auto port = start(options);
   Client first(port), second(port);
   ASSERT_TRUE(eventually([&] { return server_->open_connections() == 2; }));
   Client third(port);
-  EXPECT_TRUE(third.closed_by_server());
-  EXPECT_TRUE(first.request("GET", "/hello"));
+  EXPECT_TRUE(first.closed_by_server());  // the oldest connection that had sent nothing
+  EXPECT_TRUE(third.request("GET", "/hello"));
+  EXPECT_TRUE(second.request("GET", "/hello"));
+}
 
-  first.close();
-  ASSERT_TRUE(eventually([&] { return server_->open_connections() == 1; }));
-  Client fourth(port);
-  EXPECT_TRUE(fourth.request("GET", "/hello"));
+TEST_F(HttpServerTest, AtTheLimitBusyConnectionsAreNotShedAndTheNewOneIsClosed) {
+  ServerOptions options;
+  options.max_connections = 2;
+  const auto port = start(options);
+  Client first(port), second(port);
+  first.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+  second.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(eventually([&] { return parked_ == 2; }));
+  Client third(port);
+  EXPECT_TRUE(third.closed_by_server());
+  released_ = true;
+  auto woken = first.read_response();
+  ASSERT_TRUE(woken);
+  EXPECT_EQ(woken->body(), "woken");
+  EXPECT_TRUE(second.read_response());
+}
+
+TEST_F(HttpServerTest, PerAddressLimitShedsOnlyThatAddresssIdleConnections) {
+  ServerOptions options;
+  options.max_connections_per_address = 2;
+  const auto port = start(options);
+  Client a(port, "127.0.0.2"), b(port, "127.0.0.2"), other(port, "127.0.0.3");
+  ASSERT_TRUE(eventually([&] { return server_->open_connections() == 3; }));
+  Client c(port, "127.0.0.2");
+  EXPECT_TRUE(a.closed_by_server());
+  EXPECT_TRUE(c.request("GET", "/hello"));
+  EXPECT_TRUE(b.request("GET", "/hello"));
+  EXPECT_TRUE(other.request("GET", "/hello"));
+}
+
+TEST_F(HttpServerTest, PerAddressLimitWithNothingToShedClosesTheNewConnection) {
+  ServerOptions options;
+  options.max_connections_per_address = 1;
+  const auto port = start(options);
+  Client busy(port, "127.0.0.2");
+  busy.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(eventually([&] { return parked_ == 1; }));
+  Client refused(port, "127.0.0.2");
+  EXPECT_TRUE(refused.closed_by_server());
+  Client elsewhere(port, "127.0.0.3");
+  EXPECT_TRUE(elsewhere.request("GET", "/hello"));
+  released_ = true;
+  EXPECT_TRUE(busy.read_response());
+}
+
+TEST_F(HttpServerTest, GuardRefusesFromTheHeadersAndTheBodyIsNeverRead) {
+  Client client(start());
+  // Declares 10 MB and sends none of it: the refusal must not wait for the body.
+  client.send("POST /guarded HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n");
+  auto refused = client.read_response();
+  ASSERT_TRUE(refused) << client.error();
+  EXPECT_EQ(refused->result_int(), 401);
+  EXPECT_FALSE(refused->keep_alive());
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(HttpServerTest, GuardLetsThroughAndTheHandlerGetsBodyAndPrincipal) {
+  Client client(start());
+  auto response = client.request("POST", "/guarded", "X-Key: ok\r\n", "12345");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->result_int(), 200);
+  EXPECT_EQ(response->body(), "keyholder:5");
+}
+
+TEST_F(HttpServerTest, GuardRefusalOfABodilessRequestKeepsTheConnection) {
+  Client client(start());
+  auto refused = client.request("GET", "/guarded");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result_int(), 401);
+  auto admitted = client.request("GET", "/guarded", "X-Key: ok\r\n");
+  ASSERT_TRUE(admitted);
+  EXPECT_EQ(admitted->body(), "in");
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsAnsweredOnlyAfterTheGuard) {
+  Client client(start());
+  client.send("POST /guarded HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+  auto refused = client.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result_int(), 401);  // a final answer, not 100 Continue
+}
+
+TEST_F(HttpServerTest, DeclaredBodyOverTheRoutesLimitIs413BeforeReading) {
+  Client client(start());
+  client.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n");
+  auto refused = client.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result_int(), 413);
+  Client other(start_port_);
+  auto fits = other.request("POST", "/small", "", "sixteen bytes!!!");
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->body(), "sixteen bytes!!!");
+}
+
+TEST_F(HttpServerTest, ChunkedBodyOverTheRoutesLimitIs413) {
+  Client client(start());
+  client.send("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" +
+              std::string(32, 'a') + "\r\n0\r\n\r\n");
+  auto refused = client.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result_int(), 413);
+}
+
+TEST_F(HttpServerTest, UnauthenticatedBodiesInFlightAreBoundedPerAddressAndListener) {
+  ServerOptions options;
+  options.max_unauthenticated_body_bytes = 1500;
+  options.max_unauthenticated_body_bytes_per_address = 1000;
+  const auto port = start(options);
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ";
+  // Holds 800 bytes of budget for 127.0.0.2 while its body is still arriving.
+  Client holder(port, "127.0.0.2");
+  holder.send(head + "800\r\n\r\n" + std::string(10, 'h'));
+  ASSERT_TRUE(eventually([&] { return server_->in_flight_requests() == 1; }));
+
+  Client same_address(port, "127.0.0.2");  // 800 + 300 > 1000 for that address
+  same_address.send(head + "300\r\n\r\n");
+  auto busy = same_address.read_response();
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->result_int(), 503);
+  EXPECT_EQ((*busy)[bhttp::field::retry_after], "1");
+
+  Client over_listener(port, "127.0.0.3");  // 800 + 800 > 1500 for the listener
+  over_listener.send(head + "800\r\n\r\n");
+  auto also_busy = over_listener.read_response();
+  ASSERT_TRUE(also_busy);
+  EXPECT_EQ(also_busy->result_int(), 503);
+
+  Client fits(port, "127.0.0.3");  // 800 + 600 <= 1500
+  auto echoed = fits.request("POST", "/echo", "", std::string(600, 'f'));
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->body().size(), 600u);
+
+  holder.send(std::string(790, 'h'));
+  auto held = holder.read_response();
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->body().size(), 800u);
+  // Given back once answered.
+  Client again(port, "127.0.0.2");
+  auto after = again.request("POST", "/echo", "", std::string(900, 'a'));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->result_int(), 200);
 }
 
 TEST_F(HttpServerTest, OnWrittenTrueAfterNormalReply) {

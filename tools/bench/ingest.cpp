@@ -65,6 +65,7 @@ awaitable<void> ingest_flow(const BenchContext& context, const IngestOptions& op
       if (name == "single-agent") outcome = co_await run_single_agent(context, fleet, options);
       if (name == "expiry") outcome = co_await run_expiry(context, fleet, options);
       if (name == "http-baseline") outcome = co_await run_http_baseline(context, options);
+      if (name == "slowloris") outcome = co_await run_slowloris(context, options);
       scenarios.push_back(std::move(outcome));
     } catch (const std::exception& error) {
       spdlog::error("scenario {} failed: {}", name, error.what());

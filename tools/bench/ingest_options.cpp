@@ -12,7 +12,7 @@ namespace herald::bench {
 
 namespace {
 
-const std::set<std::string_view> kScenarios{"group-fanout", "single-agent", "expiry", "http-baseline"};
+const std::set<std::string_view> kScenarios{"group-fanout", "single-agent", "expiry", "http-baseline", "slowloris"};
 
 void split_scenarios(std::string_view list, std::vector<std::string>& out) {
   while (!list.empty()) {
@@ -62,6 +62,9 @@ Scenarios (--scenario LIST, comma-separated; default: group-fanout,single-agent,
                  deadline (bounded by --expiry-wait).
   http-baseline  (not in the default set) the single-agent load shape on GET /health: what the
                  HTTP stack alone costs, to compare with single-agent.
+  slowloris      (not in the default set) the http-baseline loop alone, then again while
+                 --slow-connections connections from 127.0.0.2-9 each send a request header a
+                 line a second and never end it (reconnecting when cut): latency and ratios.
 Setup shared by the scenarios: the agents are enrolled once (and grouped once if needed).
 
 Sizes and timing:
@@ -73,6 +76,7 @@ Sizes and timing:
   --clients N             single-agent concurrent clients (default 32)
   --duration S            single-agent measured seconds (default 10)
   --warmup S              single-agent unmeasured seconds first (default 1)
+  --slow-connections N    slowloris connections (default 1000)
   --expiry-orders N       orders to expire together (default 100000)
   --expiry-timeout S      their timeout in seconds (default 10: creating 100,000 orders takes a few
                           seconds, and the deadline must fall after they all exist)
@@ -108,6 +112,7 @@ std::optional<IngestOptions> parse_ingest_options(int argc, char** argv, bool& h
         if (arg == "--clients") return parse_number(value, o.clients) && o.clients > 0;
         if (arg == "--duration") return parse_number(value, o.duration_s) && o.duration_s > 0;
         if (arg == "--warmup") return parse_number(value, o.warmup_s);
+        if (arg == "--slow-connections") return parse_number(value, o.slow_connections) && o.slow_connections > 0;
         if (arg == "--expiry-orders") return parse_number(value, o.expiry_orders) && o.expiry_orders > 0;
         if (arg == "--expiry-timeout") return parse_number(value, o.expiry_timeout_s) && o.expiry_timeout_s > 0;
         if (arg == "--expiry-wait") return parse_number(value, o.expiry_wait_s) && o.expiry_wait_s > 0;

@@ -31,6 +31,8 @@ struct IngestOptions {
   double duration_s = 10;
   double warmup_s = 1;
 
+  std::size_t slow_connections = 1'000;
+
   std::size_t expiry_orders = 100'000;
   long expiry_timeout_s = 10;  // long enough that the orders exist well before their deadline
   double expiry_wait_s = 60;

@@ -22,6 +22,10 @@ boost::asio::awaitable<boost::json::object> run_single_agent(const BenchContext&
 // Not in the default set: GET /health under the single-agent load shape, as a floor.
 boost::asio::awaitable<boost::json::object> run_http_baseline(const BenchContext& context, const IngestOptions& options);
 
+// Not in the default set: the http-baseline loop alone, then beside --slow-connections slowloris
+// connections; the latency ratios.
+boost::asio::awaitable<boost::json::object> run_slowloris(const BenchContext& context, const IngestOptions& options);
+
 // REQUIRES: fleet.group names a group holding every fleet agent.
 boost::asio::awaitable<boost::json::object> run_expiry(const BenchContext& context, const Fleet& fleet,
                                                        const IngestOptions& options);

@@ -41,7 +41,11 @@ void write_config(const fs::path& path, const fs::path& data_dir, const SpawnOpt
   out << "}\n"
       << "logging: {level: " << options.log_level << "}\n";
   if (!options.synchronous.empty()) out << "storage: {synchronous: " << options.synchronous << "}\n";
-  if (options.max_connections > 0) out << "http: {max_connections: " << options.max_connections << "}\n";
+  // A fleet comes from a few loopback addresses: no per-address cap below the whole limit.
+  if (options.max_connections > 0) {
+    out << "http: {max_connections: " << options.max_connections
+        << ", max_connections_per_address: " << options.max_connections << "}\n";
+  }
   std::string keepalive;
   const auto add = [&keepalive](const char* key, long seconds) {
     if (seconds <= 0) return;
