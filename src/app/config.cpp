@@ -135,13 +135,16 @@ Config parse(const YAML::Node& root) {
   }
   if (root["data_dir"]) config.data_dir = text(root["data_dir"], "data_dir");
   if (auto storage = root["storage"]) {
-    check_keys(storage, "storage", {"backend", "path", "synchronous", "startup_check", "dsn"});
+    check_keys(storage, "storage", {"backend", "path", "synchronous", "startup_check", "dsn", "query_timeout"});
     if (storage["backend"]) config.storage.backend = text(storage["backend"], "storage.backend");
     if (config.storage.backend != "sqlite" && config.storage.backend != "postgres") {
       throw ConfigError{"storage.backend must be sqlite or postgres"};
     }
     if (storage["path"]) config.storage.path = text(storage["path"], "storage.path");
     if (storage["dsn"]) config.storage.dsn = text(storage["dsn"], "storage.dsn");
+    if (storage["query_timeout"]) {
+      config.storage.query_timeout_seconds = seconds(storage["query_timeout"], "storage.query_timeout", 1, 3600);
+    }
     if (storage["synchronous"]) {
       config.storage.synchronous = text(storage["synchronous"], "storage.synchronous");
       if (config.storage.synchronous != "FULL" && config.storage.synchronous != "NORMAL") {

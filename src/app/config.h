@@ -48,6 +48,7 @@ struct Config {
     // structure only, not that indexes match their tables) or off.
     std::string startup_check = "auto";
     std::string dsn;   // postgres
+    std::int64_t query_timeout_seconds = 30;  // postgres: a statement unanswered this long fails
   } storage;
   ListenerConfig management{"127.0.0.1", 55000, {}};
   ListenerConfig comms{"0.0.0.0", 27000, {}};

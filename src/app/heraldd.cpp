@@ -211,6 +211,7 @@ core::Status Heraldd::start(std::size_t threads) {
   if (config.storage.backend == "postgres") {
     store::postgres::PostgresOptions postgres;
     postgres.dsn = config.storage.dsn;
+    postgres.query_timeout_ms = static_cast<int>(config.storage.query_timeout_seconds * 1000);
     postgres.application_name = "heraldd " + config.node_name;
     auto store = store::postgres::PostgresStore::open(postgres);
     if (!store) return store.error();

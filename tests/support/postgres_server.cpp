@@ -302,6 +302,7 @@ PostgresServer::PostgresServer() {
 }
 
 PostgresServer::~PostgresServer() {
+  resume();  // a stopped process would not hear the shutdown
   if (running()) stop();
   std::error_code ec;
   fs::remove_all(dir_, ec);
@@ -367,6 +368,35 @@ void PostgresServer::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   pid_ = -1;
+}
+
+void PostgresServer::pause() {
+  std::lock_guard lock(mutex_);
+  if (pid_ <= 0 || !paused_.empty()) return;
+  // The postmaster first (no new backends), then its children as /proc lists them.
+  ::kill(pid_, SIGSTOP);
+  paused_.push_back(pid_);
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+    std::istringstream rest(line.substr(line.rfind(')') + 1));
+    std::string state;
+    pid_t parent = 0;
+    if (rest >> state >> parent && parent == pid_) {
+      const pid_t child = static_cast<pid_t>(std::stol(name));
+      if (::kill(child, SIGSTOP) == 0) paused_.push_back(child);
+    }
+  }
+}
+
+void PostgresServer::resume() {
+  std::lock_guard lock(mutex_);
+  for (auto it = paused_.rbegin(); it != paused_.rend(); ++it) ::kill(*it, SIGCONT);
+  paused_.clear();
 }
 
 void PostgresServer::start() {

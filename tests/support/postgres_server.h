@@ -61,6 +61,11 @@ class PostgresServer {
   void stop();
   void start();
   bool running() const { return pid_ > 0; }
+  // SIGSTOP to the server and every backend: it keeps its connections open (the kernel still
+  // acknowledges what is sent) but answers nothing, like a hung host or a stuck proxy. resume()
+  // sends SIGCONT to the same processes; the destructor resumes a paused server first.
+  void pause();
+  void resume();
 
  private:
   void launch();
@@ -72,6 +77,7 @@ class PostgresServer {
   pid_t pid_ = -1;
   mutable std::mutex mutex_;
   std::vector<std::string> idle_databases_;  // emptied, ready for acquire_database
+  std::vector<pid_t> paused_;                 // by pause(), until resume()
   int next_database_ = 1;
 };
 

@@ -12,6 +12,7 @@ TEST(AppConfig, EmptyConfigGivesDocumentedDefaults) {
   EXPECT_EQ(config->data_dir, "var");
   EXPECT_EQ(config->storage.backend, "sqlite");
   EXPECT_EQ(config->storage.path, "var/herald.db");
+  EXPECT_EQ(config->storage.query_timeout_seconds, 30);
   EXPECT_EQ(config->management.host, "127.0.0.1");
   EXPECT_EQ(config->management.port, 55000);
   EXPECT_EQ(config->comms.host, "0.0.0.0");
@@ -60,6 +61,15 @@ logging: {level: debug}
   EXPECT_EQ(config->orders.retention_interval_seconds, 600);
   EXPECT_EQ(config->auth.token_ttl_seconds, 900);
   EXPECT_EQ(config->log_level, "debug");
+}
+
+TEST(AppConfig, PostgresQueryTimeoutIsADuration) {
+  auto config = parse_config("storage: {backend: postgres, dsn: \"dbname=herald\", query_timeout: 2m}");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->storage.query_timeout_seconds, 120);
+  auto never = parse_config("storage: {backend: postgres, dsn: \"dbname=herald\", query_timeout: 0s}");
+  ASSERT_FALSE(never.ok());
+  EXPECT_NE(never.error().message.find("storage.query_timeout"), std::string::npos) << never.error().message;
 }
 
 TEST(AppConfig, ErrorsNameTheOffendingKey) {

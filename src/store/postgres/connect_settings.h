@@ -17,6 +17,11 @@ struct ConnectSettings {
   int keepalives_interval_seconds = 5;
   int keepalives_count = 3;
   int tcp_user_timeout_ms = 30'000;  // unacknowledged data gives up after this
+  // How long a statement may wait for the server's answer. Neither keep-alives nor
+  // tcp_user_timeout notice a server that still acknowledges but never answers (a hung host, a
+  // stuck proxy): without this, every request needing the database would wait forever. Past it
+  // the connection counts as lost (broken()). 0: wait as long as it takes.
+  int query_timeout_ms = 30'000;
   std::string application_name = "heraldd";
 };
 

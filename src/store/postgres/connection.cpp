@@ -1,7 +1,10 @@
 #include "store/postgres/connection.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 
 namespace herald::store::postgres {
@@ -19,6 +22,11 @@ bool sqlstate_class(const std::string& state, std::string_view prefix) {
 // The server ended the session (shutdown, crash, or it is still starting up).
 bool ended_session(const std::string& state) {
   return state == "57P01" || state == "57P02" || state == "57P03" || sqlstate_class(state, "08");
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 // Notices ("relation already exists, skipping") go to the log, not to stderr.
@@ -150,7 +158,7 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings
     return core::unavailable("cannot connect to PostgreSQL at " + where + ": " + reason);
   }
   PQsetNoticeProcessor(conn, log_notice, nullptr);
-  return std::unique_ptr<Connection>(new Connection(conn));
+  return std::unique_ptr<Connection>(new Connection(conn, settings.query_timeout_ms));
 }
 
 Connection::~Connection() {
@@ -158,13 +166,56 @@ Connection::~Connection() {
 }
 
 bool Connection::broken() const {
-  return ended_by_server_ || PQstatus(conn_) != CONNECTION_OK;
+  return ended_by_server_ || timed_out_ || PQstatus(conn_) != CONNECTION_OK;
+}
+
+bool Connection::wait_readable(std::int64_t deadline_ms) {
+  while (PQisBusy(conn_) != 0) {
+    std::int64_t remaining = query_timeout_ms_ > 0 ? deadline_ms - now_ms() : -1;
+    if (query_timeout_ms_ > 0 && remaining <= 0) return false;
+    pollfd socket{PQsocket(conn_), POLLIN, 0};
+    int ready = ::poll(&socket, 1, static_cast<int>(remaining));
+    if (ready < 0 && errno == EINTR) continue;
+    // A socket error, or input (or end of file) to read: libpq reports a lost connection itself.
+    if (ready != 0 && PQconsumeInput(conn_) == 0) return true;
+  }
+  return true;
+}
+
+PGresult* Connection::await_result(bool sent) {
+  if (!sent) return nullptr;
+  const std::int64_t deadline_ms = now_ms() + query_timeout_ms_;
+  PGresult* kept = nullptr;
+  for (;;) {
+    if (!wait_readable(deadline_ms)) {
+      timed_out_ = true;
+      PQclear(kept);
+      return nullptr;
+    }
+    PGresult* next = PQgetResult(conn_);
+    if (next == nullptr) return kept;
+    const auto status = PQresultStatus(next);
+    if (status == PGRES_COPY_IN) {
+      PQclear(kept);
+      return next;  // the server waits for the rows now: no more results until they are sent
+    }
+    const auto kept_status = kept != nullptr ? PQresultStatus(kept) : PGRES_COMMAND_OK;
+    if (kept_status == PGRES_FATAL_ERROR || kept_status == PGRES_BAD_RESPONSE) {
+      PQclear(next);  // PQexec reports the first error, not what followed it
+    } else {
+      PQclear(kept);
+      kept = next;
+    }
+  }
 }
 
 core::Error Connection::failure(const PGresult* result) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   last_sqlstate_ = state != nullptr ? state : "";
   std::string message = result != nullptr ? one_line(PQresultErrorMessage(result)) : "";
+  if (message.empty() && timed_out_) {
+    message = "no answer from the server within " + std::to_string(query_timeout_ms_) + " ms";
+  }
   if (message.empty()) message = one_line(PQerrorMessage(conn_));
   if (message.empty()) message = "unknown error";
   if (ended_session(last_sqlstate_)) ended_by_server_ = true;
@@ -196,21 +247,21 @@ core::Result<Rows> Connection::query(std::string_view sql, const Params& params)
   if (prepared == prepared_.end() && prepared_.size() < kMaxPreparedStatements) {
     std::string name = "herald_" + std::to_string(prepared_.size() + 1);
     // Zero declared types: the server infers each parameter's type from where it is used.
-    auto done = check(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), PGRES_COMMAND_OK);
+    auto done = check(await_result(PQsendPrepare(conn_, name.c_str(), text.c_str(), 0, nullptr) == 1), PGRES_COMMAND_OK);
     if (!done) return done.error();
     prepared = prepared_.emplace(std::move(text), std::move(name)).first;
   }
-  PGresult* result =
+  const bool sent =
       prepared != prepared_.end()
-          ? PQexecPrepared(conn_, prepared->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0)
-          : PQexecParams(conn_, text.c_str(), params.size(), nullptr, values.data(), nullptr, nullptr, 0);
-  return check(result, PGRES_TUPLES_OK);
+          ? PQsendQueryPrepared(conn_, prepared->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0) == 1
+          : PQsendQueryParams(conn_, text.c_str(), params.size(), nullptr, values.data(), nullptr, nullptr, 0) == 1;
+  return check(await_result(sent), PGRES_TUPLES_OK);
 }
 
 core::Status Connection::exec(std::string_view sql) {
   last_sqlstate_.clear();
   std::string text(sql);
-  auto done = check(PQexec(conn_, text.c_str()), PGRES_TUPLES_OK);
+  auto done = check(await_result(PQsendQuery(conn_, text.c_str()) == 1), PGRES_TUPLES_OK);
   if (!done) return done.error();
   return core::ok_status();
 }
@@ -218,7 +269,7 @@ core::Status Connection::exec(std::string_view sql) {
 core::Status Connection::copy_in(std::string_view copy_sql, const std::function<bool(std::string&)>& produce) {
   last_sqlstate_.clear();
   std::string text(copy_sql);
-  auto started = check(PQexec(conn_, text.c_str()), PGRES_COPY_IN);
+  auto started = check(await_result(PQsendQuery(conn_, text.c_str()) == 1), PGRES_COPY_IN);
   if (!started) return started.error();
   std::string buffer;
   for (bool more = true; more;) {
@@ -229,8 +280,7 @@ core::Status Connection::copy_in(std::string_view copy_sql, const std::function<
     }
   }
   if (PQputCopyEnd(conn_, nullptr) != 1) return failure(nullptr);
-  auto finished = check(PQgetResult(conn_), PGRES_COMMAND_OK);
-  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  auto finished = check(await_result(true), PGRES_COMMAND_OK);
   if (!finished) return finished.error();
   return core::ok_status();
 }

@@ -6,7 +6,8 @@
 // Error kinds: unavailable when the connection is gone or the server refuses work (class 08,
 // 53, 57P01-57P03) or for transient contention (class 40: deadlock, serialization; 55P03),
 // conflict for integrity violations (class 23), invalid_argument for data the server cannot
-// store (class 22, e.g. invalid UTF-8), internal otherwise.
+// store (class 22, e.g. invalid UTF-8), internal otherwise. A statement the server does not
+// answer within settings.query_timeout_ms is unavailable too, and leaves the connection broken.
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -97,19 +98,31 @@ class Connection {
   // to its buffer; `produce` returns false once it has appended the last rows.
   core::Status copy_in(std::string_view copy_sql, const std::function<bool(std::string&)>& produce);
 
-  // The connection is gone (or the server ended the session): throw it away.
+  // The connection is gone (or the server ended the session, or did not answer in time): throw
+  // it away.
   bool broken() const;
+  // Replaces settings.query_timeout_ms for the statements that follow (0: no limit), e.g. for a
+  // schema migration that may legitimately take long.
+  void set_query_timeout_ms(int timeout_ms) { query_timeout_ms_ = timeout_ms; }
   // Inside a transaction that a failed statement aborted: COMMIT would only roll it back.
   bool transaction_failed() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
   // SQLSTATE of the last failed statement ("" after a success), e.g. 40P01 for a deadlock.
   const std::string& last_sqlstate() const { return last_sqlstate_; }
 
  private:
-  explicit Connection(PGconn* conn) : conn_(conn) {}
+  Connection(PGconn* conn, int query_timeout_ms) : conn_(conn), query_timeout_ms_(query_timeout_ms) {}
   core::Result<Rows> check(PGresult* result, ExecStatusType expected);
   core::Error failure(const PGresult* result);
+  // What PQexec would return for what was just sent (`sent`: the PQsend* call succeeded): the
+  // last result, the first error, or the COPY IN state; waiting at most query_timeout_ms_ in all.
+  // nullptr when nothing came (broken() then says whether the connection is lost).
+  PGresult* await_result(bool sent);
+  // Waits until libpq can hand out a result without blocking; false once the time is up.
+  bool wait_readable(std::int64_t deadline_ms);
 
   PGconn* conn_;
+  int query_timeout_ms_;
+  bool timed_out_ = false;  // a statement got no answer in time: the session is in an unknown state
   bool ended_by_server_ = false;
   std::string last_sqlstate_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name

@@ -10,10 +10,14 @@ core::Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const PostgresO
   settings.dsn = options.dsn;
   settings.connect_timeout_seconds = options.connect_timeout_seconds;
   settings.tcp_user_timeout_ms = options.tcp_user_timeout_ms;
+  settings.query_timeout_ms = options.query_timeout_ms;
   settings.application_name = options.application_name;
   auto connection = Connection::open(settings);
   if (!connection) return connection.error();
+  // A migration may wait for another node's or rewrite a large table: no limit while it runs.
+  (*connection)->set_query_timeout_ms(0);
   if (auto migrated = migrate(**connection); !migrated) return migrated.error();
+  (*connection)->set_query_timeout_ms(settings.query_timeout_ms);
   return std::unique_ptr<PostgresStore>(new PostgresStore(settings, options.pool_size, std::move(connection).value()));
 }
 

@@ -28,6 +28,7 @@ struct PostgresOptions {
   int pool_size = 8;                         // read connections, opened on demand
   int connect_timeout_seconds = 5;           // libpq connect_timeout
   int tcp_user_timeout_ms = 30'000;          // libpq tcp_user_timeout; keep-alives are on as well
+  int query_timeout_ms = 30'000;             // a statement unanswered this long: connection lost
   std::string application_name = "heraldd";  // shown in pg_stat_activity
 };
 
