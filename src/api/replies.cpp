@@ -58,7 +58,9 @@ http::Response error_reply(const core::Error& error) {
     case core::ErrorKind::unavailable: return problem_reply(503, "Service Unavailable", error.message);
     case core::ErrorKind::internal: break;
   }
-  return problem_reply(500, "Internal Server Error", error.message);
+  // An internal error's text is for the operator (it may quote SQLite or libpq), not the client.
+  spdlog::error("internal error answered with 500: {}", error.message);
+  return problem_reply(500, "Internal Server Error", "The server failed to handle the request; see its log");
 }
 
 http::Response store_failure_reply(const core::Error& error, std::string_view route) {

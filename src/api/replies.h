@@ -30,7 +30,8 @@ http::Response envelope_reply(boost::json::array affected, std::int64_t total_af
 boost::json::object failed_item(std::string_view id, int code, std::string_view message);
 
 // Store/engine failures: unavailable -> 503, not_found -> 404, conflict -> 409, invalid -> 400,
-// anything else -> 500. The body is a problem reply.
+// anything else -> 500. The body is a problem reply; a 500's detail is generic (its message is
+// logged, never sent: it may quote SQLite or libpq).
 http::Response error_reply(const core::Error& error);
 
 // A store failure on a read route: 503 problem JSON with a generic detail and Retry-After. The

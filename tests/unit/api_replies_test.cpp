@@ -36,5 +36,12 @@ TEST(ApiReplies, ErrorReplyStillMapsClientErrors) {
   EXPECT_EQ(error_reply(core::unavailable("down")).status, 503u);
 }
 
+TEST(ApiReplies, AnInternalErrorsTextNeverReachesTheClient) {
+  auto reply = error_reply(core::internal_error("SQLite step: database disk image is malformed"));
+  EXPECT_EQ(reply.status, 500u);
+  EXPECT_EQ(reply.body.find("SQLite"), std::string::npos) << reply.body;
+  EXPECT_EQ(reply.body.find("malformed"), std::string::npos) << reply.body;
+}
+
 }  // namespace
 }  // namespace herald::api
