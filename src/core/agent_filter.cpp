@@ -82,8 +82,15 @@ class FilterParser {
 
   Result<FilterNode> parse_primary() {
     if (position_ < text_.size() && text_[position_] == '(') {
+      // Each '(' recurses: unbounded, a q of some thousand '(' overflowed the stack (found by
+      // tests/fuzz/fuzz_agent_query).
+      if (depth_ == kMaxFilterNesting) {
+        return fail("parentheses nested deeper than " + std::to_string(kMaxFilterNesting) + " levels");
+      }
       ++position_;
+      ++depth_;
       auto inner = parse_any();
+      --depth_;
       if (!inner) return inner.error();
       if (position_ >= text_.size() || text_[position_] != ')') return fail("expected ')'");
       ++position_;
@@ -147,6 +154,7 @@ class FilterParser {
 
   std::string_view text_;
   std::size_t position_ = 0;
+  std::size_t depth_ = 0;  // parentheses open at position_
 };
 
 }  // namespace

@@ -58,7 +58,9 @@ struct FilterExpression {
   std::vector<FilterNode> nodes;
 };
 
-// Parses `q`. Errors name the position and what was expected.
+// Parses `q`. Errors name the position and what was expected. Parentheses nest at most
+// kMaxFilterNesting deep (the parser recurses on each).
+inline constexpr std::size_t kMaxFilterNesting = 32;
 Result<FilterExpression> parse_agent_filter(std::string_view q);
 
 struct SortKey {

@@ -76,6 +76,23 @@ TEST(AgentFilter, ErrorsSayWhatAndWhere) {
   }
 }
 
+// Found by tests/fuzz/fuzz_agent_query: every '(' recursed, so a q of about a thousand '('
+// (a fraction of what the 16 KiB header limit lets through) overflowed the stack.
+TEST(AgentFilter, NestingIsBounded) {
+  // As much as a request line may carry: an error, not a crash.
+  EXPECT_FALSE(parse_agent_filter(std::string(16 * 1024, '(')));
+  const auto nested = [](std::size_t depth) {
+    return std::string(depth, '(') + "status=active" + std::string(depth, ')');
+  };
+  auto deepest = parse_agent_filter(nested(kMaxFilterNesting));
+  ASSERT_TRUE(deepest) << deepest.error().message;
+  EXPECT_EQ(leaf(deepest->nodes[0]).text, "active");
+
+  auto too_deep = parse_agent_filter(nested(kMaxFilterNesting + 1));
+  ASSERT_FALSE(too_deep);
+  EXPECT_NE(too_deep.error().message.find("nested deeper than"), std::string::npos) << too_deep.error().message;
+}
+
 TEST(AgentFilter, FieldNamesRoundTrip) {
   for (auto name : {"id", "name", "status", "os.platform", "lastKeepAlive", "group", "node_name"}) {
     auto field = parse_agent_field(name);
