@@ -6,6 +6,7 @@
 #include "api/management_auth.h"
 #include "api/order_delivery.h"
 #include "api/replies.h"
+#include "core/finite_numbers.h"
 
 namespace herald::api {
 
@@ -30,12 +31,15 @@ awaitable<http::Response> report(ApiContext& context, http::Request& request) {
   const json::object* object = (!ec && body.is_object()) ? &body.get_object() : nullptr;
   const auto* code = object ? object->if_contains("code") : nullptr;
   const auto* message = object ? object->if_contains("message") : nullptr;
-  if (code == nullptr || !code->is_int64() || (message != nullptr && !message->is_string())) {
+  const auto* data = object ? object->if_contains("data") : nullptr;
+  // An infinite number in data would be stored as `Infinity`, which is not JSON.
+  if (code == nullptr || !code->is_int64() || (message != nullptr && !message->is_string()) ||
+      (data != nullptr && !core::holds_only_finite_numbers(*data))) {
     co_return problem_reply(400, "Bad Request", "The body must be {\"code\": <integer>, \"message\": <string>}");
   }
   std::vector<store::ResultReport> reports{
       {*key, std::nullopt, {code->get_int64(), message ? std::string(message->get_string()) : "", std::nullopt}, std::nullopt}};
-  if (const auto* data = object->if_contains("data")) reports[0].result.data_json = json::serialize(*data);
+  if (data != nullptr) reports[0].result.data_json = json::serialize(*data);
   auto outcomes = co_await context.pool.run([&] { return context.results.apply(reports); });
   if (!outcomes) co_return error_reply(outcomes.error());
   switch (outcomes->front()) {

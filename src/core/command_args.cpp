@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/finite_numbers.h"
+
 namespace herald::core {
 
 namespace json = boost::json;
@@ -136,6 +138,10 @@ std::variant<json::object, std::string> normalize_action_args(std::string_view a
   if (action_name == "set-group") return set_group_args(object);
   if (action_name == "update") return update_args(object);
   if (action_name == "refresh") return refresh_args(object);
+  // Only generic args keep numbers; an infinite one would be stored as `Infinity` (not JSON).
+  if (!holds_only_finite_numbers(*args)) {
+    return "Expected " + std::string(kArgs) + " to hold only numbers that fit a double";
+  }
   return generic_copy(*args).get_object();
 }
 

@@ -7,6 +7,8 @@
 #include <limits>
 #include <new>
 
+#include "core/finite_numbers.h"
+
 namespace herald::core {
 
 namespace json = boost::json;
@@ -85,6 +87,8 @@ std::variant<AgentMetadata, StatefulEventsError> parse_metadata(const json::valu
   const auto* agent_value = line.is_object() ? line.get_object().if_contains("agent") : nullptr;
   if (agent_value == nullptr || !agent_value->is_object()) return missing_agent_field("");
   const auto& agent = agent_value->get_object();
+  // The metadata is stored and forwarded re-serialized: an infinite number would become `Infinity`.
+  if (!holds_only_finite_numbers(*agent_value)) return StatefulEventsError{400, "Invalid agent metadata: numbers must fit a double"};
 
   AgentMetadata metadata;
   auto id = string_at(agent, "id");
@@ -268,7 +272,10 @@ std::optional<CommandResultReport> command_result(const StatefulEvent& event) {
     if (!message->is_string()) return std::nullopt;
     report.message = std::string(message->get_string());
   }
-  if (const auto* extra = result.if_contains("data"); extra != nullptr) report.data_json = json::serialize(*extra);
+  if (const auto* extra = result.if_contains("data"); extra != nullptr) {
+    if (!holds_only_finite_numbers(*extra)) return std::nullopt;  // would be serialized as `Infinity`
+    report.data_json = json::serialize(*extra);
+  }
   return report;
 }
 

@@ -359,5 +359,29 @@ TEST(CoreStatefulEvents, DeterministicFuzzNeverCrashes) {
   EXPECT_TRUE(std::holds_alternative<StatefulEventsError>(parse_stateful_events(binary)));
 }
 
+// Found by tests/fuzz/fuzz_stateful_events: numbers too large for a double were re-serialized as
+// `Infinity` into the agent's metadata and a result's data, which is not JSON.
+TEST(CoreStatefulEvents, MetadataNumbersMustFitADouble) {
+  const std::string metadata =
+      R"({"agent":{"id":"a1","name":"n","groups":[],"type":"Endpoint","version":"6.0.0","host":{"cpu":{"mhz":1e999}}}})";
+  const std::string body = metadata + "\n" + R"({"id":"f1","module":"fim","operation":"delete"})" + "\n";
+  const auto error = parse_error(body);
+  EXPECT_EQ(error.code, 400);
+  EXPECT_EQ(error.message, "Invalid agent metadata: numbers must fit a double");
+  EXPECT_FALSE(parse_agent_metadata_line(body).has_value());
+}
+
+TEST(CoreStatefulEvents, ResultDataNumbersMustFitADouble) {
+  StatefulEvent event;
+  event.module = "command";
+  event.operation = "update";
+  event.id = "1_1";
+  event.data_json = R"({"command":{"result":{"code":0,"message":"ok","data":{"n":-1e999}}}})";
+  EXPECT_FALSE(command_result(event).has_value());
+  event.data_json = R"({"command":{"result":{"code":0,"message":"ok","data":{"n":1e308}}}})";
+  ASSERT_TRUE(command_result(event).has_value());
+  EXPECT_EQ(command_result(event)->data_json, R"({"n":1E308})");
+}
+
 }  // namespace
 }  // namespace herald::core
