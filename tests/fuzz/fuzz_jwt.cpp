@@ -62,8 +62,10 @@ void check_accepted(const TokenClaims& claims, std::optional<std::chrono::second
   }
 }
 
-// The header of a self-signed token must say exactly HS256 to be accepted.
+// The header of a self-signed token must say exactly HS256 to be accepted. libjwt reads the
+// decoded header as a C string, so what follows a NUL byte is not part of it.
 bool header_says_hs256(std::string_view header_json) {
+  header_json = header_json.substr(0, header_json.find('\0'));
   boost::system::error_code ec;
   auto header = boost::json::parse(header_json, ec);
   if (ec || !header.is_object()) return false;
