@@ -6,7 +6,8 @@ namespace herald::core {
 
 bool holds_only_finite_numbers(const boost::json::value& value) {
   switch (value.kind()) {
-    case boost::json::kind::double_: return std::isfinite(value.get_double());
+    case boost::json::kind::double_:
+      return std::isfinite(value.get_double());
     case boost::json::kind::array:
       for (const auto& item : value.get_array()) {
         if (!holds_only_finite_numbers(item)) return false;
@@ -17,7 +18,8 @@ bool holds_only_finite_numbers(const boost::json::value& value) {
         if (!holds_only_finite_numbers(entry.value())) return false;
       }
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 

@@ -2,9 +2,9 @@
 // Runs one write through engine::FileEventSink into a scratch directory and returns the lines it
 // appended, each checked to be a JSON object of the given `type` (the sink's contract: one valid
 // NDJSON line per event, whatever the agent sent).
-#include <boost/json.hpp>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -48,7 +48,8 @@ inline std::vector<boost::json::object> sink_lines(std::string_view type,
     auto value = boost::json::parse(line, ec, {}, strict);
     FUZZ_CHECK(!ec && value.is_object(), "every line the sink writes is a JSON object");
     const auto* line_type = value.get_object().if_contains("type");
-    FUZZ_CHECK(line_type != nullptr && line_type->is_string() && line_type->get_string() == type, "lines say their type");
+    FUZZ_CHECK(line_type != nullptr && line_type->is_string() && line_type->get_string() == type,
+               "lines say their type");
     lines.push_back(std::move(value.get_object()));
   }
   return lines;

@@ -20,11 +20,16 @@ using herald::core::FilterOp;
 
 std::string_view op_text(FilterOp op) {
   switch (op) {
-    case FilterOp::equal: return "=";
-    case FilterOp::not_equal: return "!=";
-    case FilterOp::less: return "<";
-    case FilterOp::greater: return ">";
-    case FilterOp::contains: return "~";
+    case FilterOp::equal:
+      return "=";
+    case FilterOp::not_equal:
+      return "!=";
+    case FilterOp::less:
+      return "<";
+    case FilterOp::greater:
+      return ">";
+    case FilterOp::contains:
+      return "~";
   }
   return "?";
 }
@@ -108,7 +113,8 @@ void check_list_request(std::string_view query) {
                                eq == std::string_view::npos ? std::string() : std::string(pair.substr(eq + 1)));
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
   }
-  auto parsed = FUZZ_NO_THROW("parse_agent_list_request", herald::api::parse_agent_list_request(request, 1'743'156'930));
+  auto parsed =
+      FUZZ_NO_THROW("parse_agent_list_request", herald::api::parse_agent_list_request(request, 1'743'156'930));
   if (const auto* reply = std::get_if<herald::http::Response>(&parsed)) {
     FUZZ_CHECK(reply->status == 400 && !reply->body.empty(), "a refused parameter list is a 400 with a body");
     return;

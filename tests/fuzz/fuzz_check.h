@@ -6,13 +6,12 @@
 #include <exception>
 #include <string_view>
 
-#define FUZZ_CHECK(condition, what)                                                              \
-  do {                                                                                           \
-    if (!(condition)) {                                                                          \
-      std::fprintf(stderr, "fuzz invariant broken at %s:%d: %s (%s)\n", __FILE__, __LINE__, what, \
-                   #condition);                                                                  \
-      std::abort();                                                                              \
-    }                                                                                            \
+#define FUZZ_CHECK(condition, what)                                                                            \
+  do {                                                                                                         \
+    if (!(condition)) {                                                                                        \
+      std::fprintf(stderr, "fuzz invariant broken at %s:%d: %s (%s)\n", __FILE__, __LINE__, what, #condition); \
+      std::abort();                                                                                            \
+    }                                                                                                          \
   } while (false)
 
 namespace herald::fuzz {
@@ -31,13 +30,13 @@ inline std::string_view as_text(const unsigned char* data, std::size_t size) {
 }  // namespace herald::fuzz
 
 // Wraps a call that must not throw.
-#define FUZZ_NO_THROW(where, ...)                       \
-  [&]() -> decltype(auto) {                             \
-    try {                                               \
-      return __VA_ARGS__;                               \
-    } catch (const std::exception& e) {                 \
-      ::herald::fuzz::escaped(where, &e);               \
-    } catch (...) {                                     \
-      ::herald::fuzz::escaped(where, nullptr);          \
-    }                                                   \
+#define FUZZ_NO_THROW(where, ...)              \
+  [&]() -> decltype(auto) {                    \
+    try {                                      \
+      return __VA_ARGS__;                      \
+    } catch (const std::exception& e) {        \
+      ::herald::fuzz::escaped(where, &e);      \
+    } catch (...) {                            \
+      ::herald::fuzz::escaped(where, nullptr); \
+    }                                          \
   }()

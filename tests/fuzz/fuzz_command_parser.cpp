@@ -3,7 +3,6 @@
 // parsed batch obeys the documented rules (1..32767 s timeouts, non-empty action names, args an
 // object) and, written back as a request body, parses again to the same commands.
 #include <boost/json.hpp>
-
 #include <cstddef>
 #include <cstdint>
 
@@ -23,8 +22,10 @@ json::object to_json(const Command& command) {
   auto args = json::parse(command.action.args_json);
   if (!args.get_object().empty()) action["args"] = std::move(args);
   if (command.action.version) action["version"] = *command.action.version;
-  json::object out{{"source", command.source}, {"target", std::move(target)},
-                   {"timeout", command.timeout_seconds}, {"action", std::move(action)}};
+  json::object out{{"source", command.source},
+                   {"target", std::move(target)},
+                   {"timeout", command.timeout_seconds},
+                   {"action", std::move(action)}};
   if (command.user) out["user"] = *command.user;
   return out;
 }

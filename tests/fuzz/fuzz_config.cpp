@@ -31,13 +31,16 @@ void emit_listener(YAML::Emitter& out, const char* name, const ListenerConfig& l
   }
   out << YAML::EndMap;
   if (comms != nullptr) {
-    out << YAML::Key << "commands_poll_timeout" << YAML::Value << std::to_string(comms->commands_poll_timeout_seconds) + "s";
+    out << YAML::Key << "commands_poll_timeout" << YAML::Value
+        << std::to_string(comms->commands_poll_timeout_seconds) + "s";
     out << YAML::Key << "max_commands_per_poll" << YAML::Value << comms->max_commands_per_poll;
   }
   out << YAML::EndMap;
 }
 
-std::string seconds(std::int64_t value) { return std::to_string(value) + "s"; }
+std::string seconds(std::int64_t value) {
+  return std::to_string(value) + "s";
+}
 std::string seconds(std::chrono::milliseconds value) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(value).count()) + "s";
 }
@@ -45,8 +48,8 @@ std::string seconds(std::chrono::milliseconds value) {
 std::string write_back(const Config& c) {
   YAML::Emitter out;
   out << YAML::BeginMap;
-  out << YAML::Key << "node" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted
-      << c.node_name << YAML::EndMap;
+  out << YAML::Key << "node" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
+      << YAML::DoubleQuoted << c.node_name << YAML::EndMap;
   out << YAML::Key << "data_dir" << YAML::Value << YAML::DoubleQuoted << c.data_dir;
   out << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "backend" << YAML::Value << c.storage.backend;
@@ -75,7 +78,8 @@ std::string write_back(const Config& c) {
   out << YAML::Key << "url" << YAML::Value << YAML::DoubleQuoted << c.nats.url;
   out << YAML::Key << "subject_prefix" << YAML::Value << YAML::DoubleQuoted << c.nats.subject_prefix;
   out << YAML::Key << "stream" << YAML::Value << YAML::DoubleQuoted << c.nats.stream;
-  out << YAML::Key << "keepalive_events" << YAML::Value << (c.nats.keepalive_event_every_request ? "every" : "interval");
+  out << YAML::Key << "keepalive_events" << YAML::Value
+      << (c.nats.keepalive_event_every_request ? "every" : "interval");
   out << YAML::Key << "queue_capacity" << YAML::Value << c.nats.queue_capacity;
   out << YAML::EndMap;
   out << YAML::Key << "orders" << YAML::Value << YAML::BeginMap;
@@ -134,8 +138,11 @@ bool is_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
-    std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
-                                         : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    std::size_t length = lead < 0x80                    ? 1
+                         : lead >= 0xC2 && lead <= 0xDF ? 2
+                         : lead >= 0xE0 && lead <= 0xEF ? 3
+                         : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                        : 0;
     if (length == 0 || i + length > text.size()) return false;
     for (std::size_t k = 1; k < length; ++k) {
       if ((byte(i + k) & 0xC0) != 0x80) return false;

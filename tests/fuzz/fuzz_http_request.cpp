@@ -15,7 +15,6 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <sstream>

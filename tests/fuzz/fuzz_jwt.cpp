@@ -13,7 +13,6 @@
 #include <openssl/hmac.h>
 
 #include <boost/json.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -34,8 +33,9 @@ const std::string kSecret = "0123456789abcdef0123456789abcdef";
 
 std::string base64url(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  const int length =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(length));
   while (!out.empty() && out.back() == '=') out.pop_back();
   for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
@@ -46,8 +46,8 @@ std::string sign(std::string_view header_json, std::string_view payload_json) {
   std::string token = base64url(header_json) + "." + base64url(payload_json);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_length = 0;
-  HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()), reinterpret_cast<const unsigned char*>(token.data()),
-       token.size(), mac, &mac_length);
+  HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
+       reinterpret_cast<const unsigned char*>(token.data()), token.size(), mac, &mac_length);
   return token + "." + base64url(std::string_view(reinterpret_cast<const char*>(mac), mac_length));
 }
 
@@ -78,8 +78,8 @@ bool header_says_hs256(std::string_view header_json) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const herald::core::ManualClock clock(kNow);
   static const TokenSigner signer(kSecret, clock);
-  static const std::string valid =
-      signer.issue(kIssuer, kAudience, "", std::chrono::seconds(900), {{"uuid", "d5b250c4-dfa1-4d94-827f-9f99210dbe6c"}});
+  static const std::string valid = signer.issue(kIssuer, kAudience, "", std::chrono::seconds(900),
+                                                {{"uuid", "d5b250c4-dfa1-4d94-827f-9f99210dbe6c"}});
   if (size == 0) return 0;
   const unsigned mode = data[0] % 4;
   auto rest = herald::fuzz::as_text(data + 1, size - 1);
@@ -89,7 +89,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string token;
   std::optional<std::string> signed_header;
   switch (mode) {
-    case 0: token = std::string(rest); break;
+    case 0:
+      token = std::string(rest);
+      break;
     case 1: {
       if (rest.empty()) return 0;
       const std::size_t keep = static_cast<unsigned char>(rest[0]) * valid.size() / 255;
@@ -107,8 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto newline = rest.find('\n');
       const std::string subject(rest.substr(0, newline));
       const std::string extra(newline == std::string_view::npos ? "" : rest.substr(newline + 1));
-      const auto issued = FUZZ_NO_THROW("issue", signer.issue(kIssuer, kAudience, subject, std::chrono::seconds(900),
-                                                              {{"uuid", extra}}));
+      const auto issued = FUZZ_NO_THROW(
+          "issue", signer.issue(kIssuer, kAudience, subject, std::chrono::seconds(900), {{"uuid", extra}}));
       // libjwt refuses strings that are not UTF-8 (and C strings stop at NUL): then nothing is issued.
       if (issued.empty()) return 0;
       auto verified = FUZZ_NO_THROW("verify", signer.verify(issued, kIssuer, kAudience, std::chrono::seconds(900)));

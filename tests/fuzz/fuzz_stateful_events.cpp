@@ -5,9 +5,8 @@
 // (modules, operations, collectors, data present unless delete, a routing index, command events
 // have an id); written back as NDJSON it parses to the same batch; the sink writes one valid JSON
 // line per event.
-#include <boost/json.hpp>
-
 #include <array>
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 
@@ -58,9 +57,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(!batch.agent.id.empty(), "the agent has an id");
   FUZZ_CHECK(!batch.events.empty(), "a batch has events");
   for (const auto& event : batch.events) {
-    FUZZ_CHECK(one_of(std::array<std::string_view, 5>{"fim", "inventory", "sca", "vulnerability", "command"},
-                      event.module),
-               "a known module");
+    FUZZ_CHECK(
+        one_of(std::array<std::string_view, 5>{"fim", "inventory", "sca", "vulnerability", "command"}, event.module),
+        "a known module");
     FUZZ_CHECK(one_of(std::array<std::string_view, 3>{"create", "update", "delete"}, event.operation),
                "a known operation");
     FUZZ_CHECK(event.data_json.has_value() == (event.operation != "delete"), "data unless delete");
@@ -79,8 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
 
-  const auto again = FUZZ_NO_THROW("parse_stateful_events (re-parse)",
-                                   herald::core::parse_stateful_events(write_back(batch)));
+  const auto again =
+      FUZZ_NO_THROW("parse_stateful_events (re-parse)", herald::core::parse_stateful_events(write_back(batch)));
   const auto* reparsed = std::get_if<StatefulBatch>(&again);
   FUZZ_CHECK(reparsed != nullptr, "the batch written back parses");
   FUZZ_CHECK(reparsed->agent.raw_json == batch.agent.raw_json && reparsed->agent.groups == batch.agent.groups,

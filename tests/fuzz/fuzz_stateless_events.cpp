@@ -5,7 +5,6 @@
 // raw JSON parses back to the same metadata; the sink writes one valid JSON line per non-blank
 // body line, each keeping the line (as JSON when it is JSON).
 #include <boost/json.hpp>
-
 #include <cstddef>
 #include <cstdint>
 
@@ -14,7 +13,9 @@
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 std::size_t non_blank_lines(std::string_view body) {
   std::size_t count = 0;
@@ -46,8 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto host = boost::json::parse(metadata->host_json, ec);
     FUZZ_CHECK(!ec && host.is_object(), "host_json is an object");
     const auto again = herald::core::parse_agent_metadata_line("{\"agent\":" + metadata->raw_json + "}");
-    FUZZ_CHECK(again && again->id == metadata->id && again->groups == metadata->groups &&
-                   again->ips == metadata->ips && again->host_json == metadata->host_json,
+    FUZZ_CHECK(again && again->id == metadata->id && again->groups == metadata->groups && again->ips == metadata->ips &&
+                   again->host_json == metadata->host_json,
                "the agent's raw JSON parses back to the same metadata");
   }
 
