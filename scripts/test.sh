@@ -3,6 +3,8 @@
 # Installs the Debian packages it needs on a fresh Debian 12 machine.
 #   scripts/test.sh          Release build in build/
 #   scripts/test.sh --asan   AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/
+# Without --asan, the fuzz targets then run for a bounded number of inputs each (scripts/fuzz.sh
+# --ctest: clang build in build-fuzz/, ASan + UBSan; a few minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -14,5 +16,7 @@ if [[ "${1:-}" == "--asan" ]]; then
 fi
 cmake -S . -B "$dir" -G Ninja "${flags[@]}" > /dev/null
 cmake --build "$dir" -j"$(nproc)"
-cd "$dir"
-ctest --output-on-failure --no-tests=error -j2 --timeout 600
+(cd "$dir" && ctest --output-on-failure --no-tests=error -j2 --timeout 600)
+if [[ "$dir" == build ]]; then
+  scripts/fuzz.sh --ctest
+fi

@@ -82,6 +82,7 @@ awaitable<http::Response> authenticate(ApiContext& context, http::Request& reque
   context.agent_auth_failures.record_success(limiter_key);
   context.liveness.seen(agent_id);
   auto token = context.tokens.issue(kCommsIssuer, kCommsAudience, "", kCommsTokenLifetime, {{"uuid", agent_id}});
+  if (token.empty()) co_return comms_error(500, "The token could not be issued", 500);
   co_return json_reply(200, json::object{{"token", token}});
 }
 

@@ -31,16 +31,17 @@ awaitable<http::Response> report(ApiContext& context, http::Request& request) {
   const json::object* object = (!ec && body.is_object()) ? &body.get_object() : nullptr;
   const auto* code = object ? object->if_contains("code") : nullptr;
   const auto* message = object ? object->if_contains("message") : nullptr;
+  const auto* data = object ? object->if_contains("data") : nullptr;
   if (code == nullptr || !code->is_int64() || (message != nullptr && !message->is_string())) {
     co_return problem_reply(400, "Bad Request", "The body must be {\"code\": <integer>, \"message\": <string>}");
   }
   if (auto violation = core::check_command_result(message ? std::string_view(message->get_string()) : "",
-                                                  object->if_contains("data"))) {
+                                                  data)) {
     co_return problem_reply(400, "Bad Request", violation->message());
   }
   std::vector<store::ResultReport> reports{
       {*key, std::nullopt, {code->get_int64(), message ? std::string(message->get_string()) : "", std::nullopt}, std::nullopt}};
-  if (const auto* data = object->if_contains("data")) reports[0].result.data_json = json::serialize(*data);
+  if (data != nullptr) reports[0].result.data_json = json::serialize(*data);
   auto outcomes = co_await context.pool.run([&] { return context.results.apply(reports); });
   if (!outcomes) co_return error_reply(outcomes.error());
   switch (outcomes->front()) {

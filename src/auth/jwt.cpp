@@ -67,6 +67,13 @@ std::string TokenSigner::issue(std::string_view issuer, std::string_view audienc
                                std::string_view subject, std::chrono::seconds ttl,
                                const std::map<std::string, std::string>& extra) const {
   if (secret_.empty() || secret_.size() > static_cast<std::size_t>(INT_MAX)) return {};
+  // libjwt takes C strings: a NUL would silently cut a claim short, and a token for "admin\0x"
+  // would name "admin". Refuse instead (found by tests/fuzz/fuzz_jwt).
+  const auto has_nul = [](std::string_view text) { return text.find('\0') != std::string_view::npos; };
+  if (has_nul(issuer) || has_nul(audience) || has_nul(subject)) return {};
+  for (const auto& [name, value] : extra) {
+    if (has_nul(name) || has_nul(value)) return {};
+  }
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) return {};
   JwtPtr jwt(raw);

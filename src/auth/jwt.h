@@ -47,7 +47,8 @@ class TokenSigner {
 
   // Issues a token with iss, aud, sub (omitted when empty), iat = nbf = now, exp = now + ttl,
   // plus `extra` as string claims. Extra entries named like a registered claim (iss, aud, sub,
-  // iat, exp, nbf, jti) are ignored. Returns "" only if libjwt fails (out of memory, no secret).
+  // iat, exp, nbf, jti) are ignored. Returns "" if libjwt fails (out of memory, no secret) or if
+  // any of the strings holds a NUL byte (libjwt would cut it short).
   std::string issue(std::string_view issuer, std::string_view audience, std::string_view subject,
                     std::chrono::seconds ttl,
                     const std::map<std::string, std::string>& extra = {}) const;

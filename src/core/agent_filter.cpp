@@ -85,16 +85,19 @@ class FilterParser {
 
   Result<FilterNode> parse_primary() {
     if (position_ < text_.size() && text_[position_] == '(') {
-      if (++depth_ > kMaxFilterDepth) {
+      // Each '(' recurses: unbounded, a q of some thousand '(' overflowed the stack (found by
+      // tests/fuzz/fuzz_agent_query).
+      if (depth_ == kMaxFilterDepth) {
         return invalid_argument("Invalid q: parentheses may nest at most " + std::to_string(kMaxFilterDepth) +
                                 " levels deep");
       }
       ++position_;
+      ++depth_;
       auto inner = parse_any();
+      --depth_;
       if (!inner) return inner.error();
       if (position_ >= text_.size() || text_[position_] != ')') return fail("expected ')'");
       ++position_;
-      --depth_;
       if (inner->nodes.size() == 1) return std::move(inner->nodes.front());
       return FilterNode(std::make_shared<FilterExpression>(std::move(*inner)));
     }

@@ -208,6 +208,17 @@ TEST_F(AuthJwt, ClaimTypesAndTimesMustBeSane) {
   EXPECT_TRUE(std::holds_alternative<TokenClaims>(signer_.verify(craft(h, skewed), kIssuer, kAudience)));
 }
 
+// Found by tests/fuzz/fuzz_jwt: libjwt takes C strings, so a NUL cut the subject short and the
+// token named another subject ("admin\0x" came back as "admin").
+TEST_F(AuthJwt, RefusesToIssueStringsWithANulByte) {
+  using namespace std::string_literals;
+  EXPECT_EQ(signer_.issue(kIssuer, kAudience, "admin\0x"s, 900s), "");
+  EXPECT_EQ(signer_.issue(kIssuer, kAudience, "", 900s, {{"uuid", "agent\0other"s}}), "");
+  EXPECT_EQ(signer_.issue(kIssuer, kAudience, "", 900s, {{"uu\0id"s, "agent"}}), "");
+  EXPECT_EQ(signer_.issue("wazuh\0"s, kAudience, "", 900s), "");
+  EXPECT_FALSE(signer_.issue(kIssuer, kAudience, "admin", 900s).empty());
+}
+
 TEST_F(AuthJwt, EmptySecretNeverAuthenticates) {
   TokenSigner empty("", clock_);
   EXPECT_EQ(empty.issue(kIssuer, kAudience, "s", 900s), "");

@@ -1,4 +1,5 @@
 #include "core/agent_filter.h"
+#include "core/field_limits.h"
 
 #include <gtest/gtest.h>
 
@@ -74,6 +75,22 @@ TEST(AgentFilter, ErrorsSayWhatAndWhere) {
       EXPECT_NE(q.error().message.find("q"), std::string::npos) << q.error().message;
     }
   }
+}
+
+// Found by tests/fuzz/fuzz_agent_query: every '(' recursed, so a q of about a thousand '('
+// (a fraction of what the 16 KiB header limit lets through) overflowed the stack.
+TEST(AgentFilter, NestingIsBounded) {
+  // As much as a request line may carry: an error, not a crash.
+  EXPECT_FALSE(parse_agent_filter(std::string(16 * 1024, '(')));
+  const auto nested = [](std::size_t depth) {
+    return std::string(depth, '(') + "status=active" + std::string(depth, ')');
+  };
+  auto deepest = parse_agent_filter(nested(kMaxFilterDepth));
+  ASSERT_TRUE(deepest) << deepest.error().message;
+
+  auto too_deep = parse_agent_filter(nested(kMaxFilterDepth + 1));
+  ASSERT_FALSE(too_deep);
+  EXPECT_NE(too_deep.error().message.find("parentheses may nest at most"), std::string::npos) << too_deep.error().message;
 }
 
 TEST(AgentFilter, FieldNamesRoundTrip) {

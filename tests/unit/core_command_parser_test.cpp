@@ -453,6 +453,19 @@ TEST(CoreCommandParserFuzz, RandomAndMutatedBodiesNeverCrash) {
   EXPECT_GT(errors, 0u);
 }
 
+// Found by tests/fuzz/fuzz_command_parser: 1e999 parsed as infinity and was stored as
+// {"n":Infinity}, which is not JSON (the agent then got {} for args).
+TEST(CoreCommandParserFuzz, NumbersTooLargeForADoubleAreRejected) {
+  for (const char* args : {R"({"n":1.5e600})", R"({"list":[1,-1e999]})", R"({"o":{"deep":[{"x":1e400}]}})"}) {
+    const auto error = expect_error(parse_commands(with_args("restart", args)));
+    EXPECT_EQ(error.type, "illegal_argument_exception") << args;
+    EXPECT_NE(error.message.find("to be a number within the range of a double"), std::string::npos) << error.message;
+  }
+  const auto commands = expect_commands(parse_commands(with_args("restart", R"({"n":1.7e308,"m":-1e-400})")));
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(json::parse(commands[0].action.args_json), json::parse(R"({"n":1.7e308,"m":-0.0})"));
+}
+
 TEST(CoreCommandParserFuzz, DeepNestingIsRejectedNotOverflowed) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   auto parsed = parse_commands(deep);

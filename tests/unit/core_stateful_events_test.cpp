@@ -359,5 +359,32 @@ TEST(CoreStatefulEvents, DeterministicFuzzNeverCrashes) {
   EXPECT_TRUE(std::holds_alternative<StatefulEventsError>(parse_stateful_events(binary)));
 }
 
+// Found by tests/fuzz/fuzz_stateful_events: numbers too large for a double were re-serialized as
+// `Infinity` into the agent's metadata and a result's data, which is not JSON.
+TEST(CoreStatefulEvents, MetadataNumbersMustFitADouble) {
+  const std::string metadata =
+      R"({"agent":{"id":"a1","name":"n","groups":[],"type":"Endpoint","version":"6.0.0","host":{"cpu":{"mhz":1e999}}}})";
+  const std::string body = metadata + "\n" + R"({"id":"f1","module":"fim","operation":"delete"})" + "\n";
+  const auto error = parse_error(body);
+  EXPECT_EQ(error.code, 400);
+  EXPECT_EQ(error.message,
+            "Invalid agent metadata: agent.host.cpu.mhz must be a number within the range of a double (magnitude at "
+            "most 1.7976931348623157e308), got a number beyond it");
+  EXPECT_FALSE(parse_agent_metadata_line(body).has_value());
+}
+
+TEST(CoreStatefulEvents, ResultDataNumbersMustFitADouble) {
+  StatefulEvent event;
+  event.module = "command";
+  event.operation = "update";
+  event.id = "1_1";
+  event.data_json = R"({"command":{"result":{"code":0,"message":"ok","data":{"n":-1e999}}}})";
+  ASSERT_TRUE(command_result(event).has_value());
+  EXPECT_TRUE(command_result(event)->problem.has_value()) << "a result that cannot be stored says why";
+  event.data_json = R"({"command":{"result":{"code":0,"message":"ok","data":{"n":1e308}}}})";
+  ASSERT_TRUE(command_result(event).has_value());
+  EXPECT_EQ(command_result(event)->data_json, R"({"n":1E308})");
+}
+
 }  // namespace
 }  // namespace herald::core
