@@ -65,16 +65,6 @@ double seconds_since(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
 
-// The value of the Prometheus sample `sample` ("name{labels}") on a node, or -1.
-double metric(const std::string& management_url, const std::string& sample) {
-  HttpClient client(management_url);
-  auto text = "\n" + client.get("/metrics").body;
-  auto at = text.find("\n" + sample + " ");
-  if (at == std::string::npos) return -1;
-  auto end = text.find('\n', at + 1);
-  return std::stod(text.substr(at + sample.size() + 2, end - at - sample.size() - 2));
-}
-
 // How the fleet's agents pace themselves.
 struct Pacing {
   std::chrono::milliseconds after_orders{0};  // pause after a poll that brought orders
@@ -402,7 +392,7 @@ void ClusterE2E::run_fleet(Pacing pacing) {
   ASSERT_TRUE(eventually(
       [&] {
         for (int n = 1; n <= 3 && leader == 0; ++n) {
-          if (metric(nodes_[n - 1]->management_url(), "herald_leader{node=\"node-" + std::to_string(n) + "\"}") == 1) {
+          if (metric_value(nodes_[n - 1]->management_url(), "herald_leader{node=\"node-" + std::to_string(n) + "\"}") == 1) {
             leader = n;
           }
         }
@@ -434,8 +424,8 @@ void ClusterE2E::run_fleet(Pacing pacing) {
 
   // Kill the leader while it holds parked polls and fresh orders are being delivered.
   auto& victim = *nodes_[static_cast<std::size_t>(leader - 1)];
-  ASSERT_TRUE(eventually([&] { return metric(victim.management_url(), "herald_parked_polls") >= 1; }, 10s));
-  const auto parked_on_victim = metric(victim.management_url(), "herald_parked_polls");
+  ASSERT_TRUE(eventually([&] { return metric_value(victim.management_url(), "herald_parked_polls") >= 1; }, 10s));
+  const auto parked_on_victim = metric_value(victim.management_url(), "herald_parked_polls");
   for (int i = 0; i < 3; ++i) ASSERT_NO_FATAL_FAILURE(send_next());
   victim.crash();
   const auto killed_at = SteadyClock::now();

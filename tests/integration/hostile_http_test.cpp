@@ -26,14 +26,6 @@ std::string post_head(const std::string& target, std::size_t content_length, con
          "Content-Length: " + std::to_string(content_length) + "\r\n\r\n";
 }
 
-// The value of one sample on /metrics (-1 when absent), e.g. `name{listener="comms"}`.
-double metric(const HeralddProcess& server, const std::string& sample) {
-  HttpClient client(server.management_url());
-  const auto text = client.get("/metrics").body;
-  const auto at = text.find(sample + " ");
-  return at == std::string::npos ? -1 : std::stod(text.substr(at + sample.size() + 1));
-}
-
 // Opens `count` connections that each declare a 10 MB body for `target`, send as much of 1 MiB
 // of it as the socket takes, and expects every one to be refused with `status` without the rest.
 void flood_with_anonymous_bodies(std::uint16_t port, const std::string& target, unsigned status, int count) {
@@ -75,7 +67,7 @@ TEST(HostileHttp, OpenRoutesBodiesAreBoundedAndBudgeted) {
   RawConnection first(port), second(port), third(port);
   first.send_some(post_head("/api/v1/authentication", 1000) + "{");
   second.send_some(post_head("/api/v1/authentication", 1000) + "{");
-  ASSERT_TRUE(eventually([&] { return metric(server, "herald_http_unauthenticated_body_bytes{listener=\"comms\"}") == 2000; }));
+  ASSERT_TRUE(eventually([&] { return metric_value(server.management_url(), "herald_http_unauthenticated_body_bytes{listener=\"comms\"}") == 2000; }));
   third.send_some(post_head("/api/v1/authentication", 1000) + "{");
   EXPECT_EQ(third.read_status(), std::optional<unsigned>(503)) << third.received();
   EXPECT_NE(third.received().find("Retry-After: 1"), std::string::npos) << third.received();
@@ -131,7 +123,7 @@ TEST(HostileHttp, OneAddressCannotLockOutEveryAgent) {
   int shed = 0;
   for (auto& connection : idle) shed += connection->closed_by_peer(1ms) ? 1 : 0;
   EXPECT_GE(shed, 90) << "the oldest idle connections make room";
-  EXPECT_GE(metric(server, "herald_http_connections_shed_total{listener=\"comms\"}"), 90.0);
+  EXPECT_GE(metric_value(server.management_url(), "herald_http_connections_shed_total{listener=\"comms\"}"), 90.0);
 }
 
 TEST(HostileHttp, SlowHeadersAreCutAfterTheHeaderTimeout) {

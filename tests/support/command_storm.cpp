@@ -465,13 +465,5 @@ void fail_for_each(const std::vector<std::string>& failures, const std::string& 
   if (failures.size() > at_most) ADD_FAILURE() << prefix << "... and " << failures.size() - at_most << " more";
 }
 
-double metric_value(const std::string& management_url, const std::string& sample) {
-  HttpClient client(management_url);
-  auto text = "\n" + client.get("/metrics").body;
-  auto at = text.find("\n" + sample + " ");
-  if (at == std::string::npos) return -1;
-  auto end = text.find('\n', at + 1);
-  return std::stod(text.substr(at + sample.size() + 2, end - at - sample.size() - 2));
-}
 
 }  // namespace herald::test

@@ -192,7 +192,4 @@ DeliveryCheck check_deliveries(const std::vector<StormDelivery>& deliveries);
 // and once more for how many were left out.
 void fail_for_each(const std::vector<std::string>& failures, const std::string& prefix, std::size_t at_most = 20);
 
-// The value of the Prometheus sample `sample` ("name{labels}" exactly as exposed), or -1.
-double metric_value(const std::string& management_url, const std::string& sample);
-
 }  // namespace herald::test

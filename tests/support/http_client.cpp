@@ -154,4 +154,13 @@ std::string basic_authorization(const std::string& user, const std::string& pass
   return "Basic " + auth::base64_encode(user + ":" + password);
 }
 
+double metric_value(const std::string& management_url, const std::string& sample) {
+  HttpClient client(management_url);
+  auto text = "\n" + client.get("/metrics").body;
+  auto at = text.find("\n" + sample + " ");
+  if (at == std::string::npos) return -1;
+  auto end = text.find('\n', at + 1);
+  return std::stod(text.substr(at + sample.size() + 2, end - at - sample.size() - 2));
+}
+
 }  // namespace herald::test

@@ -53,4 +53,7 @@ class HttpClient {
 
 std::string basic_authorization(const std::string& user, const std::string& password);
 
+// The value of the Prometheus sample `sample` ("name{labels}") on a node's /metrics, or -1 when absent.
+double metric_value(const std::string& management_url, const std::string& sample);
+
 }  // namespace herald::test
