@@ -164,7 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)request->query_param("q");
 
     const auto match = FUZZ_NO_THROW("Router::match", herald_routes().match(*request));
-    if (match.handler != nullptr) {
+    if (match.endpoint != nullptr) {
       FUZZ_CHECK(request->route == match.pattern, "the matched route is recorded");
       FUZZ_CHECK(request->path_params.size() == captures_in(match.pattern), "one parameter per capture");
       for (const auto& [name, value] : request->path_params) {
