@@ -6,6 +6,7 @@
 #include "api/comms_routes.h"
 #include "api/content_type.h"
 #include "api/replies.h"
+#include "core/input_checks.h"
 #include "auth/agent_key_hash.h"
 #include "auth/basic_auth.h"
 
@@ -46,7 +47,7 @@ awaitable<http::Response> authenticate(ApiContext& context, http::Request& reque
   // The agent always declares its JSON body.
   if (!declares_json(request)) co_return comms_error(406, "Invalid content type, it must be application/json", 406);
   json::error_code ec;
-  auto body = json::parse(request.body, ec);
+  auto body = json::parse(request.body, ec, {}, core::client_json_options());
   const json::object* object = (!ec && body.is_object()) ? &body.get_object() : nullptr;
   const auto* uuid = object ? object->if_contains("uuid") : nullptr;
   const auto* key = object ? object->if_contains("key") : nullptr;

@@ -6,6 +6,7 @@
 #include "api/agent_json.h"
 #include "api/management_auth.h"
 #include "api/replies.h"
+#include "core/input_checks.h"
 #include "core/names.h"
 #include "store/group_list.h"
 
@@ -47,7 +48,7 @@ std::optional<std::string> yaml_problem(const std::string& text) {
 
 awaitable<http::Response> create_group(ApiContext& context, http::Request& request) {
   json::error_code ec;
-  auto body = json::parse(request.body, ec);
+  auto body = json::parse(request.body, ec, {}, core::client_json_options());
   const json::value* id = (!ec && body.is_object()) ? body.get_object().if_contains("group_id") : nullptr;
   if (id == nullptr || !id->is_string()) co_return problem_reply(400, "Bad Request", "'group_id' is a required property");
   std::string name(id->get_string());
