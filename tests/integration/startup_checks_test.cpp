@@ -342,28 +342,6 @@ TEST(StartupChecks, UnusableTlsKeyRefusesToStartNamingTheKey) {
   }
 }
 
-// Runs heraldd with `config` until it exits, as uid/gid 65534 (nobody) when the test runs as root
-// (root reads a mode-000 file), else as the current user. Returns the exit code, -1 on timeout.
-int run_unprivileged(const fs::path& config, const fs::path& output_file, std::string& output) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int fd = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    if (::geteuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)) _exit(126);
-    ::execl(HERALDD_PATH, "heraldd", "--config", config.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  bool exited = eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(20));
-  if (!exited) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-  }
-  output = read_text(output_file);
-  return exited && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 TEST(StartupChecks, TlsKeyItsUserCannotReadRefusesToStartOnEitherListener) {
   HeralddProcess generator;
   auto pair = generated_tls_pair(generator);
@@ -388,8 +366,9 @@ TEST(StartupChecks, TlsKeyItsUserCannotReadRefusesToStartOnEitherListener) {
         << "comms: {listen: \"127.0.0.1:0\"" << (management ? "" : ", " + tls) << "}\n"
         << "logging: {level: warn}\n";
     const auto before = read_bytes(key);
-    std::string output;
-    EXPECT_EQ(run_unprivileged(dir.path() / "heraldd.yml", dir.path() / "heraldd.out", output), 1) << output;
+    const int code = run_heraldd_until_exit(dir.path() / "heraldd.yml", dir.path() / "heraldd.out", true);
+    const std::string output = read_text(dir.path() / "heraldd.out");
+    EXPECT_EQ(code, 1) << output;
     EXPECT_NE(output.find(key.string()), std::string::npos) << output;
     EXPECT_EQ(read_bytes(key), before);
   }

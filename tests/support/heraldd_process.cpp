@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,15 +124,17 @@ void HeralddProcess::crash() {
   pid_ = -1;
 }
 
-int HeralddProcess::run_expecting_exit(std::string& output_text) {
-  write_config();
-  auto out_path = dir_.file("heraldd.out");
+int run_heraldd_until_exit(const std::filesystem::path& config, const std::filesystem::path& output_file,
+                           bool unprivileged) {
   pid_t pid = ::fork();
   if (pid == 0) {
-    int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
-    auto config = dir_.file("heraldd.yml");
+    if (unprivileged && ::geteuid() == 0 &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)) {
+      ::_exit(126);
+    }
     ::execl(heraldd_binary(), "heraldd", "--config", config.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
@@ -140,11 +143,16 @@ int HeralddProcess::run_expecting_exit(std::string& output_text) {
   if (!exited) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
-    output_text = output();
     return -1;
   }
-  output_text = output();
   return exit_code(status);
+}
+
+int HeralddProcess::run_expecting_exit(std::string& output_text) {
+  write_config();
+  const int code = run_heraldd_until_exit(dir_.file("heraldd.yml"), dir_.file("heraldd.out"), false);
+  output_text = output();
+  return code;
 }
 
 std::string HeralddProcess::admin_token() const {

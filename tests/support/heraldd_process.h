@@ -73,6 +73,12 @@ class HeralddProcess {
   std::string comms_url_;
 };
 
+// Runs heraldd with `config` until it exits (bounded: 20 s, then SIGKILL), its output into
+// `output_file`; as uid/gid 65534 (nobody) when `unprivileged` and the tests run as root (root
+// reads a mode-000 file). Returns the exit code (128+signal when killed by one), -1 on timeout.
+int run_heraldd_until_exit(const std::filesystem::path& config, const std::filesystem::path& output_file,
+                           bool unprivileged);
+
 // Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
 template <class Condition>
 bool eventually(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(10));
