@@ -156,6 +156,31 @@ class GroupStore {
   virtual core::Result<std::optional<std::string>> group_configuration(const std::string& group) = 0;
 };
 
+// Keys of Wazuh 4.x agents (src/legacy). Every enrolled 4.x agent is also an ordinary agent row
+// (id = its key id, type "wazuh-4.x"), created in the same transaction as its key.
+class LegacyKeyStore {
+ public:
+  virtual ~LegacyKeyStore() = default;
+  // Enrolls atomically, serialized with every other enrollment (also across nodes sharing the
+  // database): refuses a name already used by any agent, or an IP other than "any" bound to
+  // another 4.x key, unless the replacement policy lets the new entry replace that agent (see
+  // legacy-4x-protocol.md §1.4: disconnected long enough, registered long enough, and with
+  // key_mismatch a K hash that differs from the stored key's). A replaced agent's row, groups
+  // and key are removed (its orders stay). The new id is the largest id ever allocated + 1,
+  // formatted %03d; ids are never reused. The agent row: name, ip, version, groups, date_add =
+  // now, never_connected. not_found (naming it) when a group does not exist.
+  virtual core::Result<LegacyEnrollmentOutcome> enroll_legacy_agent(const LegacyEnrollment& enrollment) = 0;
+  virtual core::Result<std::optional<LegacyKey>> find_legacy_key(const std::string& id) = 0;
+  // The keys bound to exactly this IP (not "any", not a CIDR): how an agent whose messages carry
+  // no "!id!" is found.
+  virtual core::Result<std::vector<LegacyKey>> legacy_keys_for_ip(const std::string& ip) = 0;
+  // Every current key, by id (to warm a cache).
+  virtual core::Result<std::vector<LegacyKey>> list_legacy_keys() = 0;
+  // Replaces the agent's groups with `groups`, in this order (set-group for an agent whose groups
+  // the manager keeps). not_found names the agent or the group that does not exist.
+  virtual core::Status set_agent_groups(const std::string& agent_id, const std::vector<std::string>& groups) = 0;
+};
+
 class UserStore {
  public:
   virtual ~UserStore() = default;
@@ -169,7 +194,7 @@ struct StoreHealth {
   std::string detail;     // why, when degraded
 };
 
-class Store : public OrderStore, public AgentStore, public GroupStore, public UserStore {
+class Store : public OrderStore, public AgentStore, public GroupStore, public UserStore, public LegacyKeyStore {
  public:
   // Whether the store answers a read, and whether writes are known to fail. The default knows
   // only the former; a backend that can tell more overrides it. Errors: a read fails.
