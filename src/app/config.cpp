@@ -89,6 +89,90 @@ void listener(const YAML::Node& node, const std::string& where, ListenerConfig& 
   }
 }
 
+// legacy: the Wazuh 4.x agent services. Option names follow ossec.conf's <auth> and <remote>.
+void legacy_services(const YAML::Node& node, Config& config) {
+  check_keys(node, "legacy", {"enrollment", "remote", "shared_dir", "max_agent_version"});
+  auto& enrollment = config.legacy.enrollment;
+  auto& remote = config.legacy.remote;
+  if (node["shared_dir"]) remote.shared_dir = text(node["shared_dir"], "legacy.shared_dir");
+  if (node["max_agent_version"]) enrollment.max_agent_version = text(node["max_agent_version"], "legacy.max_agent_version");
+  auto address = [](const YAML::Node& value, const std::string& where, std::string& host, std::uint16_t& port) {
+    ListenerConfig parsed;
+    listen_address(value, where, parsed);
+    host = parsed.host;
+    port = parsed.port;
+  };
+  if (auto e = node["enrollment"]) {
+    check_keys(e, "legacy.enrollment", {"enabled", "listen", "tls", "use_password", "password", "password_file",
+                                        "agent_ca", "verify_host", "use_source_ip", "force", "timeout"});
+    if (e["enabled"]) enrollment.enabled = boolean(e["enabled"], "legacy.enrollment.enabled");
+    if (e["listen"]) address(e["listen"], "legacy.enrollment.listen", enrollment.host, enrollment.port);
+    if (auto tls = e["tls"]) {
+      check_keys(tls, "legacy.enrollment.tls", {"cert", "key"});
+      if (tls["cert"]) enrollment.cert_file = text(tls["cert"], "legacy.enrollment.tls.cert");
+      if (tls["key"]) enrollment.key_file = text(tls["key"], "legacy.enrollment.tls.key");
+      if (enrollment.cert_file.empty() != enrollment.key_file.empty()) {
+        throw ConfigError{"legacy.enrollment.tls needs both cert and key"};
+      }
+    }
+    if (e["use_password"]) enrollment.use_password = boolean(e["use_password"], "legacy.enrollment.use_password");
+    if (e["password"]) enrollment.password = text(e["password"], "legacy.enrollment.password");
+    if (e["password_file"]) enrollment.password_file = text(e["password_file"], "legacy.enrollment.password_file");
+    if (!enrollment.password.empty() && enrollment.password.size() <= 2) {
+      throw ConfigError{"legacy.enrollment.password must be longer than 2 characters"};
+    }
+    if (e["agent_ca"]) enrollment.agent_ca = text(e["agent_ca"], "legacy.enrollment.agent_ca");
+    if (e["verify_host"]) enrollment.verify_host = boolean(e["verify_host"], "legacy.enrollment.verify_host");
+    if (enrollment.verify_host && enrollment.agent_ca.empty()) {
+      throw ConfigError{"legacy.enrollment.verify_host needs legacy.enrollment.agent_ca"};
+    }
+    if (e["use_source_ip"]) enrollment.use_source_ip = boolean(e["use_source_ip"], "legacy.enrollment.use_source_ip");
+    if (e["timeout"]) enrollment.timeout = std::chrono::seconds(seconds(e["timeout"], "legacy.enrollment.timeout", 1, 300));
+    if (auto force = e["force"]) {
+      check_keys(force, "legacy.enrollment.force",
+                 {"enabled", "key_mismatch", "disconnected_time", "after_registration_time"});
+      auto& policy = enrollment.replacement;
+      if (force["enabled"]) policy.enabled = boolean(force["enabled"], "legacy.enrollment.force.enabled");
+      if (force["key_mismatch"]) policy.key_mismatch = boolean(force["key_mismatch"], "legacy.enrollment.force.key_mismatch");
+      if (force["disconnected_time"]) {
+        policy.disconnected_time_ms =
+            1000 * seconds(force["disconnected_time"], "legacy.enrollment.force.disconnected_time", 0, 3650LL * 86400);
+      }
+      if (force["after_registration_time"]) {
+        policy.after_registration_time_ms = 1000 * seconds(force["after_registration_time"],
+                                                           "legacy.enrollment.force.after_registration_time", 0,
+                                                           3650LL * 86400);
+      }
+    }
+  }
+  if (auto r = node["remote"]) {
+    check_keys(r, "legacy.remote", {"enabled", "listen", "verify_msg_id", "connection_overtake_time",
+                                    "key_reload_interval", "max_connections", "handshake_timeout",
+                                    "merged_confirmations"});
+    if (r["enabled"]) remote.enabled = boolean(r["enabled"], "legacy.remote.enabled");
+    if (r["listen"]) address(r["listen"], "legacy.remote.listen", remote.host, remote.port);
+    if (r["verify_msg_id"]) remote.verify_msg_id = boolean(r["verify_msg_id"], "legacy.remote.verify_msg_id");
+    if (r["connection_overtake_time"]) {
+      remote.connection_overtake_time =
+          std::chrono::seconds(seconds(r["connection_overtake_time"], "legacy.remote.connection_overtake_time", 0, 3600));
+    }
+    if (r["key_reload_interval"]) {
+      remote.key_reload_interval =
+          std::chrono::seconds(seconds(r["key_reload_interval"], "legacy.remote.key_reload_interval", 1, 3600));
+    }
+    if (r["max_connections"]) {
+      remote.max_connections = static_cast<std::size_t>(integer(r["max_connections"], "legacy.remote.max_connections", 1, 1'000'000));
+    }
+    if (r["handshake_timeout"]) {
+      remote.handshake_timeout =
+          std::chrono::seconds(seconds(r["handshake_timeout"], "legacy.remote.handshake_timeout", 1, 600));
+    }
+    if (r["merged_confirmations"]) {
+      remote.merged_confirmations = static_cast<int>(integer(r["merged_confirmations"], "legacy.remote.merged_confirmations", 1, 100));
+    }
+  }
+}
+
 // http: every limit the listeners enforce on clients (see README "Limits").
 void http_limits(const YAML::Node& http, HttpLimits& limits) {
   check_keys(http, "http", {"max_header_bytes", "max_body_bytes", "body_limits", "header_timeout", "read_timeout",
@@ -128,7 +212,7 @@ Config parse(const YAML::Node& root) {
   config.node_name = gethostname(host, sizeof host - 1) == 0 ? host : "node01";
   if (!root || root.IsNull()) return config;
   check_keys(root, "", {"node", "data_dir", "storage", "management", "comms", "http", "remote", "nats", "orders",
-                        "auth", "cluster", "logging"});
+                        "auth", "cluster", "logging", "legacy"});
   if (auto node = root["node"]) {
     check_keys(node, "node", {"name"});
     if (node["name"]) config.node_name = text(node["name"], "node.name");
@@ -162,6 +246,7 @@ Config parse(const YAML::Node& root) {
   if (root["management"]) listener(root["management"], "management", config.management, config, false);
   if (root["comms"]) listener(root["comms"], "comms", config.comms, config, true);
   if (auto http = root["http"]) http_limits(http, config.http);
+  if (auto legacy = root["legacy"]) legacy_services(legacy, config);
   if (auto cluster = root["cluster"]) {
     check_keys(cluster, "cluster", {"fallback_poll_interval", "leader_check_interval"});
     if (cluster["fallback_poll_interval"]) {
@@ -235,6 +320,9 @@ core::Result<Config> parse_config(const std::string& yaml_text) {
     auto config = parse(YAML::Load(yaml_text));
     if (config.storage.path.empty()) config.storage.path = config.data_dir + "/herald.db";
     if (config.orders.archive_dir.empty()) config.orders.archive_dir = config.data_dir + "/archive";
+    if (config.legacy.enrollment.password_file.empty()) config.legacy.enrollment.password_file = config.data_dir + "/authd.pass";
+    if (config.legacy.remote.shared_dir.empty()) config.legacy.remote.shared_dir = config.data_dir + "/shared";
+    config.legacy.enrollment.generate_dir = config.data_dir;
     if (config.storage.backend == "postgres" && config.storage.dsn.empty()) {
       return core::invalid_argument("storage.dsn is required with backend postgres");
     }

@@ -8,6 +8,7 @@
 
 #include "api/body_limits.h"
 #include "core/result.h"
+#include "legacy/legacy_options.h"
 
 namespace herald::app {
 
@@ -87,6 +88,12 @@ struct Config {
     // node within about this long.
     std::int64_t leader_check_interval_seconds = 1;
   } cluster;
+  // Wazuh 4.x agent services (legacy-4x-protocol.md): enrollment (authd, 1515) and the secure
+  // channel (remoted, 1514). File paths left empty default under data_dir.
+  struct {
+    legacy::EnrollmentOptions enrollment;
+    legacy::RemoteOptions remote;
+  } legacy;
   std::string log_level = "info";
 };
 

@@ -1,6 +1,7 @@
 #include "app/heraldd.h"
 
 #include <boost/asio/signal_set.hpp>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -30,6 +31,13 @@
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
 #include "http/router.h"
+#include "legacy/enrollment_server.h"
+#include "legacy/enrollment_service.h"
+#include "legacy/key_cache.h"
+#include "legacy/legacy_services.h"
+#include "legacy/push_confirmations.h"
+#include "legacy/remote_server.h"
+#include "legacy/shared_files.h"
 #include "http/server.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -70,8 +78,18 @@ struct Heraldd::Parts {
   http::Router comms_router;
   std::unique_ptr<http::Server> management;
   std::unique_ptr<http::Server> comms;
+  // Wazuh 4.x agent services (null when disabled).
+  legacy::KeyCache legacy_keys;
+  std::unique_ptr<legacy::SharedFiles> shared_files;
+  std::unique_ptr<legacy::PushConfirmations> push_confirmations;
+  std::unique_ptr<legacy::LegacyServices> legacy_services;
+  std::unique_ptr<legacy::EnrollmentService> enrollment_service;
+  std::unique_ptr<legacy::EnrollmentServer> enrollment;
+  std::unique_ptr<legacy::RemoteServer> remote;
   std::string management_url;
   std::string comms_url;
+  std::string enrollment_address;
+  std::string remote_address;
   AdminCreation admin_creation;
   std::vector<std::thread> threads;
 };
@@ -125,6 +143,85 @@ http::ServerOptions server_options(const std::string& name, const ListenerConfig
   options.tls.key_file = listener.tls.key;
   options.tls.generate_dir = config.data_dir;
   return options;
+}
+
+std::string address_of(const asio::ip::tcp::endpoint& endpoint) {
+  auto address = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) address = "[" + address + "]";
+  return address + ":" + std::to_string(endpoint.port());
+}
+
+std::string machine_hostname() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+}
+
+// The enrolled 4.x agent as the enrolment event shows it.
+store::AgentRecord enrolled_agent(const store::LegacyKey& key) {
+  store::AgentRecord agent;
+  agent.id = key.id;
+  agent.name = key.name;
+  agent.ip = key.ip;
+  agent.type = "wazuh-4.x";
+  agent.date_add = key.registered_at;
+  return agent;
+}
+
+// Wazuh 4.x agent services: authd on 1515, remoted on 1514. Templates take the private Parts.
+template <class Parts>
+core::Status start_legacy_services(Parts& p) {
+  const auto& config = p.config;
+  const auto& enrollment = config.legacy.enrollment;
+  const auto& remote = config.legacy.remote;
+  if (enrollment.enabled) {
+    std::optional<std::string> password;
+    if (enrollment.use_password) {
+      auto loaded = legacy::load_or_create_enrollment_password(enrollment);
+      if (!loaded) return core::invalid_argument("legacy.enrollment: " + loaded.error().message);
+      password = *loaded;
+      spdlog::info("legacy enrollment: agents must send the password in {}",
+                   enrollment.password.empty() ? enrollment.password_file : std::string("legacy.enrollment.password"));
+    }
+    p.enrollment_service = std::make_unique<legacy::EnrollmentService>(*p.store, p.clock, enrollment, password,
+                                                                      machine_hostname(), config.node_name);
+    p.enrollment = std::make_unique<legacy::EnrollmentServer>(
+        p.io, enrollment, *p.enrollment_service, *p.pool, p.metrics, [&p](const legacy::EnrollmentDecision& decision) {
+          p.legacy_keys.put(*decision.key);
+          p.publisher->agent_enrolled(enrolled_agent(*decision.key));
+        });
+    auto endpoint = p.enrollment->listen();
+    if (!endpoint) {
+      return core::unavailable("legacy enrollment listener " + enrollment.host + ":" + std::to_string(enrollment.port) +
+                               ": " + endpoint.error().message);
+    }
+    p.enrollment_address = address_of(*endpoint);
+  }
+  if (remote.enabled) {
+    p.shared_files = std::make_unique<legacy::SharedFiles>(remote.shared_dir);
+    p.push_confirmations = std::make_unique<legacy::PushConfirmations>(remote.merged_confirmations);
+    p.legacy_services = std::make_unique<legacy::LegacyServices>(legacy::LegacyServices{
+        *p.store, *p.pool, *p.liveness, *p.dispatcher, *p.results, *p.events, *p.publisher, p.metrics, p.clock,
+        config.node_name, p.legacy_keys, *p.shared_files, *p.push_confirmations, remote, enrollment.max_agent_version});
+    p.remote = std::make_unique<legacy::RemoteServer>(p.io, *p.legacy_services);
+    auto endpoint = p.remote->listen();
+    if (!endpoint) {
+      return core::unavailable("legacy remote listener " + remote.host + ":" + std::to_string(remote.port) + ": " +
+                               endpoint.error().message);
+    }
+    p.remote_address = address_of(*endpoint);
+    p.metrics.gauge_callback("herald_legacy_connections", "Open Wazuh 4.x agent connections (1514)", {}, [&p] {
+      return core::MetricsRegistry::Samples{{{}, static_cast<double>(p.remote->connections())}};
+    });
+    p.metrics.gauge_callback("herald_legacy_agents_connected", "Wazuh 4.x agents with an identified connection", {},
+                             [&p] {
+                               return core::MetricsRegistry::Samples{
+                                   {{}, static_cast<double>(p.remote->connected_agents())}};
+                             });
+    p.metrics.gauge_callback("herald_legacy_keys", "Wazuh 4.x agent keys this node holds", {}, [&p] {
+      return core::MetricsRegistry::Samples{{{}, static_cast<double>(p.legacy_keys.size())}};
+    });
+  }
+  return core::ok_status();
 }
 
 std::string url_of(const http::ServerOptions& options, const asio::ip::tcp::endpoint& endpoint) {
@@ -349,6 +446,7 @@ core::Status Heraldd::start(std::size_t threads) {
   }
   p.management_url = url_of(management_options, *management_endpoint);
   p.comms_url = url_of(comms_options, *comms_endpoint);
+  if (auto legacy = start_legacy_services(p); !legacy) return legacy;
 
   register_liveness_metrics(p);
   register_cluster_metrics(p);
@@ -360,11 +458,16 @@ core::Status Heraldd::start(std::size_t threads) {
   if (p.wakeups) p.wakeups->start();
   p.management->start();
   p.comms->start();
+  if (p.enrollment) p.enrollment->start();
+  if (p.remote) p.remote->start();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
     p.threads.emplace_back([&p] { p.io.run(); });
   }
-  spdlog::info("heraldd {} listening: management {} comms {} (store {})", config.node_name, p.management_url,
-               p.comms_url, config.storage.backend == "postgres" ? std::string("postgres") : config.storage.path);
+  spdlog::info("heraldd {} listening: management {} comms {} 4.x enrollment {} 4.x remote {} (store {})",
+               config.node_name, p.management_url, p.comms_url,
+               p.enrollment_address.empty() ? std::string("off") : p.enrollment_address,
+               p.remote_address.empty() ? std::string("off") : p.remote_address,
+               config.storage.backend == "postgres" ? std::string("postgres") : config.storage.path);
   return core::ok_status();
 }
 
@@ -378,6 +481,8 @@ int Heraldd::wait_for_signal_and_stop() {
 
   p.scheduler->stop();
   p.archiver->stop();
+  if (p.enrollment) p.enrollment->stop();
+  if (p.remote) p.remote->stop();  // 4.x agents reconnect (here once restarted, or to another node)
   p.dispatcher->stop();  // parked polls answer 408 now; agents re-poll another node or after restart
   std::promise<void> management_done, comms_done;
   p.management->shutdown(std::chrono::seconds(10), [&] { management_done.set_value(); });
@@ -397,6 +502,9 @@ int Heraldd::wait_for_signal_and_stop() {
   spdlog::info("stopped cleanly");
   return 0;
 }
+
+std::string Heraldd::enrollment_address() const { return parts_->enrollment_address; }
+std::string Heraldd::remote_address() const { return parts_->remote_address; }
 
 std::string Heraldd::management_url() const { return parts_->management_url; }
 std::string Heraldd::comms_url() const { return parts_->comms_url; }

@@ -27,6 +27,9 @@ class Heraldd {
 
   std::string management_url() const;
   std::string comms_url() const;
+  // host:port of the Wazuh 4.x listeners (empty when disabled).
+  std::string enrollment_address() const;
+  std::string remote_address() const;
   // Whether this start created the admin user, and where its password is.
   const AdminCreation& admin_creation() const;
 

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   }
   // One machine-readable line for scripts and tests, and the same in <data_dir>/heraldd.ready.
   std::string ready = "{\"management\":\"" + server.management_url() + "\",\"comms\":\"" + server.comms_url() +
-                      "\",\"pid\":" + std::to_string(::getpid()) + "}";
+                      "\",\"enrollment\":\"" + server.enrollment_address() + "\",\"remote\":\"" +
+                      server.remote_address() + "\",\"pid\":" + std::to_string(::getpid()) + "}";
   std::cout << "HERALDD_READY " << ready << std::endl;
   // Never the password itself: this output ends up in logs (journald, files). scripts/run.sh shows
   // a generated one on the terminal, from the file named here.

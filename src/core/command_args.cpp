@@ -64,6 +64,53 @@ std::variant<json::object, std::string> set_group_args(const json::object& args)
   return json::object{{"groups", std::move(kept)}};
 }
 
+// active-response (Wazuh 4.x agents, "#!-execd"): {"command": <ar.conf name>, "extra_args": [strings],
+// "alert": {object}}; the command name is what the agent's execd looks up, so it is kept to the
+// characters Wazuh's names use (a leading '!' names a script, as the Wazuh API allows).
+std::variant<json::object, std::string> active_response_args(const json::object& args) {
+  for (const auto& entry : args) {
+    if (entry.key() != "command" && entry.key() != "extra_args" && entry.key() != "alert") {
+      return "Expected " + std::string(kArgs) + " to contain only [command], [extra_args] and [alert], got [" +
+             std::string(entry.key()) + "]";
+    }
+  }
+  const auto* command = args.if_contains("command");
+  if (command == nullptr) return "Expected " + std::string(kArgs) + " to contain the [command] key";
+  const auto valid_name = [](std::string_view name) {
+    if (name.empty() || name.size() > kMaxGroupNameLength) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(name[i]);
+      if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || (c == '!' && i == 0))) return false;
+    }
+    return name != "!";
+  };
+  if (!command->is_string() || !valid_name(command->get_string())) {
+    return "Expected [command.action.args.command] to be an active response name ([A-Za-z0-9._-], at most " +
+           std::to_string(kMaxGroupNameLength) + " characters), got [" +
+           (command->is_string() ? std::string(command->get_string()) : std::string(json_token_name(*command))) + "]";
+  }
+  json::object out{{"command", *command}};
+  if (const auto* extra = args.if_contains("extra_args")) {
+    if (!extra->is_array()) {
+      return "Expected [command.action.args.extra_args] to be an array, got [" + std::string(json_token_name(*extra)) + "]";
+    }
+    for (const auto& item : extra->get_array()) {
+      if (!item.is_string()) {
+        return "Expected [command.action.args.extra_args] to be an array of strings only, got [" +
+               std::string(json_token_name(item)) + "]";
+      }
+    }
+    out["extra_args"] = *extra;
+  }
+  if (const auto* alert = args.if_contains("alert")) {
+    if (!alert->is_object()) {
+      return "Expected [command.action.args.alert] to be an object, got [" + std::string(json_token_name(*alert)) + "]";
+    }
+    out["alert"] = *alert;
+  }
+  return out;
+}
+
 std::variant<json::object, std::string> update_args(const json::object& args) {
   const auto* index = args.if_contains("index");
   const auto* offset = args.if_contains("offset");
@@ -142,12 +189,16 @@ std::variant<json::object, std::string> normalize_action_args(std::string_view a
       return "Expected [command.target.id] to contain [vulnerability-detector] value, got [" + target.id + "]";
     }
   }
+  if (action_name == "active-response" && (args == nullptr || args->is_null())) {
+    return "Expected " + std::string(kArgs) + " to contain the [command] key";
+  }
   // fetch-config ignores whatever args it is given (wire-protocol (a)).
   if (args == nullptr || action_name == "fetch-config") return json::object{};
   if (!args->is_object()) return expected_object(*args);
   const auto& object = args->get_object();
 
   if (action_name == "set-group") return set_group_args(object);
+  if (action_name == "active-response") return active_response_args(object);
   if (action_name == "update") return update_args(object);
   if (action_name == "refresh") return refresh_args(object);
   return generic_copy(*args).get_object();

@@ -161,9 +161,25 @@ void Liveness::poll_ended(const std::string& agent_id, bool dropped) {
   }
 }
 
+void Liveness::disconnected(const std::string& agent_id, int code, std::string reason) {
+  const auto now = now_ms();
+  auto& shard = shard_of(agent_id);
+  std::lock_guard lock(shard.mutex);
+  auto found = shard.agents.find(agent_id);
+  if (found == shard.agents.end()) return;
+  auto& state = found->second;
+  if (state.status != kActive && state.status != kPending) return;
+  state.last_seen_ms = now;
+  state.dropped = false;
+  become(shard, agent_id, state, kDisconnected, code, std::move(reason), now, now / 1000 + 1);
+}
+
 std::size_t Liveness::metadata_hash(const store::AgentMetadata& metadata) {
   std::string fingerprint = metadata.version + '\n' + metadata.ip + '\n' + metadata.hostname + '\n' + metadata.os_name +
                             '\n' + metadata.os_version + '\n' + metadata.os_platform + '\n' + metadata.os_arch + '\n';
+  for (const auto* field : {&metadata.config_sum, &metadata.merged_sum, &metadata.os_uname, &metadata.labels_json}) {
+    fingerprint += field->has_value() ? "=" + **field + '\n' : std::string("-\n");
+  }
   if (metadata.groups) {
     for (const auto& group : *metadata.groups) fingerprint += group + ',';
   }

@@ -34,6 +34,7 @@ namespace herald::engine {
 // status_code values (agent-status.md §1, plus 6 for a dropped connection).
 enum StatusCode : int {
   kStatusOk = 0,
+  kStatusShutdown = 3,
   kStatusNoKeepalive = 4,
   kStatusManagerRestart = 5,
   kStatusConnectionDropped = 6,
@@ -109,6 +110,10 @@ class Liveness {
   // A long poll of the agent parked / ended. `dropped`: the client hung up while it was parked.
   void poll_parked(const std::string& agent_id);
   void poll_ended(const std::string& agent_id, bool dropped);
+  // The agent is gone for sure, now (a Wazuh 4.x agent's shutdown message, code 3, or its TCP
+  // connection closed, code 6): disconnected at once, not after `timeout`. Applies only if no
+  // node has stored a newer keep-alive. Safe from any thread.
+  void disconnected(const std::string& agent_id, int code, std::string reason);
 
   // What the agent reports about itself (the metadata line of its event batches). Written only
   // when it differs from what this node last wrote for the agent. Blocking: run it on the pool.

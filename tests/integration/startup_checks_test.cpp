@@ -364,6 +364,7 @@ TEST(StartupChecks, TlsKeyItsUserCannotReadRefusesToStartOnEitherListener) {
         << "data_dir: " << data.string() << "\n"
         << "management: {listen: \"127.0.0.1:0\"" << (management ? ", " + tls : "") << "}\n"
         << "comms: {listen: \"127.0.0.1:0\"" << (management ? "" : ", " + tls) << "}\n"
+        << "legacy: {enrollment: {enabled: no}, remote: {enabled: no}}\n"
         << "logging: {level: warn}\n";
     const auto before = read_bytes(key);
     const int code = run_heraldd_until_exit(dir.path() / "heraldd.yml", dir.path() / "heraldd.out", true);

@@ -50,6 +50,11 @@ std::string HeralddProcess::storage_yaml() const {
   return "storage: {backend: postgres, dsn: \"" + database_->dsn() + "\"}\n";
 }
 
+std::string HeralddProcess::legacy_yaml() const {
+  if (extra_yaml_.find("legacy:") != std::string::npos) return "";
+  return "legacy: {enrollment: {listen: \"127.0.0.1:0\"}, remote: {listen: \"127.0.0.1:0\"}}\n";
+}
+
 HeralddProcess::~HeralddProcess() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
@@ -63,7 +68,7 @@ void HeralddProcess::write_config() const {
          << "management: {listen: \"" << management_listen_ << "\"}\n"
          << "comms: {listen: \"127.0.0.1:0\"" << (comms_options_.empty() ? "" : ", " + comms_options_) << "}\n"
          << "logging: {level: warn}\n"
-         << storage_yaml() << extra_yaml_ << "\n";
+         << storage_yaml() << legacy_yaml() << extra_yaml_ << "\n";
 }
 
 std::string HeralddProcess::output() const { return read_text(dir_.path() / "heraldd.out"); }
@@ -102,6 +107,12 @@ void HeralddProcess::start() {
   auto info = boost::json::parse(read_text(ready)).as_object();
   management_url_ = std::string(info.at("management").as_string());
   comms_url_ = std::string(info.at("comms").as_string());
+  auto text_at = [&info](const char* key) {
+    const auto* value = info.if_contains(key);
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+  };
+  enrollment_address_ = text_at("enrollment");
+  remote_address_ = text_at("remote");
 }
 
 int HeralddProcess::stop(int signal) {

@@ -42,6 +42,9 @@ class HeralddProcess {
   pid_t pid() const { return pid_; }
   const std::string& management_url() const { return management_url_; }
   const std::string& comms_url() const { return comms_url_; }
+  // Wazuh 4.x listeners: "127.0.0.1:<port>" (random ports unless the config names `legacy:`).
+  const std::string& enrollment_address() const { return enrollment_address_; }
+  const std::string& remote_address() const { return remote_address_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   std::string output() const;  // what heraldd printed so far
   void set_config_yaml(std::string yaml) { extra_yaml_ = std::move(yaml); }
@@ -60,6 +63,7 @@ class HeralddProcess {
  private:
   void write_config() const;
   std::string storage_yaml() const;  // the backend the environment asks for ("" for SQLite)
+  std::string legacy_yaml() const;   // random loopback ports for 1515/1514 unless the test sets `legacy:`
 
   TempDir dir_;
   std::unique_ptr<PostgresDatabase> database_;  // HERALD_TEST_BACKEND=postgres
@@ -71,6 +75,8 @@ class HeralddProcess {
   pid_t pid_ = -1;
   std::string management_url_;
   std::string comms_url_;
+  std::string enrollment_address_;
+  std::string remote_address_;
 };
 
 // Runs heraldd with `config` until it exits (bounded: 20 s, then SIGKILL), its output into

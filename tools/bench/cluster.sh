@@ -438,6 +438,7 @@ start_node() {
     echo "management: {listen: \"127.0.0.1:0\"}"
     echo "comms: {listen: \"127.0.0.1:0\", commands_poll_timeout: 300s}"
     echo "http: {max_connections: 12000}"
+    echo "legacy: {enrollment: {listen: \"127.0.0.1:0\"}, remote: {listen: \"127.0.0.1:0\"}}"
     echo "auth: {jwt_secret: \"$jwt_secret\"}"
     echo "logging: {level: warn}"
     [[ $nats == yes ]] && echo "nats: {enabled: yes, url: \"nats://127.0.0.1:$nats_port\"}"

@@ -39,6 +39,7 @@ void write_config(const fs::path& path, const fs::path& data_dir, const SpawnOpt
       << "comms: {listen: \"127.0.0.1:0\"";
   if (options.comms_poll_timeout_s > 0) out << ", commands_poll_timeout: " << options.comms_poll_timeout_s << "s";
   out << "}\n"
+      << "legacy: {enrollment: {listen: \"127.0.0.1:0\"}, remote: {listen: \"127.0.0.1:0\"}}\n"
       << "logging: {level: " << options.log_level << "}\n";
   if (!options.synchronous.empty()) out << "storage: {synchronous: " << options.synchronous << "}\n";
   // A fleet comes from a few loopback addresses: no per-address cap below the whole limit.

@@ -1,0 +1,36 @@
+#pragma once
+// The agents connection service (remoted, TCP 1514, secure): accepts Wazuh 4.x agents' TCP
+// connections, one RemoteSession each (no thread per agent), and keeps the key cache fresh.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <memory>
+
+#include "core/result.h"
+#include "legacy/legacy_services.h"
+
+namespace herald::legacy {
+
+class RemoteServer {
+ public:
+  RemoteServer(boost::asio::io_context& io, LegacyServices& services);
+  ~RemoteServer();
+  RemoteServer(const RemoteServer&) = delete;
+  RemoteServer& operator=(const RemoteServer&) = delete;
+
+  // Loads the keys (blocking) and binds. Errors: the store, or the address (in use …).
+  core::Result<boost::asio::ip::tcp::endpoint> listen();
+  void start();
+  // Stops accepting and closes every connection without reporting its agent disconnected
+  // (heraldd is stopping; the agents reconnect).
+  void stop();
+
+  std::size_t connections() const;
+  std::size_t connected_agents() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace herald::legacy
