@@ -1,7 +1,7 @@
 // The backend-independent rules of a 4.x enrollment: id format, K hash, replacement decisions.
-#include "store/legacy_enrollment_rules.h"
-
 #include <gtest/gtest.h>
+
+#include "store/legacy_enrollment_rules.h"
 
 namespace herald::store {
 namespace {
@@ -49,7 +49,8 @@ TEST(LegacyEnrollmentRules, DisconnectedTime) {
   EXPECT_TRUE(may_replace(enrollment, legacy_agent("001")));  // never connected passes
   EXPECT_FALSE(may_replace(enrollment, legacy_agent("001", "active")));
   EXPECT_FALSE(may_replace(enrollment, legacy_agent("001", "pending")));
-  EXPECT_FALSE(may_replace(enrollment, legacy_agent("001", "disconnected", kNow - 7200, 0)));  // no time: not disconnected
+  EXPECT_FALSE(
+      may_replace(enrollment, legacy_agent("001", "disconnected", kNow - 7200, 0)));  // no time: not disconnected
   EXPECT_FALSE(may_replace(enrollment, legacy_agent("001", "disconnected", kNow - 7200, kNow - 3599)));
   EXPECT_TRUE(may_replace(enrollment, legacy_agent("001", "disconnected", kNow - 7200, kNow - 3600)));
   enrollment.replacement.disconnected_time_enabled = false;

@@ -71,6 +71,12 @@ std::vector<core::Order> overdue_orders(int count, std::int64_t created = 1000) 
   return orders;
 }
 
+// Lock requests waiting in this test's database. pg_locks spans the whole server, which tests
+// running in parallel share, and a row lock's wait (on a transaction id) names no database.
+constexpr const char* kWaitingLocksHere =
+    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid "
+    "WHERE NOT l.granted AND s.datname = current_database()";
+
 // A fresh database on the binary's shared server.
 class PostgresStoreTest : public ::testing::Test {
  protected:
@@ -401,7 +407,7 @@ TEST_F(PostgresStoreTest, AWriteThatLosesADeadlockIsRetriedInItsSavepoint) {
     });
   });
   const auto deadline = Clock::now() + std::chrono::seconds(20);
-  while (server().query_text(database_->name(), "SELECT count(*) FROM pg_locks WHERE NOT granted") == "0") {
+  while (server().query_text(database_->name(), kWaitingLocksHere) == "0") {
     ASSERT_LT(Clock::now(), deadline) << "the job never waited for row 2";
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -433,7 +439,7 @@ TEST_F(PostgresStoreTest, AJobThatLosesADeadlockInABatchDoesNotFailOnTheLocksOfT
                                                             Params(static_cast<std::int64_t>(id)))); };
   };
   auto waiting_locks = [&] {
-    return server().query_text(database_->name(), "SELECT count(*) FROM pg_locks WHERE NOT granted");
+    return server().query_text(database_->name(), kWaitingLocksHere);
   };
   auto await = [](auto condition, const char* what) {
     const auto deadline = Clock::now() + std::chrono::seconds(20);

@@ -11,15 +11,13 @@ namespace herald::store::postgres {
 namespace {
 
 constexpr const char* kKeyColumns = "k.id, k.name, k.ip, k.key, k.registered_at";
-constexpr const char* kCollisionColumns =
-    "a.id, a.name, k.key, a.connection_status, a.disconnection_time, a.date_add";
+constexpr const char* kCollisionColumns = "a.id, a.name, k.key, a.connection_status, a.disconnection_time, a.date_add";
 
 std::vector<LegacyKey> read_keys(const Rows& rows) {
   std::vector<LegacyKey> keys;
   keys.reserve(static_cast<std::size_t>(rows.size()));
   for (int row = 0; row < rows.size(); ++row) {
-    keys.push_back(
-        {rows.text(row, 0), rows.text(row, 1), rows.text(row, 2), rows.text(row, 3), rows.integer(row, 4)});
+    keys.push_back({rows.text(row, 0), rows.text(row, 1), rows.text(row, 2), rows.text(row, 3), rows.integer(row, 4)});
   }
   return keys;
 }
@@ -46,7 +44,8 @@ core::Result<std::vector<std::int64_t>> group_ids(Connection& db, const std::vec
 }
 
 // Makes `group_ids` the agent's memberships, in this priority order.
-core::Status write_memberships(Connection& db, const std::string& agent_id, const std::vector<std::int64_t>& group_ids) {
+core::Status write_memberships(Connection& db, const std::string& agent_id,
+                               const std::vector<std::int64_t>& group_ids) {
   if (auto s = status_of(db.query("DELETE FROM belongs WHERE id_agent = $1", Params(agent_id))); !s) return s;
   if (!group_ids.empty()) {
     auto inserted = db.query(
@@ -99,8 +98,8 @@ core::Result<LegacyEnrollmentOutcome> PostgresStore::enroll_legacy_agent(const L
     outcome.key = {format_legacy_id(last_id + 1), enrollment.name, enrollment.ip, enrollment.key, enrollment.now};
     outcome.replaced_ids = plan.replace;
     if (!plan.replace.empty()) outcome.replaced_id = plan.replace.front();
-    if (auto s = status_of(db.query("UPDATE legacy_id_counter SET last_id = $1 WHERE singleton = 1",
-                                    Params(last_id + 1)));
+    if (auto s =
+            status_of(db.query("UPDATE legacy_id_counter SET last_id = $1 WHERE singleton = 1", Params(last_id + 1)));
         !s) {
       return s;
     }
@@ -134,8 +133,8 @@ core::Result<std::optional<LegacyKey>> PostgresStore::find_legacy_key(const std:
 core::Result<std::vector<LegacyKey>> PostgresStore::legacy_keys_for_ip(const std::string& ip) {
   if (!is_single_address(ip)) return std::vector<LegacyKey>{};
   return readers_.run([&](Connection& db) -> core::Result<std::vector<LegacyKey>> {
-    auto rows = db.query(std::string("SELECT ") + kKeyColumns + " FROM legacy_key k WHERE k.ip = $1 ORDER BY k.id",
-                         Params(ip));
+    auto rows =
+        db.query(std::string("SELECT ") + kKeyColumns + " FROM legacy_key k WHERE k.ip = $1 ORDER BY k.id", Params(ip));
     if (!rows) return rows.error();
     return read_keys(*rows);
   });
@@ -144,8 +143,7 @@ core::Result<std::vector<LegacyKey>> PostgresStore::legacy_keys_for_ip(const std
 core::Result<std::vector<LegacyKey>> PostgresStore::list_legacy_keys() {
   return readers_.run([&](Connection& db) -> core::Result<std::vector<LegacyKey>> {
     // Ids are numbers of any width ("999" < "1000"): by length, then text.
-    auto rows =
-        db.query(std::string("SELECT ") + kKeyColumns + " FROM legacy_key k ORDER BY length(k.id), k.id");
+    auto rows = db.query(std::string("SELECT ") + kKeyColumns + " FROM legacy_key k ORDER BY length(k.id), k.id");
     if (!rows) return rows.error();
     return read_keys(*rows);
   });

@@ -14,8 +14,9 @@ core::Result<std::optional<std::int64_t>> group_id(Database& db, const std::stri
 
 core::Status refresh_agent_groups(Database& db, const std::string& agent_id) {
   auto update = db.prepare(
-      "UPDATE agent SET \"group\" = coalesce((SELECT group_concat(name, ',') FROM (SELECT g.name AS name FROM belongs b "
-      "JOIN \"group\" g ON g.id = b.id_group WHERE b.id_agent = ?1 ORDER BY b.priority)), '') WHERE id = ?1");
+      "UPDATE agent SET \"group\" = coalesce((SELECT group_concat(name, ',') FROM (SELECT g.name AS name "
+      "FROM belongs b JOIN \"group\" g ON g.id = b.id_group WHERE b.id_agent = ?1 ORDER BY b.priority)), '') "
+      "WHERE id = ?1");
   if (!update) return update.error();
   if (auto s = update->bind(1, agent_id).run(); !s) return s;
   // The agent's configuration is in sync when the groups it reports are the ones assigned.

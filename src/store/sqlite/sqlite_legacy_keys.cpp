@@ -9,8 +9,7 @@ namespace herald::store::sqlite {
 namespace {
 
 constexpr const char* kKeyColumns = "k.id, k.name, k.ip, k.key, k.registered_at";
-constexpr const char* kCollisionColumns =
-    "a.id, a.name, k.key, a.connection_status, a.disconnection_time, a.date_add";
+constexpr const char* kCollisionColumns = "a.id, a.name, k.key, a.connection_status, a.disconnection_time, a.date_add";
 
 core::Result<std::vector<LegacyKey>> read_keys(Statement& select) {
   std::vector<LegacyKey> keys;
@@ -117,7 +116,8 @@ core::Result<LegacyEnrollmentOutcome> SqliteStore::enroll_legacy_agent(const Leg
 
     std::int64_t number = 0;
     {
-      auto next = db.prepare("UPDATE legacy_id_counter SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id");
+      auto next =
+          db.prepare("UPDATE legacy_id_counter SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id");
       if (!next) return next.error();
       auto row = next->step();
       if (!row) return row.error();
@@ -183,8 +183,8 @@ core::Result<std::vector<LegacyKey>> SqliteStore::list_legacy_keys() {
   auto lease = read();
   if (!lease) return lease.error();
   // Ids are numbers of any width ("999" < "1000"): by length, then text.
-  auto select = (**lease)->prepare(std::string("SELECT ") + kKeyColumns +
-                                   " FROM legacy_key k ORDER BY length(k.id), k.id");
+  auto select =
+      (**lease)->prepare(std::string("SELECT ") + kKeyColumns + " FROM legacy_key k ORDER BY length(k.id), k.id");
   if (!select) return select.error();
   return read_keys(*select);
 }
