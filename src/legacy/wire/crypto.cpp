@@ -46,9 +46,12 @@ struct ContextDeleter {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
 
-EVP_CIPHER_CTX* thread_context() {
-  thread_local std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> ctx(EVP_CIPHER_CTX_new());
-  return ctx.get();
+// One context per cipher and thread, reused: re-initialising a context that last ran the other
+// cipher keeps Blowfish's 47-byte key length, which AES-256 then refuses.
+EVP_CIPHER_CTX* thread_context(Cipher cipher) {
+  thread_local std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> aes(EVP_CIPHER_CTX_new());
+  thread_local std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> blowfish(EVP_CIPHER_CTX_new());
+  return cipher == Cipher::aes ? aes.get() : blowfish.get();
 }
 
 void to_hex(const unsigned char* bytes, std::size_t size, char* out) {
@@ -80,7 +83,7 @@ std::optional<std::string> run_cipher(Cipher cipher, std::string_view channel_ke
   if (cipher == Cipher::blowfish && (channel_key.empty() || input.size() % 8 != 0)) return std::nullopt;
   if (input.size() > static_cast<std::size_t>(INT32_MAX) - 32) return std::nullopt;
 
-  EVP_CIPHER_CTX* ctx = thread_context();
+  EVP_CIPHER_CTX* ctx = thread_context(cipher);
   const int enc = encrypting ? 1 : 0;
   if (ctx == nullptr || EVP_CipherInit_ex2(ctx, evp, nullptr, nullptr, enc, nullptr) != 1) return std::nullopt;
   if (cipher == Cipher::blowfish) {
