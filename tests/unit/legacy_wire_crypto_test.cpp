@@ -84,5 +84,26 @@ TEST(LegacyWireCrypto, AesIgnoresTheKeyBeyond32Bytes) {
   EXPECT_EQ(*a, *b);
 }
 
+// Contexts are cached per key, cipher and direction: more keys than the cache holds, both
+// ciphers interleaved, and a failed decryption in between must not leak state into the next.
+TEST(LegacyWireCrypto, ManyKeysAndCiphersInterleaved) {
+  std::vector<std::string> ciphertexts;
+  for (int i = 0; i < 100; ++i) {
+    const std::string key = channel_key("001", "agent" + std::to_string(i), kKey);
+    const Cipher cipher = i % 2 == 0 ? Cipher::aes : Cipher::blowfish;
+    ciphertexts.push_back(*encrypt(cipher, key, "message number " + std::to_string(i % 10)));
+    EXPECT_FALSE(decrypt(Cipher::aes, key, "0123456789abcdef"));  // almost surely a bad padding
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 99; i >= 0; --i) {
+      const std::string key = channel_key("001", "agent" + std::to_string(i), kKey);
+      const Cipher cipher = i % 2 == 0 ? Cipher::aes : Cipher::blowfish;
+      auto clear = decrypt(cipher, key, ciphertexts[static_cast<std::size_t>(i)]);
+      ASSERT_TRUE(clear) << i;
+      EXPECT_EQ(clear->substr(0, 16), "message number " + std::to_string(i % 10)) << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace herald::legacy::wire
