@@ -1,12 +1,18 @@
-// The 1514/tcp path of one connection: arbitrary bytes through FrameReader (the first byte picks
-// the read size, so frames split at every offset), then parse_header + decode_message of every
-// payload with a fixed channel key (the cipher the header names), then parse_control /
-// parse_event of what decodes. Invariants: no crash or escaping exception; the reader never holds
+// The 1514/tcp path of one connection. The first byte picks the mode:
+//   0x00–0x7f  arbitrary bytes through FrameReader (low 6 bits: the read size, so frames split at
+//              every offset), then parse_header + decode_message of every payload with a fixed
+//              channel key (the cipher the header names);
+//   0x80–0xbf  the rest is the plaintext, encrypted with the key (bit 0: AES or Blowfish), so the
+//              '!'/':' forms, zlib and the legacy parser see fuzzed input behind a valid cipher;
+//   0xc0–0xff  the same with "!" + zlib(rest), so the checksum and counter checks do too.
+// Then parse_control / parse_event of whatever decodes. Invariants: no crash or escaping exception; the reader never holds
 // more than one frame; a decoded text re-encodes and decodes back to itself.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <zlib.h>
 
 #include "fuzz_check.h"
 #include "legacy/wire/control_message.h"
@@ -40,8 +46,31 @@ void check_text(const DecodedMessage& decoded, Cipher cipher) {
 
 }  // namespace
 
+void decode_plaintext(std::string plain, Cipher cipher) {
+  if (cipher == Cipher::blowfish) plain.append((8 - plain.size() % 8) % 8, '\0');
+  auto ciphertext = encrypt(cipher, kChannelKey, plain);
+  FUZZ_CHECK(ciphertext.has_value(), "an aligned plaintext encrypts");
+  auto decoded = FUZZ_NO_THROW("decode", decode_message(cipher, kChannelKey, *ciphertext));
+  if (decoded.ok()) check_text(*decoded, cipher);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
+  if (data[0] >= 0x80) {
+    const Cipher cipher = (data[0] & 1) != 0 ? Cipher::blowfish : Cipher::aes;
+    std::string rest(herald::fuzz::as_text(data + 1, size - 1));
+    if (data[0] < 0xc0) {
+      decode_plaintext(std::move(rest), cipher);
+    } else {
+      uLongf length = compressBound(static_cast<uLong>(rest.size()));
+      std::string plain(1 + length, '!');
+      compress2(reinterpret_cast<Bytef*>(plain.data() + 1), &length, reinterpret_cast<const Bytef*>(rest.data()),
+                static_cast<uLong>(rest.size()), 9);
+      plain.resize(1 + length);
+      decode_plaintext(std::move(plain), cipher);
+    }
+    return 0;
+  }
   const std::size_t chunk = 1 + data[0] % 64;
   auto bytes = herald::fuzz::as_text(data + 1, size - 1);
   FrameReader reader(4096);
