@@ -46,9 +46,69 @@ struct ContextDeleter {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
 
-EVP_CIPHER_CTX* thread_context() {
-  thread_local std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> ctx(EVP_CIPHER_CTX_new());
-  return ctx.get();
+// Setting a key is the expensive part of a small message: Blowfish's key schedule runs 521 block
+// encryptions, AES expands its decryption schedule. So each thread keeps a few contexts with their
+// key already set (one per agent it serves recently, per cipher and direction) and only resets
+// the IV for the next message. Replacement is round-robin: cheap, and good enough when one
+// thread serves many agents (a miss costs what every message cost without the cache).
+struct KeyedContext {
+  std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> ctx;
+  Cipher cipher = Cipher::aes;
+  bool encrypting = false;
+  std::string key;
+};
+
+constexpr std::size_t kContextsPerThread = 64;
+
+struct ContextCache {
+  std::array<KeyedContext, kContextsPerThread> entries;
+  std::size_t next_victim = 0;
+
+  // The context for this key, ready for a message (IV reset); null on an OpenSSL failure.
+  EVP_CIPHER_CTX* ready(Cipher cipher, const EVP_CIPHER* evp, std::string_view key, bool encrypting) {
+    const unsigned char* iv = cipher == Cipher::aes ? kAesIv : kBlowfishIv;
+    const int enc = encrypting ? 1 : 0;
+    for (auto& entry : entries) {
+      if (entry.ctx && entry.cipher == cipher && entry.encrypting == encrypting && entry.key == key) {
+        if (EVP_CipherInit_ex2(entry.ctx.get(), nullptr, nullptr, iv, enc, nullptr) == 1) return entry.ctx.get();
+        entry.key.clear();  // unusable: rebuild below
+        break;
+      }
+    }
+    KeyedContext& entry = entries[next_victim];
+    next_victim = (next_victim + 1) % entries.size();
+    entry.key.clear();
+    if (!entry.ctx) entry.ctx.reset(EVP_CIPHER_CTX_new());
+    EVP_CIPHER_CTX* ctx = entry.ctx.get();
+    // A fresh start for every new key: a context that last ran the other cipher would keep
+    // Blowfish's 47-byte key length, which AES-256 refuses.
+    if (ctx == nullptr || EVP_CIPHER_CTX_reset(ctx) != 1 || EVP_CipherInit_ex2(ctx, evp, nullptr, nullptr, enc, nullptr) != 1) {
+      return nullptr;
+    }
+    if (cipher == Cipher::blowfish) {
+      if (EVP_CIPHER_CTX_set_key_length(ctx, static_cast<int>(key.size())) != 1) return nullptr;
+      EVP_CIPHER_CTX_set_padding(ctx, 0);  // bf_op.c pads nothing: CreateSecMSG already made it 8-aligned
+    }
+    if (EVP_CipherInit_ex2(ctx, nullptr, reinterpret_cast<const unsigned char*>(key.data()), iv, enc, nullptr) != 1) {
+      return nullptr;
+    }
+    entry.cipher = cipher;
+    entry.encrypting = encrypting;
+    entry.key.assign(key);
+    return ctx;
+  }
+
+  // After a failed Final the context's state is not to be trusted: forget its key.
+  void forget(EVP_CIPHER_CTX* ctx) {
+    for (auto& entry : entries) {
+      if (entry.ctx.get() == ctx) entry.key.clear();
+    }
+  }
+};
+
+ContextCache& thread_contexts() {
+  thread_local ContextCache cache;
+  return cache;
 }
 
 void to_hex(const unsigned char* bytes, std::size_t size, char* out) {
@@ -73,24 +133,16 @@ std::optional<std::string> run_cipher(Cipher cipher, std::string_view channel_ke
   const Algorithms& a = algorithms();
   const EVP_CIPHER* evp = cipher == Cipher::aes ? a.aes : a.blowfish;
   if (evp == nullptr) return std::nullopt;
-  const unsigned char* iv = cipher == Cipher::aes ? kAesIv : kBlowfishIv;
-  // AES takes the first 32 bytes of EK (OS_AES_Str hands EK to a 256-bit cipher); BF_set_key
-  // takes strlen(EK) = all 47.
+  // BF_set_key takes strlen(EK) = all 47 bytes.
   if (cipher == Cipher::aes && channel_key.size() < kAesKeyBytes) return std::nullopt;
   if (cipher == Cipher::blowfish && (channel_key.empty() || input.size() % 8 != 0)) return std::nullopt;
   if (input.size() > static_cast<std::size_t>(INT32_MAX) - 32) return std::nullopt;
 
-  EVP_CIPHER_CTX* ctx = thread_context();
-  const int enc = encrypting ? 1 : 0;
-  if (ctx == nullptr || EVP_CipherInit_ex2(ctx, evp, nullptr, nullptr, enc, nullptr) != 1) return std::nullopt;
-  if (cipher == Cipher::blowfish) {
-    if (EVP_CIPHER_CTX_set_key_length(ctx, static_cast<int>(channel_key.size())) != 1) return std::nullopt;
-    EVP_CIPHER_CTX_set_padding(ctx, 0);  // bf_op.c pads nothing: CreateSecMSG already made it 8-aligned
-  }
-  if (EVP_CipherInit_ex2(ctx, nullptr, reinterpret_cast<const unsigned char*>(channel_key.data()), iv, enc,
-                         nullptr) != 1) {
-    return std::nullopt;
-  }
+  // AES takes the first 32 bytes of EK (OS_AES_Str hands EK to a 256-bit cipher).
+  const std::string_view key = cipher == Cipher::aes ? channel_key.substr(0, kAesKeyBytes) : channel_key;
+  ContextCache& cache = thread_contexts();
+  EVP_CIPHER_CTX* ctx = cache.ready(cipher, evp, key, encrypting);
+  if (ctx == nullptr) return std::nullopt;
   std::string out(input.size() + 16, '\0');
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   int written = 0;
@@ -98,6 +150,7 @@ std::optional<std::string> run_cipher(Cipher cipher, std::string_view channel_ke
   if (EVP_CipherUpdate(ctx, dst, &written, reinterpret_cast<const unsigned char*>(input.data()),
                        static_cast<int>(input.size())) != 1 ||
       EVP_CipherFinal_ex(ctx, dst + written, &final_written) != 1) {
+    cache.forget(ctx);
     return std::nullopt;
   }
   out.resize(static_cast<std::size_t>(written + final_written));

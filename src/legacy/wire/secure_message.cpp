@@ -31,10 +31,23 @@ std::uint32_t leading_number(std::string_view field) {
 
 enum class InflateResult { ok, not_zlib, too_large };
 
+// inflateInit allocates and clears a 32 KiB window: per thread once, then inflateReset.
+struct Inflater {
+  z_stream stream{};
+  bool ready = false;
+  Inflater() { ready = inflateInit(&stream) == Z_OK; }
+  ~Inflater() {
+    if (ready) inflateEnd(&stream);
+  }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+};
+
 // Inflates one zlib stream; what follows its end is ignored, as uncompress() does.
 InflateResult inflate_into(std::string_view input, std::string& out) {
-  z_stream stream{};
-  if (inflateInit(&stream) != Z_OK) return InflateResult::not_zlib;
+  thread_local Inflater inflater;
+  if (!inflater.ready || inflateReset(&inflater.stream) != Z_OK) return InflateResult::not_zlib;
+  z_stream& stream = inflater.stream;
   out.resize(std::min<std::size_t>(kMaxInflatedBytes + 1, std::max<std::size_t>(256, input.size() * 4)));
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   stream.avail_in = static_cast<uInt>(input.size());
@@ -59,7 +72,6 @@ InflateResult inflate_into(std::string_view input, std::string& out) {
     break;  // input ended before the stream did
   }
   out.resize(result == InflateResult::ok ? stream.total_out : 0);
-  inflateEnd(&stream);
   return result;
 }
 
