@@ -13,9 +13,12 @@ inline constexpr std::string_view kControlHeader = "#!-";
 // uname line → OS fields, as parse_uname_string does for
 // "sysname |nodename |release |version |machine [os_name|os_platform: os_version] - Wazuh vX.Y.Z"
 // (and the Windows and fallback forms).
+// parse_uname_string cuts the codename out of the version: "12 (bookworm)" gives os_version "12"
+// and os_codename "bookworm"; os_major/os_minor come from the version, os_build only on Windows.
 struct UnameFields {
-  std::string os_name, os_platform, os_version, os_arch;  // e.g. Debian GNU/Linux, debian, 12 (bookworm), x86_64
-  std::string hostname;                                    // nodename
+  std::string os_name, os_platform, os_version, os_arch;  // e.g. Debian GNU/Linux, debian, 12, x86_64
+  std::string os_codename, os_major, os_minor, os_build;  // e.g. bookworm, 12, "", ""
+  std::string hostname;                                    // nodename (empty for the Windows form)
   std::string os_uname;                                    // the line up to " - "
 };
 UnameFields parse_uname(std::string_view uname_line);
@@ -34,7 +37,7 @@ struct ControlMessage {
   enum class Kind {
     startup,    // "#!-agent startup " or "#!-agent startup {json}"
     shutdown,   // "#!-agent shutdown "
-    keepalive,  // any other "#!-…" with a uname line
+    keepalive,  // any other "#!-…" holding a '\n' (save_controlmsg drops one without: unknown)
     request_reply,  // "#!-req <counter> <response>"
     unknown,    // "#!-…" that is none of these
   } kind = Kind::unknown;
@@ -42,7 +45,10 @@ struct ControlMessage {
   // that is a string.
   std::string startup_json;
   std::optional<std::string> startup_version;
-  bool startup_json_invalid = false;  // JSON present but not an object with a string version
+  // JSON that parses (cJSON_Parse from the first '{', trailing bytes ignored) but has no string
+  // "version": remoted answers "Couldn't retrieve version". JSON that does not parse is treated
+  // like no JSON at all (save_controlmsg skips the check and acks).
+  bool startup_json_invalid = false;
   Keepalive keepalive;                // kind == keepalive
   std::string request_counter;        // kind == request_reply
   std::string request_response;       // "ok {…}", "err …"
@@ -52,8 +58,9 @@ bool is_control(std::string_view text);
 // REQUIRES: is_control(text).
 ControlMessage parse_control(std::string_view text);
 
-// "<queue-char>:<location>:<message>" (§5). The location may itself hold ':' only when escaped;
-// parsing stops at the first unescaped ':' after the queue character.
+// "<queue-char>:<location>:<message>" (§5). The location may itself hold ':' only when escaped
+// ('|' escapes, as wstr_escape writes it); parsing stops at the first unescaped ':' after the
+// queue character. The location is kept as sent (still escaped): remoted forwards it unchanged.
 struct EventLine {
   char queue = 0;
   std::string location;

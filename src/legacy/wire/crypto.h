@@ -11,6 +11,9 @@ enum class Cipher { aes, blowfish };
 
 std::string md5_hex(std::string_view data);   // 32 lowercase hex characters
 std::string sha1_hex(std::string_view data);  // 40 lowercase hex characters
+std::string sha256_hex(std::string_view data);  // 64 lowercase hex characters (multigroup names)
+// md5_hex without an allocation (the per-message checksum); false only if MD5 is unavailable.
+bool md5_hex_into(std::string_view data, char (&out)[32]);
 
 // EK = md5hex(key) ‖ md5hex(md5hex(name) ‖ md5hex(id))[0:15]: 47 ASCII characters. AES uses its
 // first 32 bytes, Blowfish all 47.

@@ -43,9 +43,11 @@ std::string group_name_error(std::string_view group);
 // OS_IsValidIP's acceptance for the IP field: an IPv4 or IPv6 address, optionally with a /prefix.
 bool is_valid_ip_field(std::string_view ip);
 
-// Compares Wazuh versions "vX.Y.Z" (the 'v' optional): <0, 0, >0; nullopt when either is not a
-// version.
-std::optional<int> compare_versions(std::string_view a, std::string_view b);
+// Compares Wazuh versions "vX.Y.Z" (the 'v' optional; anything before the first 'v' is skipped,
+// so "Wazuh v4.12.0" works): <0, 0, >0; nullopt when either is not a version. authd's V check and
+// remoted's startup check compare without the patch (compare_wazuh_versions(…, false)), so a
+// v4.12.5 agent passes a v4.12.0 manager: pass compare_patch = false to match them.
+std::optional<int> compare_versions(std::string_view a, std::string_view b, bool compare_patch = true);
 
 // "OSSEC K:'<id> <name> <ip> <key>'" (no newline).
 std::string enrollment_success(std::string_view id, std::string_view name, std::string_view ip, std::string_view key);

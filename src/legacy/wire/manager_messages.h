@@ -21,7 +21,8 @@ std::string execd_message(std::string_view node, std::string_view module, std::s
 // The restart active response, exactly as the Wazuh API sends it: agents >= 4.2 get the JSON form
 // with "restart-wazuh0" and the " - null (from_the_server) (no_rule_id)" suffix, older ones
 // "#!-execd restart-ossec0 - null (from_the_server) (no_rule_id)". `agent_version` "v4.1.5" etc.;
-// empty: treated as current.
+// empty or unparsable: treated as current. The JSON is Python's json.dumps (spaces after ',' and
+// ':') with origin {"module":"framework"} and no node name (see the .cpp), so `node` is unused.
 std::string restart_message(std::string_view agent_version, std::string_view node);
 
 // "#!-req <counter> <target> <command>" (counter: lowercase hex, no padding).
@@ -31,9 +32,12 @@ std::string request_message(std::string_view counter, std::string_view target, s
 inline constexpr std::size_t kFileChunkBytes = 900;
 std::vector<std::string> file_push_messages(std::string_view file_name, std::string_view content);
 
-// merged.mg (c_group / MergeAppendFile): "#<group>\n" then for each file "!<size> <name>\n<content>".
-// For an agent in several groups, the multigroup file exactly as c_multi_group builds it (files
-// of every group, in the agent's group order, agent.conf texts joined as Wazuh joins them).
+// merged.mg (c_group / MergeAppendFile): "#<group>\n" then for each file "!<size> <name>\n<content>",
+// "ar.conf" first (c_group merges etc/shared/ar.conf before the group's directory: pass it as a
+// file), then by name; hidden files and merged.mg* are skipped. For an agent in several groups,
+// the multigroup file exactly as c_multi_group builds it: the header is
+// "#<sha256hex("g1,g2")[0:8]>", a later group's file replaces an earlier one of the same name and
+// agent.conf texts are concatenated, each after "<!-- Source file: <group>/agent.conf -->\n".
 struct SharedFile {
   std::string name;
   std::string content;
