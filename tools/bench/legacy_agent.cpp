@@ -14,6 +14,7 @@
 #include <functional>
 #include <vector>
 
+#include "legacy/wire/control_message.h"
 #include "legacy/wire/crypto.h"
 #include "legacy/wire/manager_messages.h"
 #include "process_stats.h"

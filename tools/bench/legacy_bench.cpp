@@ -37,10 +37,6 @@ using asio::awaitable;
 
 namespace {
 
-bool wants(const LegacyOptions& options, std::string_view phase) {
-  return std::find(options.phases.begin(), options.phases.end(), phase) != options.phases.end();
-}
-
 // 5,000 agents need 5,000 sockets here: take the whole hard limit.
 void raise_fd_limit() {
   rlimit limit{};
