@@ -69,6 +69,11 @@ std::string info(ManagementClient& client, const Arguments& args) {
   return format_agent_info(args.format, *agent);
 }
 
+// A Wazuh 4.x agent's id: digits, at least three ("001", "1000").
+bool is_legacy_agent_id(const std::string& id) {
+  return id.size() >= 3 && id.size() <= 9 && id.find_first_not_of("0123456789") == std::string::npos;
+}
+
 // Problems found without asking the server.
 void check_locally(const Arguments& args) {
   switch (args.action) {
@@ -78,7 +83,7 @@ void check_locally(const Arguments& args) {
       throw Reported{kGeneralError, args.problem, args.problem + "."};
     case Action::info:
       if (args.agent_id->empty()) throw Reported{kNoAgentGiven, "Agent not specified", "Agent not specified."};
-      if (*args.agent_id != "000" && !core::is_uuid_v4(*args.agent_id)) {
+      if (*args.agent_id != "000" && !core::is_uuid_v4(*args.agent_id) && !is_legacy_agent_id(*args.agent_id)) {
         throw Reported{kInvalidAgentId, "Invalid agent id", "Invalid agent id '" + *args.agent_id + "'."};
       }
       break;

@@ -222,7 +222,7 @@ std::string help_text() {
          "\t-l          List available (active or not) agents.\n"
          "\t-lc         List active agents.\n"
          "\t-ln         List disconnected agents.\n"
-         "\t-i <id>     Extracts information from an agent (its UUID, or 000 for the server).\n"
+         "\t-i <id>     Extracts information from an agent (its UUID, a Wazuh 4.x agent's 3-digit id, or 000 for the server).\n"
          "\t-s          Changes the output to CSV (comma delimited).\n"
          "\t-j          Changes the output to JSON.\n"
          "\t-V          Version.\n"

@@ -1,5 +1,6 @@
 #include "legacy/enrollment_server.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ssl.hpp>
@@ -139,10 +140,9 @@ asio::awaitable<void> EnrollmentServer::State::accept_loop() {
 
 asio::awaitable<std::string> EnrollmentServer::State::read_request(ssl::stream<tcp::socket>& stream) {
   // The agent writes its request in one go, ending with '\n'; read until that, the size limit,
-  // or a pause of a second after something arrived (an agent without the newline).
+  // or the end of the connection (the deadline closes a client that sends no newline).
   std::string request;
   char buffer[4096];
-  asio::steady_timer pause(stream.get_executor());
   while (request.size() < kMaxRequestBytes) {
     auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
     if (ec) break;
@@ -157,25 +157,27 @@ asio::awaitable<void> EnrollmentServer::State::serve(tcp::socket socket) {
   auto self = shared_from_this();
   ++in_progress;
   const std::string address = peer_address(socket);
-  ssl::stream<tcp::socket> stream(std::move(socket), *tls);
+  // Shared with the deadline's handler, which may run after this coroutine is gone.
+  auto stream = std::make_shared<ssl::stream<tcp::socket>>(std::move(socket), *tls);
   // One deadline for the whole exchange: a silent or slow client is cut off.
-  asio::steady_timer deadline(stream.get_executor());
+  asio::steady_timer deadline(stream->get_executor());
   deadline.expires_after(options.timeout * 2);
-  deadline.async_wait([&stream](boost::system::error_code ec) {
+  deadline.async_wait([stream](boost::system::error_code ec) {
     if (!ec) {
       boost::system::error_code ignored;
-      stream.lowest_layer().close(ignored);
+      stream->lowest_layer().close(ignored);
     }
   });
-  auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+  auto [handshake_ec] = co_await stream->async_handshake(ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
   if (handshake_ec) {
     spdlog::info("legacy enrollment: TLS handshake with {} failed: {}", address, handshake_ec.message());
     count("tls_failed");
-  } else if (!options.agent_ca.empty() && options.verify_host && !certificate_names_address(stream.native_handle(), address)) {
+  } else if (!options.agent_ca.empty() && options.verify_host &&
+             !certificate_names_address(stream->native_handle(), address)) {
     spdlog::warn("legacy enrollment: the certificate of {} does not name that address; refused", address);
     count("certificate_refused");
   } else {
-    auto request = co_await read_request(stream);
+    auto request = co_await read_request(*stream);
     if (request.empty()) {
       count("no_request");
     } else {
@@ -193,21 +195,22 @@ asio::awaitable<void> EnrollmentServer::State::serve(tcp::socket socket) {
         count(decision.store_failed ? "store_failed" : "refused");
       }
       auto [write_ec, written] =
-          co_await asio::async_write(stream, asio::buffer(decision.reply), asio::as_tuple(asio::use_awaitable));
+          co_await asio::async_write(*stream, asio::buffer(decision.reply), asio::as_tuple(asio::use_awaitable));
       if (!write_ec && !decision.enrolled) {
-        co_await asio::async_write(stream, asio::buffer(wire::kUnableToAddAgent.data(), wire::kUnableToAddAgent.size()),
+        co_await asio::async_write(*stream,
+                                   asio::buffer(wire::kUnableToAddAgent.data(), wire::kUnableToAddAgent.size()),
                                    asio::as_tuple(asio::use_awaitable));
       }
       if (write_ec && decision.enrolled) {
         spdlog::warn("legacy enrollment: the key of agent {} could not be written to {}: {}", decision.key->id, address,
                      write_ec.message());
       }
-      co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+      co_await stream->async_shutdown(asio::as_tuple(asio::use_awaitable));
     }
   }
   deadline.cancel();
   boost::system::error_code ignored;
-  stream.lowest_layer().close(ignored);
+  stream->lowest_layer().close(ignored);
   --in_progress;
 }
 

@@ -18,6 +18,7 @@
 #include "core/utf8.h"
 #include "legacy/peer_address.h"
 #include "legacy/session_registry.h"
+#include "legacy/wire/enrollment_request.h"
 #include "legacy/wire/manager_messages.h"
 
 namespace herald::legacy {
@@ -80,7 +81,9 @@ RemoteSession::RemoteSession(asio::ip::tcp::socket socket, LegacyServices& servi
 
 RemoteSession::~RemoteSession() = default;
 
-std::int64_t RemoteSession::now_ms() const { return services_.clock.now_ms(); }
+std::int64_t RemoteSession::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(services_.clock.now().time_since_epoch()).count();
+}
 
 void RemoteSession::start() {
   auto self = shared_from_this();
