@@ -48,8 +48,10 @@ json::object agent_json(const store::AgentRecord& agent) {
   out["dateAdd"] = core::format_utc(agent.date_add);
   if (agent.last_keepalive) out["lastKeepAlive"] = core::format_utc(*agent.last_keepalive);
   out["disconnection_time"] = agent.disconnection_time;
-  out["configSum"] = "";
-  out["mergedSum"] = "";
+  out["configSum"] = agent.config_sum;
+  out["mergedSum"] = agent.merged_sum;
+  auto labels = json::parse(agent.labels_json, ec, {}, core::client_json_options());
+  out["labels"] = ec || !labels.is_object() ? json::value(json::object{}) : labels;
   out["group_config_status"] = agent.group_config_status;
   return out;
 }

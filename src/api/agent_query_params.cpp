@@ -108,7 +108,7 @@ std::variant<AgentListRequest, http::Response> parse_agent_list_request(const ht
       }
       for (const auto& field : parsed.select) {
         if (!core::parse_agent_field(field) && field != "os" && field != "status_reason" && field != "configSum" &&
-            field != "mergedSum" && field != "type" && field != "host" && !field.starts_with("os.")) {
+            field != "mergedSum" && field != "type" && field != "host" && field != "labels" && !field.starts_with("os.")) {
           return bad_parameter("select names an unknown field: " + field);
         }
       }

@@ -7,7 +7,8 @@ namespace herald::store {
 const char* const kAgentColumns =
     "a.id, a.name, a.key_hash, a.type, a.version, a.host, a.ip, a.os_name, a.os_version, a.os_platform, a.os_arch, "
     "a.\"group\", a.connection_status, a.status_code, a.date_add, a.last_keepalive, a.disconnection_time, "
-    "a.node_name, a.group_config_status, a.status_reason, a.reported_groups";
+    "a.node_name, a.group_config_status, a.status_reason, a.reported_groups, a.config_sum, a.merged_sum, a.os_uname, "
+    "a.labels";
 
 namespace {
 

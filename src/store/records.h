@@ -127,9 +127,13 @@ struct LegacyKey {
 };
 
 // When an enrollment may replace an agent of the same name or IP (authd's <force> block).
+// The times are checked as authd does: disconnected_time only when disconnected_time_enabled
+// (<disconnected_time enabled="no"> lets an active agent be replaced), after_registration_time
+// only when > 0.
 struct ReplacementPolicy {
   bool enabled = true;
   bool key_mismatch = true;
+  bool disconnected_time_enabled = true;
   std::int64_t disconnected_time_ms = 3'600'000;
   std::int64_t after_registration_time_ms = 3'600'000;
 };
@@ -154,7 +158,9 @@ struct LegacyEnrollmentOutcome {
     duplicate_ip,    // "ERROR: Duplicate IP: <ip>"
   } kind = Kind::enrolled;
   LegacyKey key;
-  std::optional<std::string> replaced_id;
+  std::optional<std::string> replaced_id;  // the first of replaced_ids
+  // Every agent replaced: the one bound to the IP, then the one with the name, when they differ.
+  std::vector<std::string> replaced_ids;
 };
 
 }  // namespace herald::store

@@ -38,5 +38,13 @@ TEST(AuthAgentKeyHash, MalformedIsFalse) {
   }
 }
 
+// A Wazuh 4.x agent's row stores no hash ("" ): no key, not even the empty one, authenticates it
+// on the comms API.
+TEST(AuthAgentKeyHash, AnEmptyStoredHashRefusesEveryKey) {
+  for (const std::string& key : {std::string(), std::string("key"), hash_agent_key(""), std::string("sha256$")}) {
+    EXPECT_FALSE(verify_agent_key(key, "")) << key;
+  }
+}
+
 }  // namespace
 }  // namespace herald::auth

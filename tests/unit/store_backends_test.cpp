@@ -53,6 +53,7 @@ std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Store, StoreContract, ::testing::Values(kSqlite, kPostgres), backend_name);
 INSTANTIATE_TEST_SUITE_P(Store, OrderListing, ::testing::Values(kSqlite, kPostgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Store, LegacyKeys, ::testing::Values(kSqlite, kPostgres), backend_name);
 
 }  // namespace
 }  // namespace herald::store::testing

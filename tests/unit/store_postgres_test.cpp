@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/legacy_enrollment_rules.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
@@ -211,6 +212,67 @@ TEST_F(PostgresStoreTest, TwoNodesDrawUniqueRequestIds) {
   auto listed = node2->list_orders({});
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->total, kThreads * kRequests * 3);
+}
+
+// Two nodes enrolling 4.x agents at once: the counter row lock serializes them, so ids are
+// distinct and gapless, and of concurrent enrollments of one name exactly one succeeds.
+TEST_F(PostgresStoreTest, TwoNodesEnrollLegacyAgentsWithDistinctIdsAndOneWinnerPerName) {
+  using Kind = LegacyEnrollmentOutcome::Kind;
+  using testing::samples::enrollment;
+  auto node1 = open_store(database_->dsn());
+  auto node2 = open_store(database_->dsn());
+  ASSERT_TRUE(node1 && node2);
+  constexpr int kThreads = 8, kPerThread = 30, kContestedNames = 10;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::atomic<int>> winners(kContestedNames);
+  std::atomic<int> failures{0}, refusals{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      PostgresStore& node = t % 2 == 0 ? *node1 : *node2;
+      for (int n = 0; n < kPerThread; ++n) {
+        // Every thread enrolls names of its own and, every third time, a name all threads try.
+        const bool contested = n % 3 == 0;
+        const auto name = contested ? "shared-" + std::to_string(n / 3)
+                                    : "node" + std::to_string(t) + "-" + std::to_string(n);
+        auto outcome = node.enroll_legacy_agent(enrollment(name, kNow + t));
+        if (!outcome) {
+          ADD_FAILURE() << name << ": " << outcome.error().message;
+          ++failures;
+          continue;
+        }
+        if (outcome->kind == Kind::enrolled) {
+          ids[t].push_back(outcome->key.id);
+          if (contested) ++winners[n / 3];
+        } else {
+          EXPECT_TRUE(contested) << name;
+          EXPECT_EQ(outcome->kind, Kind::duplicate_name);
+          ++refusals;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  for (int i = 0; i < kContestedNames; ++i) EXPECT_EQ(winners[i], 1) << "shared-" << i;
+  EXPECT_EQ(refusals, kContestedNames * (kThreads - 1));
+  std::set<std::string> unique;
+  std::size_t total = 0;
+  for (const auto& batch : ids) {
+    unique.insert(batch.begin(), batch.end());
+    total += batch.size();
+  }
+  const auto expected = static_cast<std::size_t>(kThreads * (kPerThread - kContestedNames) + kContestedNames);
+  EXPECT_EQ(total, expected);
+  EXPECT_EQ(unique.size(), expected);
+  // No id was spent on a refusal: 001 .. the count, with no gap.
+  auto keys = node1->list_legacy_keys();
+  ASSERT_TRUE(keys.ok());
+  ASSERT_EQ(keys->size(), expected);
+  for (std::size_t i = 0; i < keys->size(); ++i) {
+    EXPECT_EQ((*keys)[i].id, format_legacy_id(static_cast<std::int64_t>(i) + 1));
+    EXPECT_TRUE(unique.contains((*keys)[i].id));
+  }
 }
 
 TEST_F(PostgresStoreTest, AnOverdueOrderIsExpiredExactlyOnceAcrossNodes) {

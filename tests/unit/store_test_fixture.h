@@ -127,6 +127,26 @@ T value_or_fail(const core::Result<T>& result) {
   return result.value();
 }
 
+
+// A Wazuh 4.x key: 64 hex characters.
+inline std::string make_key(int n) {
+  char buffer[65];
+  std::snprintf(buffer, sizeof buffer, "%064x", n);
+  return buffer;
+}
+
+// An enrollment of `name` at `now` with the default replacement policy and a key of its own.
+inline LegacyEnrollment enrollment(const std::string& name, std::int64_t now = kNow, const std::string& ip = "any") {
+  LegacyEnrollment request;
+  request.name = name;
+  request.ip = ip;
+  request.version = "v4.12.0";
+  request.key = make_key(static_cast<int>(std::hash<std::string>{}(name + std::to_string(now)) & 0x7fffffff));
+  request.now = now;
+  request.node_name = "node01";
+  return request;
+}
+
 }  // namespace samples
 
 // Orders of four requests, r1's two expired: r1 restart for agents 1,2 (t=100); r2 set-group for
@@ -153,6 +173,35 @@ class OrderListing : public StoreContract {
   }
   std::vector<std::int64_t> requests;
   std::vector<ExpiredOrder> expired;
+};
+
+// Wazuh 4.x keys (store_legacy_keys_test.cpp).
+class LegacyKeys : public StoreContract {
+ protected:
+  LegacyEnrollmentOutcome enroll(const LegacyEnrollment& request) {
+    auto outcome = store().enroll_legacy_agent(request);
+    if (!outcome) {
+      ADD_FAILURE() << "enroll_legacy_agent(" << request.name << "): " << outcome.error().message;
+      return {};
+    }
+    return *outcome;
+  }
+  // Enrolls, expecting success; the new id.
+  std::string enrolled(const LegacyEnrollment& request) {
+    auto outcome = enroll(request);
+    EXPECT_EQ(outcome.kind, LegacyEnrollmentOutcome::Kind::enrolled) << request.name;
+    return outcome.key.id;
+  }
+  void set_status(const std::string& id, const std::string& status, std::int64_t at) {
+    StatusChange change;
+    change.agent_id = id;
+    change.status = status;
+    change.at = at;
+    auto applied = samples::value_or_fail(store().apply_status_changes({change}));
+    ASSERT_EQ(applied.size(), 1u);
+    ASSERT_TRUE(applied[0].applied) << id << " -> " << status;
+  }
+  bool agent_exists(const std::string& id) { return samples::value_or_fail(store().find_agent(id)).has_value(); }
 };
 
 }  // namespace herald::store::testing

@@ -27,6 +27,10 @@ AgentRecord read_agent(const Rows& rows, int row) {
   agent.group_config_status = rows.text(row, 18);
   agent.status_reason = rows.text(row, 19);
   agent.reported_groups = split_group_list(rows.text(row, 20));
+  agent.config_sum = rows.text(row, 21);
+  agent.merged_sum = rows.text(row, 22);
+  agent.os_uname = rows.text(row, 23);
+  agent.labels_json = rows.text(row, 24);
   return agent;
 }
 

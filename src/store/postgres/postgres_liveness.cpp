@@ -116,14 +116,17 @@ core::Status PostgresStore::update_agent_metadata(const AgentMetadata& metadata)
   std::optional<std::string> groups;
   if (metadata.groups) groups = join_group_list(*metadata.groups);
   Params params(metadata.agent_id, metadata.version, metadata.ip, metadata.os_name, metadata.os_version,
-                metadata.os_platform, metadata.os_arch, groups);
+                metadata.os_platform, metadata.os_arch, groups, metadata.config_sum, metadata.merged_sum,
+                metadata.os_uname, metadata.labels_json);
   return writer_.run([&](Connection& db) -> core::Status {
     // Empty strings leave the stored value alone; reported groups decide group_config_status.
     auto updated = db.query(
         "UPDATE agent SET version = coalesce(nullif($2::text, ''), version), ip = coalesce(nullif($3::text, ''), ip), "
         "os_name = coalesce(nullif($4::text, ''), os_name), os_version = coalesce(nullif($5::text, ''), os_version), "
         "os_platform = coalesce(nullif($6::text, ''), os_platform), os_arch = coalesce(nullif($7::text, ''), os_arch), "
-        "reported_groups = coalesce($8::text, reported_groups), "
+        "reported_groups = coalesce($8::text, reported_groups), config_sum = coalesce($9::text, config_sum), "
+        "merged_sum = coalesce($10::text, merged_sum), os_uname = coalesce($11::text, os_uname), "
+        "labels = coalesce($12::text, labels), "
         "group_config_status = CASE WHEN $8::text IS NULL THEN group_config_status "
         "WHEN $8::text = \"group\" THEN 'synced' ELSE 'not synced' END WHERE id = $1",
         params);

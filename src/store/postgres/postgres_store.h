@@ -84,6 +84,13 @@ class PostgresStore final : public Store {
   core::Status put_group_configuration(const std::string& group, const std::string& yaml) override;
   core::Result<std::optional<std::string>> group_configuration(const std::string& group) override;
 
+  // LegacyKeyStore
+  core::Result<LegacyEnrollmentOutcome> enroll_legacy_agent(const LegacyEnrollment& enrollment) override;
+  core::Result<std::optional<LegacyKey>> find_legacy_key(const std::string& id) override;
+  core::Result<std::vector<LegacyKey>> legacy_keys_for_ip(const std::string& ip) override;
+  core::Result<std::vector<LegacyKey>> list_legacy_keys() override;
+  core::Status set_agent_groups(const std::string& agent_id, const std::vector<std::string>& groups) override;
+
   // UserStore
   core::Status create_user(const UserRecord& user) override;
   core::Result<std::optional<UserRecord>> find_user(const std::string& name) override;

@@ -92,6 +92,27 @@ CREATE INDEX orders_terminal_by_update ON orders(updated_at) WHERE status IN ('s
 -- Server modules long-poll their pending orders by target id, compared case-insensitively.
 CREATE INDEX orders_server_pending ON orders(lower(target_id)) WHERE agent_id IS NULL AND status = 'pending';
 )sql",
+    // 2: Wazuh 4.x agents (as in the SQLite schema's migration 4). Enrollments lock the counter
+    // row first (SELECT ... FOR UPDATE), which serializes them across every node.
+    R"sql(
+CREATE TABLE legacy_key (
+  id TEXT COLLATE "C" PRIMARY KEY REFERENCES agent(id) ON DELETE CASCADE,
+  name TEXT COLLATE "C" NOT NULL,
+  ip TEXT COLLATE "C" NOT NULL,
+  key TEXT NOT NULL,
+  registered_at BIGINT NOT NULL
+);
+CREATE INDEX legacy_key_ip ON legacy_key(ip);
+CREATE TABLE legacy_id_counter (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  last_id BIGINT NOT NULL
+);
+INSERT INTO legacy_id_counter(singleton, last_id) VALUES(1, 0);
+ALTER TABLE agent ADD COLUMN config_sum TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent ADD COLUMN merged_sum TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent ADD COLUMN os_uname TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 
 // pg_advisory_xact_lock key: "HERALD" and the lock's purpose (1: schema migrations).

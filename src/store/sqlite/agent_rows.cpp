@@ -27,6 +27,10 @@ AgentRecord read_agent(const Statement& row) {
   agent.group_config_status = row.column_text(18);
   agent.status_reason = row.column_text(19);
   agent.reported_groups = split_group_list(row.column_text(20));
+  agent.config_sum = row.column_text(21);
+  agent.merged_sum = row.column_text(22);
+  agent.os_uname = row.column_text(23);
+  agent.labels_json = row.column_text(24);
   return agent;
 }
 

@@ -95,6 +95,28 @@ ALTER TABLE agent ADD COLUMN reported_groups TEXT NOT NULL DEFAULT '';
 CREATE INDEX agent_connection_status ON agent(connection_status, last_keepalive);
 CREATE INDEX agent_date_add ON agent(date_add, id);
 )sql",
+    // 4: Wazuh 4.x agents. Their keys (client.keys lines; the agent row goes with its key), the
+    // counter their ids are drawn from (the largest id ever allocated, so ids are never reused),
+    // and what their keep-alives report.
+    R"sql(
+CREATE TABLE legacy_key (
+  id TEXT PRIMARY KEY REFERENCES agent(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  key TEXT NOT NULL,
+  registered_at INTEGER NOT NULL
+);
+CREATE INDEX legacy_key_ip ON legacy_key(ip);
+CREATE TABLE legacy_id_counter (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  last_id INTEGER NOT NULL
+);
+INSERT INTO legacy_id_counter(singleton, last_id) VALUES(1, 0);
+ALTER TABLE agent ADD COLUMN config_sum TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent ADD COLUMN merged_sum TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent ADD COLUMN os_uname TEXT NOT NULL DEFAULT '';
+ALTER TABLE agent ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 
 }  // namespace

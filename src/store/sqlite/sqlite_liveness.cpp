@@ -167,7 +167,8 @@ core::Status SqliteStore::update_agent_metadata(const AgentMetadata& metadata) {
         "UPDATE agent SET version = coalesce(nullif(?2, ''), version), ip = coalesce(nullif(?3, ''), ip), "
         "os_name = coalesce(nullif(?4, ''), os_name), os_version = coalesce(nullif(?5, ''), os_version), "
         "os_platform = coalesce(nullif(?6, ''), os_platform), os_arch = coalesce(nullif(?7, ''), os_arch), "
-        "reported_groups = coalesce(?8, reported_groups), "
+        "reported_groups = coalesce(?8, reported_groups), config_sum = coalesce(?9, config_sum), "
+        "merged_sum = coalesce(?10, merged_sum), os_uname = coalesce(?11, os_uname), labels = coalesce(?12, labels), "
         "group_config_status = CASE WHEN ?8 IS NULL THEN group_config_status "
         "WHEN ?8 = \"group\" THEN 'synced' ELSE 'not synced' END WHERE id = ?1");
     if (!update) return update.error();
@@ -181,6 +182,10 @@ core::Status SqliteStore::update_agent_metadata(const AgentMetadata& metadata) {
                       .bind(6, metadata.os_platform)
                       .bind(7, metadata.os_arch)
                       .bind(8, groups)
+                      .bind(9, metadata.config_sum)
+                      .bind(10, metadata.merged_sum)
+                      .bind(11, metadata.os_uname)
+                      .bind(12, metadata.labels_json)
                       .run();
     if (!status) return status;
     if (db.changes() == 0) return core::not_found("There is no agent with ID " + metadata.agent_id);
