@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "api_client.h"
@@ -48,6 +49,14 @@ awaitable<LegacyCounters> legacy_counters(const BenchContext& context) {
   out.events_lost = metric_value(reply.body, "herald_legacy_events_lost_total").value_or(0);
   co_return out;
 }
+
+struct WindowEdge {
+  LegacyCounters counters;
+  SteadyClock::time_point at;
+  double server_cpu_s = 0;
+  double bench_cpu_s = 0;
+  double fetch_ms = 0;  // how long GET /metrics took to answer
+};
 
 double percent_of_core(double cpu_s, double wall_s) { return wall_s > 0 ? round3(100.0 * cpu_s / wall_s) : 0; }
 
@@ -148,6 +157,9 @@ awaitable<json::object> legacy_restart_phase(LegacyRun& run) {
   }
   const auto delivered = after_200_ms.size();
   out["delivered"] = delivered;
+  // heraldd hands the orders to the connected agents before it writes the 200.
+  out["delivered_before_200"] =
+      std::count_if(after_200_ms.begin(), after_200_ms.end(), [](double ms) { return ms < 0; });
   out["all_delivered"] = delivered >= expected;
   const double all_ms = static_cast<double>(last_ns - ok_ns) / 1e6;
   out["last_delivery_after_200_ms"] = round3(all_ms);
@@ -181,19 +193,28 @@ awaitable<json::object> legacy_events_phase(LegacyRun& run) {
   spdlog::info("events: {} agents blasting; {} s warm-up, then {} s measured", count, run.options.event_warmup_s,
                run.options.event_window_s);
   co_await sleep_for(milliseconds(run.options.event_warmup_s));
-  const auto before = co_await legacy_counters(run.context);
+  // heraldd answers /metrics late while it is flooded, so each edge of the window is the moment
+  // its reply arrived: the counter, heraldd's CPU and the clock are read together there.
+  const auto edge = [&run, pid]() -> awaitable<WindowEdge> {
+    const auto asked = SteadyClock::now();
+    WindowEdge out;
+    out.counters = co_await legacy_counters(run.context);
+    out.at = SteadyClock::now();
+    out.server_cpu_s = process_cpu_seconds(pid);
+    out.bench_cpu_s = self_cpu_seconds();
+    out.fetch_ms = 1000.0 * std::chrono::duration<double>(out.at - asked).count();
+    co_return out;
+  };
+  const auto before = co_await edge();
   const auto written_before = stats.events_written.load();
-  const double bench_before = self_cpu_seconds();
-  const double cpu_before = process_cpu_seconds(pid);
-  const auto started = SteadyClock::now();
   co_await sleep_for(milliseconds(run.options.event_window_s));
-  const double cpu = process_cpu_seconds(pid) - cpu_before;
-  const double wall = seconds_since(started);
-  const double bench_cpu = self_cpu_seconds() - bench_before;
-  const auto after = co_await legacy_counters(run.context);
+  const auto after = co_await edge();
   const auto written = stats.events_written.load() - written_before;
+  const double cpu = after.server_cpu_s - before.server_cpu_s;
+  const double wall = std::chrono::duration<double>(after.at - before.at).count();
+  const double bench_cpu = after.bench_cpu_s - before.bench_cpu_s;
   run.fleet.stop_blasting(count);
-  const double accepted = after.events - before.events;
+  const double accepted = after.counters.events - before.counters.events;
   out["seconds"] = round3(wall);
   out["events_accepted"] = accepted;
   out["events_per_s"] = round3(accepted / wall);
@@ -201,7 +222,9 @@ awaitable<json::object> legacy_events_phase(LegacyRun& run) {
   out["server_cpu_pct_of_core"] = percent_of_core(cpu, wall);
   out["events_per_cpu_s"] = cpu > 0 ? round3(accepted / cpu) : 0.0;
   out["goal_events_per_cpu_s"] = 50'000;
-  out["events_lost"] = after.events_lost - before.events_lost;
+  out["events_lost"] = after.counters.events_lost - before.counters.events_lost;
+  out["metrics_reply_ms_at_start"] = round3(before.fetch_ms);
+  out["metrics_reply_ms_at_end"] = round3(after.fetch_ms);
   out["events_written_by_bench"] = written;
   out["bench_cpu_s"] = round3(bench_cpu);
   out["bench_cpu_pct_of_core"] = percent_of_core(bench_cpu, wall);
