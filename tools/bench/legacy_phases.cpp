@@ -36,6 +36,7 @@ struct LegacyCounters {
   double control = 0;      // herald_legacy_messages_total{kind="control"}
   double events = 0;       // herald_legacy_messages_total{kind="event"}
   double events_lost = 0;  // herald_legacy_events_lost_total
+  double keepalive_writes = 0;  // herald_keepalive_writes_total (liveness rows written)
 };
 
 awaitable<LegacyCounters> legacy_counters(const BenchContext& context) {
@@ -47,6 +48,7 @@ awaitable<LegacyCounters> legacy_counters(const BenchContext& context) {
   out.control = metric_value(reply.body, "herald_legacy_messages_total", "kind=\"control\"").value_or(0);
   out.events = metric_value(reply.body, "herald_legacy_messages_total", "kind=\"event\"").value_or(0);
   out.events_lost = metric_value(reply.body, "herald_legacy_events_lost_total").value_or(0);
+  out.keepalive_writes = metric_value(reply.body, "herald_keepalive_writes_total").value_or(0);
   co_return out;
 }
 
@@ -112,6 +114,7 @@ awaitable<json::object> legacy_rest_phase(LegacyRun& run) {
   out["server_fds"] = open_fds(pid);
   out["server_threads"] = proc_status_kib(pid, "Threads");
   out["control_messages_per_s"] = round3((after.control - before.control) / wall);
+  out["keepalive_writes_per_s"] = round3((after.keepalive_writes - before.keepalive_writes) / wall);
   out["expected_keepalives_per_s"] = round3(static_cast<double>(connected) / static_cast<double>(run.options.keepalive_interval_s));
   out["keepalives_sent_per_s"] = round3(static_cast<double>(stats.keepalives_sent.load() - keepalives_before) / wall);
   out["acks_per_s"] = round3(static_cast<double>(stats.acks.load() - acks_before) / wall);
