@@ -11,6 +11,7 @@
 #include "fleet_bench.h"
 #include "ingest.h"
 #include "keepalive_bench.h"
+#include "legacy_bench.h"
 
 namespace {
 
@@ -25,6 +26,9 @@ Commands:
   keepalive   N simulated agents parked: what liveness costs heraldd at rest (CPU, RSS, keep-alive
               writes/s), reconnection storms (flaps), dead-agent detection time;
               see herald-bench keepalive --help
+  legacy      N Wazuh 4.x agents (TLS enrollment on 1515, secure channel on 1514): heraldd CPU and
+              RSS per agent at rest, group restart delivery, decrypted events per CPU-second;
+              see herald-bench legacy --help
 
 Every command prints one JSON summary to stdout and progress to stderr.
 Quick start (from the build tree):  tools/bench/herald-bench ingest
@@ -51,6 +55,7 @@ int main(int argc, char** argv) {
   if (command == "ingest") return herald::bench::run_ingest(argc - 2, argv + 2);
   if (command == "fleet") return herald::bench::run_fleet(argc - 2, argv + 2);
   if (command == "keepalive") return herald::bench::run_keepalive(argc - 2, argv + 2);
+  if (command == "legacy") return herald::bench::run_legacy(argc - 2, argv + 2);
   std::cerr << "herald-bench: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -59,7 +59,7 @@ void write_config(const fs::path& path, const fs::path& data_dir, const SpawnOpt
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-// A URL ("management" or "comms") from the ready file, or empty while it is missing or half-written.
+// A URL ("management", "comms") or address ("enrollment", "remote") from the ready file, or empty while it is missing or half-written.
 std::string read_ready_file(const fs::path& path, const char* which = "management") {
   std::ifstream in(path);
   if (!in) return {};
@@ -120,6 +120,8 @@ SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(optio
     management_url_ = read_ready_file(ready_path);
   }
   comms_url_ = read_ready_file(ready_path, "comms");
+  enrollment_address_ = read_ready_file(ready_path, "enrollment");
+  remote_address_ = read_ready_file(ready_path, "remote");
   spdlog::info("spawned heraldd pid {} on {} (data dir {})", pid_, management_url_, data_dir_.string());
 }
 

@@ -64,6 +64,9 @@ class SpawnedServer {
 
   const std::string& management_url() const { return management_url_; }
   const std::string& comms_url() const { return comms_url_; }
+  // The Wazuh 4.x listeners ("127.0.0.1:PORT"); empty when heraldd runs without them.
+  const std::string& enrollment_address() const { return enrollment_address_; }
+  const std::string& remote_address() const { return remote_address_; }
   pid_t pid() const { return pid_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
 
@@ -75,6 +78,8 @@ class SpawnedServer {
   pid_t pid_ = -1;
   std::string management_url_;
   std::string comms_url_;
+  std::string enrollment_address_;
+  std::string remote_address_;
   std::optional<std::string> ended_;
 };
 
