@@ -72,7 +72,6 @@ RemoteSession::RemoteSession(asio::ip::tcp::socket socket, LegacyServices& servi
       services_(services),
       registry_(registry),
       address_(peer_address(socket_)),
-      write_wake_(socket_.get_executor()),
       handshake_deadline_(socket_.get_executor()) {
   // Each connection starts its counters above every earlier one of this node (agents that verify
   // the manager's counters, remoted.verify_msg_id on their side, accept them after a restart).
@@ -96,6 +95,12 @@ void RemoteSession::start() {
     if (!ec && !self->key_) self->close_on_strand("no valid message in time", false);
   });
   asio::co_spawn(socket_.get_executor(), read_loop(), asio::detached);
+}
+
+void RemoteSession::wake_writer() {
+  // The writer runs only while there is something to write: an idle agent holds no writer frame.
+  if (writing_ || outgoing_.empty()) return;
+  writing_ = true;
   asio::co_spawn(socket_.get_executor(), write_loop(), asio::detached);
 }
 
@@ -111,8 +116,13 @@ void RemoteSession::close_on_strand(std::string why, bool stopping) {
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  write_wake_.cancel();
   handshake_deadline_.cancel();
+  if (!writing_) {
+    for (auto& item : outgoing_) {
+      if (item.written) item.written(false);
+    }
+    outgoing_.clear();
+  }
   order_loop_cancel_.emit(asio::cancellation_type::terminal);
   if (key_ && holds_agent_) {
     holds_agent_ = false;
@@ -178,13 +188,7 @@ asio::awaitable<void> RemoteSession::read_loop() {
 
 asio::awaitable<void> RemoteSession::write_loop() {
   auto self = shared_from_this();
-  while (true) {
-    if (outgoing_.empty()) {
-      if (closed_) break;
-      write_wake_.expires_at(asio::steady_timer::time_point::max());
-      co_await write_wake_.async_wait(as_tuple(use_awaitable));
-      continue;
-    }
+  while (!outgoing_.empty()) {
     // Several queued frames go out in one write.
     std::string batch;
     std::vector<std::function<void(bool)>> callbacks;
@@ -200,10 +204,13 @@ asio::awaitable<void> RemoteSession::write_loop() {
       break;
     }
   }
-  for (auto& item : outgoing_) {
-    if (item.written) item.written(false);
+  if (closed_) {
+    for (auto& item : outgoing_) {
+      if (item.written) item.written(false);
+    }
+    outgoing_.clear();
   }
-  outgoing_.clear();
+  writing_ = false;
 }
 
 void RemoteSession::send(std::string_view text, std::function<void(bool)> written) {
@@ -222,7 +229,7 @@ void RemoteSession::send(std::string_view text, std::function<void(bool)> writte
     return;
   }
   outgoing_.push_back({wire::frame(*payload), std::move(written)});
-  write_wake_.cancel();
+  wake_writer();
 }
 
 void RemoteSession::send_all(const std::vector<std::string>& texts, std::function<void(bool)> written) {
@@ -316,7 +323,7 @@ asio::awaitable<bool> RemoteSession::handle_payload(std::string_view payload, st
   if (payload.starts_with("#ping")) {
     // Answered in clear, whoever asks (HandleSecureMessage).
     outgoing_.push_back({wire::frame("#pong"), {}});
-    write_wake_.cancel();
+    wake_writer();
     co_return true;
   }
   auto header = wire::parse_header(payload);
@@ -454,7 +461,9 @@ asio::awaitable<void> RemoteSession::handle_keepalive(const wire::Keepalive& kee
     apply_results(std::move(reports));
   }
   auto groups = co_await agent_groups(false);
-  auto merged = co_await services_.pool.run([this, &groups] { return services_.shared.merged_for(groups); });
+  // Most keep-alives find the file cached: no trip to the pool and back.
+  auto merged = services_.shared.cached(groups);
+  if (!merged) merged = co_await services_.pool.run([this, &groups] { return services_.shared.merged_for(groups); });
   const bool synced = keepalive.merged_sum && *keepalive.merged_sum == merged->md5;
 
   store::AgentMetadata metadata;

@@ -50,6 +50,7 @@ class RemoteSession : public std::enable_shared_from_this<RemoteSession> {
 
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
+  void wake_writer();
   // One payload; false when the connection must close.
   boost::asio::awaitable<bool> handle_payload(std::string_view payload, std::vector<std::string>& event_lines);
   boost::asio::awaitable<bool> identify(const wire::PayloadHeader& header);
@@ -98,7 +99,7 @@ class RemoteSession : public std::enable_shared_from_this<RemoteSession> {
   std::set<core::OrderKey> restarts_sent_;  // restart orders delivered by this very connection
   std::atomic<std::int64_t> last_message_ms_{0};
   std::deque<Outgoing> outgoing_;
-  boost::asio::steady_timer write_wake_;
+  bool writing_ = false;  // a write_loop is running
   boost::asio::steady_timer handshake_deadline_;
   boost::asio::cancellation_signal order_loop_cancel_;
   bool order_loop_running_ = false;

@@ -21,7 +21,9 @@ using asio::use_awaitable;
 
 namespace {
 
-constexpr std::int64_t kGroupsRefreshMs = 30'000;
+// Groups changed through the API reach a connected agent's merged.mg within this (set-group
+// orders at once).
+constexpr std::int64_t kGroupsRefreshMs = 60'000;
 
 store::ResultReport report(const core::Order& order, const std::string& agent_id, std::int64_t code,
                            std::string message) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "legacy/wire/crypto.h"
@@ -36,19 +37,46 @@ std::vector<wire::SharedFile> group_files(const fs::path& directory) {
 SharedFiles::SharedFiles(std::string directory, std::chrono::milliseconds refresh)
     : directory_(std::move(directory)), refresh_(refresh) {}
 
-std::shared_ptr<const MergedFile> SharedFiles::merged_for(const std::vector<std::string>& groups) {
+namespace {
+
+std::string cache_key(const std::vector<std::string>& groups) {
   std::string key;
   for (const auto& group : groups) key += group + ',';
+  return key;
+}
+
+}  // namespace
+
+std::shared_ptr<const MergedFile> SharedFiles::cached(const std::vector<std::string>& groups) {
+  const auto key = cache_key(groups);
+  std::lock_guard lock(mutex_);
+  auto found = cache_.find(key);
+  if (found != cache_.end() && std::chrono::steady_clock::now() - found->second.built < refresh_) {
+    return found->second.file;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const MergedFile> SharedFiles::merged_for(const std::vector<std::string>& groups) {
+  if (auto file = cached(groups)) return file;
+  const auto key = cache_key(groups);
   const auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(mutex_);
-    auto found = cache_.find(key);
-    if (found != cache_.end() && now - found->second.built < refresh_) return found->second.file;
+  // Wazuh shares etc/shared/ar.conf (the active responses the agent may run) with every group
+  // that has none of its own.
+  std::optional<wire::SharedFile> ar_conf;
+  if (std::ifstream in(fs::path(directory_) / "ar.conf", std::ios::binary); in) {
+    std::ostringstream content;
+    content << in.rdbuf();
+    ar_conf = wire::SharedFile{"ar.conf", content.str()};
   }
   std::vector<wire::GroupFiles> inputs;
   for (const auto& group : groups) {
     // Group names never hold '/' or "..": they were validated where they were created.
-    inputs.push_back({group, group_files(fs::path(directory_) / group)});
+    auto files = group_files(fs::path(directory_) / group);
+    const bool has_ar_conf =
+        std::any_of(files.begin(), files.end(), [](const wire::SharedFile& file) { return file.name == "ar.conf"; });
+    if (ar_conf && !has_ar_conf) files.insert(files.begin(), *ar_conf);
+    inputs.push_back({group, std::move(files)});
   }
   auto file = std::make_shared<MergedFile>();
   file->content = wire::merged_file(inputs);

@@ -23,6 +23,9 @@ class SharedFiles {
   explicit SharedFiles(std::string directory, std::chrono::milliseconds refresh = std::chrono::seconds(5));
 
   std::shared_ptr<const MergedFile> merged_for(const std::vector<std::string>& groups);
+  // The cached file when it is fresh, else null (then call merged_for on the pool). Never blocks
+  // on I/O: keep-alives use it on their connection's thread.
+  std::shared_ptr<const MergedFile> cached(const std::vector<std::string>& groups);
   const std::string& directory() const { return directory_; }
 
  private:
