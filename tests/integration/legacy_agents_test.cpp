@@ -12,6 +12,7 @@
 #include "auth/secrets.h"
 #include "legacy/wire/crypto.h"
 #include "support/agents.h"
+#include "support/cli_runner.h"
 #include "support/heraldd_process.h"
 #include "support/legacy_agent.h"
 #include "support/test_agent.h"
@@ -115,6 +116,22 @@ TEST_F(LegacyAgents, EnrollmentGivesSequentialIdsAndTheExactReplies) {
   EXPECT_EQ(row.at("type").as_string(), "wazuh-4.x");
   EXPECT_EQ(row.at("version").as_string(), "v4.12.0");
   EXPECT_EQ(row.at("group"), json::parse(R"(["web"])"));
+}
+
+TEST_F(LegacyAgents, TheClisShowThemWithTheirThreeDigitIds) {
+  auto agent = connected_agent("cli-box");
+  ASSERT_TRUE(status_becomes(agent->key().id, "active"));
+  const std::map<std::string, std::string> environment{
+      {"HERALD_URL", server_->management_url()}, {"HERALD_USER", "admin"}, {"HERALD_PASSWORD", kAdminPassword}};
+  auto listed = run_cli(AGENT_CONTROL_PATH, {"-l"}, environment);
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  EXPECT_NE(listed.out.find("ID: 001, Name: cli-box"), std::string::npos) << listed.out;
+  auto info = run_cli(AGENT_CONTROL_PATH, {"-i", "001"}, environment);
+  ASSERT_EQ(info.status, 0) << info.err;
+  EXPECT_NE(info.out.find("cli-box"), std::string::npos) << info.out;
+  auto herald = run_cli(HERALD_CLI_PATH, {"agents", "list"}, environment);
+  ASSERT_EQ(herald.status, 0) << herald.err;
+  EXPECT_NE(herald.out.find("001"), std::string::npos) << herald.out;
 }
 
 TEST_F(LegacyAgents, ReEnrollmentWithADifferentKeyReplacesAnOldDisconnectedAgent) {
