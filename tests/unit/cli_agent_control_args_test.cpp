@@ -126,7 +126,8 @@ TEST(CliAgentControlRun, HelpExitsZeroNothingExitsOne) {
 
 TEST(CliAgentControlRun, InvalidIdIsError40WithoutAskingTheServer) {
   // No password anywhere: reaching the settings would be a different error.
-  auto json_run = run_with({"-j", "-i", "001"});
+  // "001" is a Wazuh 4.x agent's id now; two digits are no id of any kind.
+  auto json_run = run_with({"-j", "-i", "01"});
   EXPECT_EQ(json_run.status, 1);
   EXPECT_EQ(json_run.out, "{\"error\":40,\"message\":\"Invalid agent id\"}\n");
   EXPECT_EQ(json_run.err, "");
