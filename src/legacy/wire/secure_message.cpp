@@ -43,6 +43,34 @@ struct Inflater {
   Inflater& operator=(const Inflater&) = delete;
 };
 
+// deflateInit at level 9 allocates ~270 KiB (window, hash chains): past glibc's mmap threshold, so
+// compress2 per message means an mmap, page faults and an munmap with TLB shootdowns every time.
+// Per thread once, then deflateReset; the output is what compress2(level 9) gives.
+struct Deflater {
+  z_stream stream{};
+  bool ready = false;
+  Deflater() { ready = deflateInit(&stream, Z_BEST_COMPRESSION) == Z_OK; }
+  ~Deflater() {
+    if (ready) deflateEnd(&stream);
+  }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+};
+
+// Compresses `input` into out[0, out_size) as one zlib stream; false when it does not fit.
+bool deflate_into(std::string_view input, char* out, uLongf& out_size) {
+  thread_local Deflater deflater;
+  if (!deflater.ready || deflateReset(&deflater.stream) != Z_OK) return false;
+  z_stream& stream = deflater.stream;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  stream.avail_in = static_cast<uInt>(input.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out);
+  stream.avail_out = static_cast<uInt>(out_size);
+  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) return false;
+  out_size = stream.total_out;
+  return true;
+}
+
 // Inflates one zlib stream; what follows its end is ignored, as uncompress() does.
 InflateResult inflate_into(std::string_view input, std::string& out) {
   thread_local Inflater inflater;
@@ -190,9 +218,7 @@ core::Result<std::string> encode_message(Cipher cipher, std::string_view channel
 
   uLongf compressed_size = compressBound(static_cast<uLong>(inner.size()));
   std::string plain(8 + compressed_size, '!');
-  if (compress2(reinterpret_cast<Bytef*>(plain.data() + 8), &compressed_size,
-                reinterpret_cast<const Bytef*>(inner.data()), static_cast<uLong>(inner.size()),
-                Z_BEST_COMPRESSION) != Z_OK) {
+  if (!deflate_into(inner, plain.data() + 8, compressed_size)) {
     return core::internal_error("compression failed");
   }
   // 1 + p '!' so that the total is a multiple of 8 (CreateSecMSG's bfsize).
