@@ -13,6 +13,7 @@
 #include "auth/secrets.h"
 #include "support/agents.h"
 #include "support/heraldd_process.h"
+#include "support/legacy_agent.h"
 #include "support/nats_server.h"
 #include "support/nats_watcher.h"
 #include "support/postgres_server.h"
@@ -135,6 +136,44 @@ TEST_F(Cluster, AnOrderAcceptedByOneNodeWakesThePollParkedOnAnother) {
   // Woken by the NATS message, not by the poll timeout (20 s) nor the fallback (NATS is up).
   EXPECT_GE(metric(admin_b, "herald_cluster_wakeups_total{kind=\"received\"}"), 1);
   std::printf("cross-node delivery by NATS wake-up: %lld ms\n", static_cast<long long>(latency.count()));
+}
+
+// Wazuh 4.x agents on a cluster: enrolled on one node (the keys are in the shared store),
+// connected to another, commanded through a third door — by NATS wake-up, and without NATS by
+// the store fallback. Ids stay unique across the nodes.
+TEST_F(Cluster, A4xAgentConnectedToOneNodeGetsOrdersAcceptedByAnother) {
+  if (!NatsServer::installed()) GTEST_SKIP() << "nats-server is not installed (scripts/deps.sh installs it)";
+  NatsServer nats;
+  nats.start();
+  auto& a = start_node(1, {nats.url()});
+  auto& b = start_node(2, {nats.url()});
+  auto key = legacy_enroll(a.enrollment_address(), "legacy-cross");
+  EXPECT_EQ(legacy_enroll(b.enrollment_address(), "legacy-other").id, "002");
+  LegacyAgent agent(key);
+  agent.connect(b.remote_address());  // node-2 never saw the enrollment: it finds the key in the store
+  ASSERT_TRUE(agent.start_up());
+  auto admin_a = a.admin_client();
+  auto admin_b = b.admin_client();
+  ASSERT_TRUE(parked_on(b));
+  ASSERT_TRUE(eventually([&] { return metric(admin_b, "herald_bus_connected ") == 1; }));
+  auto reply = admin_a.post(kCommands, command_body("agent", key.id, 100, "restart"));
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_TRUE(agent.receive_starting("#!-execd ", 10s)) << "the order accepted by node-1 never reached node-2's agent";
+  EXPECT_GE(metric(admin_b, "herald_cluster_wakeups_total{kind=\"received\"}"), 1);
+}
+
+TEST_F(Cluster, WithoutNatsA4xAgentFindsItsOrdersThroughTheStore) {
+  auto& a = start_node(1, {});
+  auto& b = start_node(2, {});
+  auto key = legacy_enroll(a.enrollment_address(), "legacy-fallback");
+  LegacyAgent agent(key);
+  agent.connect(b.remote_address());
+  ASSERT_TRUE(agent.start_up());
+  ASSERT_TRUE(parked_on(b));
+  auto admin_a = a.admin_client();
+  auto reply = admin_a.post(kCommands, command_body("agent", key.id, 100, "restart"));
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_TRUE(agent.receive_starting("#!-execd ", 10s));
 }
 
 TEST_F(Cluster, WithoutNatsParkedPollsFindTheirOrdersInTheStore) {
