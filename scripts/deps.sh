@@ -9,6 +9,7 @@ packages=(
   sqlite3       # the sqlite3 CLI for the recovery commands in README.md ("Recovering a damaged database")
   libnats-dev nats-server libpq-dev postgresql
   nginx-light   # /usr/sbin/nginx for the cluster end-to-end test (it runs its own, on its own ports)
+  openssl       # the openssl CLI: the 4.x enrollment tests make a CA and agent certificates with it
   clang libclang-rt-14-dev   # the libFuzzer targets (scripts/fuzz.sh): clang 14, libFuzzer, ASan/UBSan runtimes
 )
 missing=()

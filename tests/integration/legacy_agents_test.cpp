@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -15,6 +16,7 @@
 #include "support/cli_runner.h"
 #include "support/heraldd_process.h"
 #include "support/legacy_agent.h"
+#include "support/temp_dir.h"
 #include "support/test_agent.h"
 
 namespace herald::test {
@@ -160,6 +162,34 @@ TEST_F(LegacyAgents, PasswordIsRequiredWhenConfigured) {
       legacy_enroll_raw(server_->enrollment_address(), "OSSEC PASS: s3cret-pass OSSEC A:'db-01'\n"));
   ASSERT_TRUE(key);
   EXPECT_EQ(key->id, "001");
+}
+
+// ssl_agent_ca + ssl_verify_host: only agents with a certificate of the CA, naming their own
+// address, enroll. The CA and certificates come from the openssl CLI.
+TEST_F(LegacyAgents, AgentCertificatesAreVerifiedAgainstTheCaAndTheSourceAddress) {
+  TempDir pki;
+  auto run = [&](const std::string& command) {
+    ASSERT_EQ(std::system(("cd " + pki.path().string() + " && " + command + " >/dev/null 2>&1").c_str()), 0) << command;
+  };
+  run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.pem");
+  for (const auto& [name, subject] : {std::pair{"good", "/CN=127.0.0.1"}, std::pair{"wrongip", "/CN=10.9.9.9"}}) {
+    run(std::string("openssl req -newkey rsa:2048 -nodes -subj ") + subject + " -keyout " + name + ".key -out " +
+        name + ".csr");
+    run(std::string("openssl x509 -req -in ") + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " +
+        name + ".pem");
+  }
+  run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout other.key -out other.pem");
+  start("legacy: {enrollment: {listen: \"127.0.0.1:0\", agent_ca: \"" + (pki.path() / "ca.pem").string() +
+        "\", verify_host: yes}, remote: {listen: \"127.0.0.1:0\"}}\n");
+  const auto file = [&](const std::string& name) { return (pki.path() / name).string(); };
+  const std::string request = "OSSEC A:'signed-agent'\n";
+  EXPECT_EQ(legacy_enroll_raw(server_->enrollment_address(), request), "");  // no certificate
+  EXPECT_EQ(legacy_enroll_raw(server_->enrollment_address(), request, file("other.pem"), file("other.key")), "");
+  EXPECT_EQ(legacy_enroll_raw(server_->enrollment_address(), request, file("wrongip.pem"), file("wrongip.key")), "");
+  auto key = parse_enrollment_reply(
+      legacy_enroll_raw(server_->enrollment_address(), request, file("good.pem"), file("good.key")));
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->name, "signed-agent");
 }
 
 TEST_F(LegacyAgents, StartupKeepaliveShutdownAndADroppedConnectionDriveLiveness) {

@@ -34,16 +34,24 @@ bool is_single_ipv4(const std::string& ip) {
 
 }  // namespace
 
-std::string legacy_enroll_raw(const std::string& address, const std::string& request) {
+std::string legacy_enroll_raw(const std::string& address, const std::string& request,
+                              const std::string& certificate, const std::string& private_key) {
   auto [host, port] = split_address(address);
   asio::io_context io;
   asio::ssl::context tls(asio::ssl::context::tls_client);
   tls.set_verify_mode(asio::ssl::verify_none);  // as agent-auth without a CA
+  if (!certificate.empty()) {
+    tls.use_certificate_chain_file(certificate);
+    tls.use_private_key_file(private_key, asio::ssl::context::pem);
+  }
   asio::ssl::stream<tcp::socket> stream(io, tls);
   tcp::resolver resolver(io);
   asio::connect(stream.lowest_layer(), resolver.resolve(host, port));
-  stream.handshake(asio::ssl::stream_base::client);
-  asio::write(stream, asio::buffer(request));
+  boost::system::error_code handshake_ec;
+  stream.handshake(asio::ssl::stream_base::client, handshake_ec);
+  if (handshake_ec) return "";  // refused during the handshake (e.g. no or a wrong certificate)
+  boost::system::error_code write_ec;
+  asio::write(stream, asio::buffer(request), write_ec);
   std::string reply;
   char buffer[4096];
   boost::system::error_code ec;

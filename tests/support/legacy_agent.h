@@ -22,7 +22,9 @@ struct LegacyKeyLine {
 
 // Sends one enrollment request over TLS to "host:port" and returns everything the server wrote
 // before it closed (both writes of a refusal). Throws on connection or TLS errors.
-std::string legacy_enroll_raw(const std::string& address, const std::string& request);
+// `certificate`/`private_key`: PEM files the agent presents (agent-auth -x/-k), or empty.
+std::string legacy_enroll_raw(const std::string& address, const std::string& request,
+                              const std::string& certificate = "", const std::string& private_key = "");
 // The key of an "OSSEC K:'id name ip key'" reply; nullopt for anything else.
 std::optional<LegacyKeyLine> parse_enrollment_reply(const std::string& reply);
 // Enrolls `name` (request "OSSEC A:'<name>'" plus `extra` fields, e.g. " V:'v4.12.0' G:'web'");
