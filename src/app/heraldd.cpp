@@ -186,6 +186,12 @@ core::Status start_legacy_services(Parts& p) {
                                                                       machine_hostname(), config.node_name);
     p.enrollment = std::make_unique<legacy::EnrollmentServer>(
         p.io, enrollment, *p.enrollment_service, *p.pool, p.metrics, [&p](const legacy::EnrollmentDecision& decision) {
+          // A replaced agent's key stops working at once on this node (others drop it at their
+          // next key reload).
+          for (const auto& replaced : decision.replaced_ids) {
+            p.legacy_keys.erase(replaced);
+            if (p.remote) p.remote->close_agent(replaced);
+          }
           p.legacy_keys.put(*decision.key);
           p.publisher->agent_enrolled(enrolled_agent(*decision.key));
         });

@@ -187,8 +187,10 @@ asio::awaitable<void> EnrollmentServer::State::serve(tcp::socket socket) {
         return decided;
       });
       if (decision.enrolled) {
+        std::string replaced;
+        for (const auto& id : decision.replaced_ids) replaced += (replaced.empty() ? " (replacing agent " : ", ") + id;
         spdlog::info("legacy enrollment: agent '{}' enrolled as {} from {}{}", decision.key->name, decision.key->id,
-                     address, decision.replaced_id ? " (replacing agent " + *decision.replaced_id + ")" : "");
+                     address, replaced.empty() ? replaced : replaced + ")");
         count("enrolled");
       } else {
         spdlog::info("legacy enrollment: request from {} refused: {}", address, decision.reply);

@@ -103,7 +103,7 @@ EnrollmentDecision EnrollmentService::decide(std::string_view request_text, cons
   }
   decision.enrolled = true;
   decision.key = outcome->key;
-  decision.replaced_id = outcome->replaced_id;
+  decision.replaced_ids = outcome->replaced_ids;
   decision.reply = wire::enrollment_success(outcome->key.id, outcome->key.name, outcome->key.ip, outcome->key.key);
   return decision;
 }

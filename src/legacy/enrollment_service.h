@@ -15,7 +15,7 @@ struct EnrollmentDecision {
   bool enrolled = false;
   std::string reply;                          // the first write: "OSSEC K:'…'" or "ERROR: …"
   std::optional<store::LegacyKey> key;        // enrolled
-  std::optional<std::string> replaced_id;     // enrolled in place of this agent
+  std::vector<std::string> replaced_ids;      // enrolled in place of these agents (their keys are gone)
   std::string agent_name;                     // as requested (for the log), when it parsed
   bool store_failed = false;                  // refused because the store failed (not the request)
 };

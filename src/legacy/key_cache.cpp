@@ -72,6 +72,14 @@ void KeyCache::put(const store::LegacyKey& key) {
   if (is_single_ipv4_host(key.ip)) by_address_[key.ip.substr(0, key.ip.find('/'))] = entry;
 }
 
+void KeyCache::erase(const std::string& id) {
+  std::unique_lock lock(mutex_);
+  auto found = by_id_.find(id);
+  if (found == by_id_.end()) return;
+  if (is_single_ipv4_host(found->second->ip)) by_address_.erase(found->second->ip.substr(0, found->second->ip.find('/')));
+  by_id_.erase(found);
+}
+
 void KeyCache::replace_all(const std::vector<store::LegacyKey>& keys) {
   std::unordered_map<std::string, std::shared_ptr<const AgentKey>> by_id, by_address;
   {

@@ -29,6 +29,8 @@ class KeyCache {
   std::shared_ptr<const AgentKey> find_by_address(const std::string& address) const;
   // Adds or replaces one key.
   void put(const store::LegacyKey& key);
+  // Forgets one key (its agent was replaced).
+  void erase(const std::string& id);
   // Replaces everything with `keys` (a reload): keys no longer stored disappear.
   void replace_all(const std::vector<store::LegacyKey>& keys);
   std::size_t size() const;

@@ -110,6 +110,10 @@ void RemoteServer::stop() {
   state->registry.close_all();
 }
 
+void RemoteServer::close_agent(const std::string& agent_id) {
+  state_->registry.close_agent(agent_id, "its key was replaced by a new enrollment");
+}
+
 std::size_t RemoteServer::connections() const { return state_->registry.connections(); }
 std::size_t RemoteServer::connected_agents() const { return state_->registry.agents(); }
 

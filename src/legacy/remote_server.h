@@ -25,6 +25,8 @@ class RemoteServer {
   // (heraldd is stopping; the agents reconnect).
   void stop();
 
+  // Closes the agent's connection, if it has one here (its key was replaced by a re-enrollment).
+  void close_agent(const std::string& agent_id);
   std::size_t connections() const;
   std::size_t connected_agents() const;
 

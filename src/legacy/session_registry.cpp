@@ -58,6 +58,16 @@ bool SessionRegistry::accept_counters(const std::string& agent_id, wire::Counter
   return counters_[agent_id].accept(counters);
 }
 
+void SessionRegistry::close_agent(const std::string& agent_id, const std::string& why) {
+  std::shared_ptr<RemoteSession> session;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = by_agent_.find(agent_id);
+    if (found != by_agent_.end()) session = found->second.lock();
+  }
+  if (session) session->close(why);
+}
+
 void SessionRegistry::close_all() {
   std::vector<std::shared_ptr<RemoteSession>> open;
   {

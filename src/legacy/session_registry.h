@@ -34,6 +34,8 @@ class SessionRegistry {
   // verify_msg_id: true and remembered when `counters` are above the agent's last accepted ones.
   bool accept_counters(const std::string& agent_id, wire::Counters counters);
 
+  // Closes the connection that speaks for `agent_id`, if any (its key was replaced).
+  void close_agent(const std::string& agent_id, const std::string& why);
   // Closes every connection (heraldd is stopping).
   void close_all();
 
