@@ -150,24 +150,23 @@ asio::awaitable<void> RemoteSession::read_loop() {
     // Read what is there into a buffer of the thread, not of the connection: an idle agent costs
     // no read buffer (the frame reader keeps only an unfinished frame).
     thread_local std::array<char, kReadChunk> buffer;
+    // One read per wake-up (at most 64 KiB, a few hundred events): a connection that always has
+    // data takes its turn with the others and with the HTTP listeners on the same threads.
     bool ended = false;
-    for (int round = 0; round < 8; ++round) {
+    {
       boost::system::error_code ec;
       const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+      if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
       if (ec) {
         why = ec == asio::error::eof ? "connection closed by the agent" : ec.message();
         ended = true;
-        break;
-      }
-      if (!reader_.feed(std::string_view(buffer.data(), n), payloads)) {
+      } else if (!reader_.feed(std::string_view(buffer.data(), n), payloads)) {
         spdlog::warn("legacy remote: {} ({}): too big message size ({} bytes): closing", address_,
                      key_ ? key_->id : "unidentified", reader_.declared_length());
         count_refusal(services_, "oversize");
         close_on_strand("frame too big", false);
         co_return;
       }
-      if (n < buffer.size()) break;
     }
     for (const auto& payload : payloads) {
       if (closed_) break;
