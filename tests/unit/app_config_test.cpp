@@ -103,6 +103,52 @@ TEST(AppConfig, ErrorsNameTheOffendingKey) {
   }
 }
 
+TEST(AppConfig, LegacyServicesHaveWazuhDefaultsAndTheirOwnKeys) {
+  auto defaults = parse_config("data_dir: /srv/h");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  const auto& enrollment = defaults->legacy.enrollment;
+  const auto& remote = defaults->legacy.remote;
+  EXPECT_TRUE(enrollment.enabled);
+  EXPECT_EQ(enrollment.host, "0.0.0.0");
+  EXPECT_EQ(enrollment.port, 1515);
+  EXPECT_EQ(remote.port, 1514);
+  EXPECT_FALSE(enrollment.use_password);
+  EXPECT_EQ(enrollment.password_file, "/srv/h/authd.pass");
+  EXPECT_EQ(remote.shared_dir, "/srv/h/shared");
+  EXPECT_FALSE(remote.verify_msg_id);
+  EXPECT_EQ(remote.connection_overtake_time, std::chrono::seconds(60));
+  EXPECT_EQ(enrollment.replacement.disconnected_time_ms, 3'600'000);
+
+  auto set = parse_config(
+      "legacy:\n  max_agent_version: v4.9.0\n  shared_dir: /etc/shared\n"
+      "  enrollment: {listen: \"127.0.0.1:11515\", use_password: yes, password: abcd, agent_ca: /ca.pem, verify_host: yes,"
+      " force: {enabled: no, disconnected_time: 10m}}\n"
+      "  remote: {enabled: no, listen: \"[::1]:11514\", verify_msg_id: yes, connection_overtake_time: 5s}\n");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->legacy.enrollment.port, 11515);
+  EXPECT_EQ(set->legacy.enrollment.password, "abcd");
+  EXPECT_TRUE(set->legacy.enrollment.verify_host);
+  EXPECT_FALSE(set->legacy.enrollment.replacement.enabled);
+  EXPECT_EQ(set->legacy.enrollment.replacement.disconnected_time_ms, 600'000);
+  EXPECT_EQ(set->legacy.enrollment.max_agent_version, "v4.9.0");
+  EXPECT_FALSE(set->legacy.remote.enabled);
+  EXPECT_EQ(set->legacy.remote.host, "::1");
+  EXPECT_TRUE(set->legacy.remote.verify_msg_id);
+  EXPECT_EQ(set->legacy.remote.shared_dir, "/etc/shared");
+
+  for (const auto& [yaml, key] : std::vector<std::pair<std::string, std::string>>{
+           {"legacy: {enrollment: {port: 1}}", "legacy.enrollment.port"},
+           {"legacy: {enrollment: {verify_host: yes}}", "legacy.enrollment.verify_host"},
+           {"legacy: {enrollment: {password: ab}}", "legacy.enrollment.password"},
+           {"legacy: {remote: {listen: nope}}", "legacy.remote.listen"},
+           {"legacy: {remote: {key_reload_interval: 0s}}", "legacy.remote.key_reload_interval"},
+           {"legacy: {udp: yes}", "legacy.udp"}}) {
+    auto refused = parse_config(yaml);
+    ASSERT_FALSE(refused) << yaml;
+    EXPECT_NE(refused.error().message.find(key), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST(AppConfig, ClientLimitsAreReadFromHttp) {
   auto config = parse_config(R"(
 http:
