@@ -191,11 +191,15 @@ asio::awaitable<void> RemoteSession::write_loop() {
     // Several queued frames go out in one write.
     std::string batch;
     std::vector<std::function<void(bool)>> callbacks;
-    while (!outgoing_.empty() && (batch.empty() || batch.size() + outgoing_.front().frame.size() <= kReadChunk)) {
-      batch += outgoing_.front().frame;
-      if (outgoing_.front().written) callbacks.push_back(std::move(outgoing_.front().written));
-      outgoing_.pop_front();
+    std::size_t taken = 0;
+    while (taken < outgoing_.size() &&
+           (batch.empty() || batch.size() + outgoing_[taken].frame.size() <= kReadChunk)) {
+      batch += outgoing_[taken].frame;
+      if (outgoing_[taken].written) callbacks.push_back(std::move(outgoing_[taken].written));
+      ++taken;
     }
+    outgoing_.erase(outgoing_.begin(), outgoing_.begin() + static_cast<std::ptrdiff_t>(taken));
+    if (outgoing_.empty()) std::vector<Outgoing>().swap(outgoing_);
     auto [ec, written] = co_await asio::async_write(socket_, asio::buffer(batch), as_tuple(use_awaitable));
     for (auto& callback : callbacks) callback(!ec);
     if (ec) {

@@ -11,7 +11,6 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -98,7 +97,8 @@ class RemoteSession : public std::enable_shared_from_this<RemoteSession> {
   std::string last_pushed_sum_;    // the automatic push last made (not repeated while unconfirmed)
   std::set<core::OrderKey> restarts_sent_;  // restart orders delivered by this very connection
   std::atomic<std::int64_t> last_message_ms_{0};
-  std::deque<Outgoing> outgoing_;
+  // Not a std::deque: libstdc++ gives an empty deque a 512-byte block, per connection.
+  std::vector<Outgoing> outgoing_;
   bool writing_ = false;  // a write_loop is running
   boost::asio::steady_timer handshake_deadline_;
   boost::asio::cancellation_signal order_loop_cancel_;
