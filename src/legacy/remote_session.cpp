@@ -98,8 +98,40 @@ void RemoteSession::start() {
 }
 
 void RemoteSession::wake_writer() {
-  // The writer runs only while there is something to write: an idle agent holds no writer frame.
-  if (writing_ || outgoing_.empty()) return;
+  if (writing_ || outgoing_.empty() || closed_) return;
+  // An ack or a small push fits in the socket buffer: write it now, on this strand, without a
+  // coroutine (spawning one is a hand-off that may wake the other io thread, per ack). writing_
+  // is held meanwhile: a callback that sends again only appends, and this loop writes that too.
+  writing_ = true;
+  std::size_t done = 0;
+  std::string failure;
+  while (done < outgoing_.size()) {
+    boost::system::error_code ec;
+    const std::size_t n = socket_.write_some(asio::buffer(outgoing_[done].frame), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    if (ec) {
+      failure = ec.message();
+      break;
+    }
+    if (n < outgoing_[done].frame.size()) {
+      outgoing_[done].frame.erase(0, n);  // the rest goes out when the socket takes it
+      break;
+    }
+    auto written = std::move(outgoing_[done].written);
+    ++done;
+    if (written) written(true);
+  }
+  outgoing_.erase(outgoing_.begin(), outgoing_.begin() + static_cast<std::ptrdiff_t>(done));
+  writing_ = false;
+  if (!failure.empty()) {
+    close_on_strand("write failed: " + failure, false);  // fails what is still queued
+    return;
+  }
+  if (outgoing_.empty()) {
+    std::vector<Outgoing>().swap(outgoing_);
+    return;
+  }
+  // The writer coroutine runs only while something is left: an idle agent holds no writer frame.
   writing_ = true;
   asio::co_spawn(socket_.get_executor(), write_loop(), asio::detached);
 }
