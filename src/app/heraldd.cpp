@@ -231,9 +231,7 @@ core::Status start_legacy_services(Parts& p) {
 }
 
 std::string url_of(const http::ServerOptions& options, const asio::ip::tcp::endpoint& endpoint) {
-  auto address = endpoint.address().to_string();
-  if (endpoint.address().is_v6()) address = "[" + address + "]";
-  return std::string(options.tls.enabled ? "https://" : "http://") + address + ":" + std::to_string(endpoint.port());
+  return std::string(options.tls.enabled ? "https://" : "http://") + address_of(endpoint);
 }
 
 // A template so that it can take the private Parts without naming it.
