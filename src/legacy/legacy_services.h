@@ -34,6 +34,10 @@ struct LegacyServices {
   PushConfirmations& confirmations;
   const RemoteOptions& options;
   std::string max_agent_version;  // startup messages of newer agents get "#!-err"
+  // herald_legacy_messages_total{kind}, looked up once (RemoteServer sets them): counting a
+  // message must not cost a registry lookup on the per-message path.
+  core::Counter* control_messages = nullptr;
+  core::Counter* event_messages = nullptr;
 };
 
 }  // namespace herald::legacy

@@ -73,7 +73,14 @@ struct RemoteServer::State : std::enable_shared_from_this<RemoteServer::State> {
 };
 
 RemoteServer::RemoteServer(asio::io_context& io, LegacyServices& services)
-    : state_(std::make_shared<State>(io, services)) {}
+    : state_(std::make_shared<State>(io, services)) {
+  auto messages = [&services](const char* kind) {
+    return &services.metrics.counter("herald_legacy_messages_total", "Wazuh 4.x messages accepted, by kind", {"kind"},
+                                     {kind});
+  };
+  services.control_messages = messages("control");
+  services.event_messages = messages("event");
+}
 
 RemoteServer::~RemoteServer() { stop(); }
 

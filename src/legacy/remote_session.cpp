@@ -395,11 +395,11 @@ asio::awaitable<bool> RemoteSession::handle_payload(std::string_view payload, st
   }
   const std::string_view text = decoded->text;
   if (wire::is_control(text)) {
-    count(services_, "herald_legacy_messages_total", "Wazuh 4.x messages accepted, by kind", "kind", "control");
+    services_.control_messages->inc();
     co_await handle_control(wire::parse_control(text));
     co_return !closed_;
   }
-  count(services_, "herald_legacy_messages_total", "Wazuh 4.x messages accepted, by kind", "kind", "event");
+  services_.event_messages->inc();
   services_.liveness.seen(key_->id);
   if (auto event = wire::parse_event(text)) {
     // remoted drops what agents send from a location named keepalive*.

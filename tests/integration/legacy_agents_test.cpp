@@ -330,6 +330,10 @@ TEST_F(LegacyAgents, ActiveResponseIsDeliveredAsExecdJson) {
 TEST_F(LegacyAgents, EventsReachTheEventSinkRelabelled) {
   auto agent = connected_agent("logger");
   ASSERT_TRUE(agent->send("1:/var/log/auth.log:Dec  3 10:00:00 host sshd[1]: Failed password for root"));
+  EXPECT_TRUE(eventually([&] {
+    return metric_value(server_->management_url(), "herald_legacy_messages_total{kind=\"event\"}") == 1.0;
+  }));
+  EXPECT_EQ(metric_value(server_->management_url(), "herald_legacy_messages_total{kind=\"control\"}"), 1.0);
   const auto events_dir = server_->data_dir() / "events";
   ASSERT_TRUE(eventually([&] {
     std::error_code ec;
@@ -375,6 +379,15 @@ TEST_F(LegacyAgents, BadFramesCloseTheConnectionAndNothingElse) {
   agent.connect(server_->remote_address());
   EXPECT_TRUE(agent.start_up());
   EXPECT_EQ(admin_->get("/health").status, 200u);
+  // Each refusal is counted by reason.
+  const auto refused = [&](const std::string& reason) {
+    return metric_value(server_->management_url(),
+                        "herald_legacy_connections_refused_total{reason=\"" + reason + "\"}");
+  };
+  EXPECT_EQ(refused("oversize"), 1.0);
+  EXPECT_EQ(refused("decode"), 1.0);
+  EXPECT_EQ(refused("unknown_agent"), 1.0);
+  EXPECT_EQ(refused("format"), 1.0);
 }
 
 TEST_F(LegacyAgents, BlowfishAgentsAreServedInBlowfish) {
