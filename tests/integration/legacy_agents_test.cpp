@@ -390,6 +390,73 @@ TEST_F(LegacyAgents, BadFramesCloseTheConnectionAndNothingElse) {
   EXPECT_EQ(refused("format"), 1.0);
 }
 
+TEST_F(LegacyAgents, ANewerAgentGetsTheHandshakeErrorAndNoAck) {
+  auto key = legacy_enroll(server_->enrollment_address(), "too-new");
+  LegacyAgent agent(key);
+  agent.connect(server_->remote_address());
+  ASSERT_TRUE(agent.send("#!-agent startup {\"version\":\"v5.1.0\"}"));
+  auto reply = agent.receive();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(*reply, "#!-err {\"message\":\"Agent version must be lower or equal to manager version\"}");
+  EXPECT_EQ(status_of(key.id), "never_connected");
+  // A ping is answered in clear.
+  ASSERT_TRUE(agent.send_raw(legacy::wire::frame("#ping")));
+  EXPECT_EQ(agent.receive(), std::optional<std::string>("#pong"));
+}
+
+TEST_F(LegacyAgents, ASecondConnectionOfALiveAgentIsRefused) {
+  auto key = legacy_enroll(server_->enrollment_address(), "twice");
+  LegacyAgent first(key);
+  first.connect(server_->remote_address());
+  ASSERT_TRUE(first.start_up());
+  LegacyAgent second(key);
+  second.connect(server_->remote_address());
+  ASSERT_TRUE(second.send("#!-agent startup "));
+  EXPECT_TRUE(second.closed_by_server());
+  // The first one is untouched.
+  ASSERT_TRUE(first.keepalive());
+  EXPECT_TRUE(first.receive_starting("#!-agent ack"));
+}
+
+TEST_F(LegacyAgents, AKeepaliveWithAnotherSumGetsTheGroupsMergedMgAndShutdownIsAnEvent) {
+  ASSERT_EQ(admin_->post("/groups", R"({"group_id":"db"})").status, 200u);
+  const auto group_dir = server_->data_dir() / "shared" / "db";
+  std::filesystem::create_directories(group_dir);
+  std::ofstream(group_dir / "agent.conf") << "<agent_config/>\n";
+  auto agent = connected_agent("db-a", " G:'db'");
+  ASSERT_TRUE(agent->keepalive("x"));
+  auto up = agent->receive_starting("#!-up file ");
+  ASSERT_TRUE(up) << "no merged.mg pushed for a keep-alive without one";
+  EXPECT_TRUE(up->ends_with(" merged.mg\n"));
+
+  ASSERT_TRUE(agent->send("#!-agent shutdown "));
+  const auto events_dir = server_->data_dir() / "events";
+  EXPECT_TRUE(eventually([&] {
+    std::error_code ec;
+    for (const auto& file : std::filesystem::recursive_directory_iterator(events_dir, ec)) {
+      std::ifstream in(file.path());
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      if (text.find("ossec: Agent stopped: 'db-a->any'.") != std::string::npos) return true;
+    }
+    return false;
+  }));
+}
+
+TEST_F(LegacyAgents, WithVerifyMsgIdAReplayedMessageClosesTheConnection) {
+  start("legacy: {enrollment: {listen: \"127.0.0.1:0\"}, remote: {listen: \"127.0.0.1:0\", verify_msg_id: yes}}\n");
+  auto key = legacy_enroll(server_->enrollment_address(), "strict");
+  const auto channel = legacy::wire::channel_key(key.id, key.name, key.key);
+  auto startup = legacy::wire::encode_message(legacy::wire::Cipher::aes, channel, "#!-agent startup ", {0, 1}, 1,
+                                              std::string_view(key.id));
+  ASSERT_TRUE(startup);
+  LegacyAgent agent(key);
+  agent.connect(server_->remote_address());
+  ASSERT_TRUE(agent.send_raw(legacy::wire::frame(*startup)));
+  EXPECT_EQ(agent.receive(), std::optional<std::string>("#!-agent ack "));
+  ASSERT_TRUE(agent.send_raw(legacy::wire::frame(*startup)));  // the same counters again
+  EXPECT_TRUE(agent.closed_by_server());
+}
+
 TEST_F(LegacyAgents, BlowfishAgentsAreServedInBlowfish) {
   auto key = legacy_enroll(server_->enrollment_address(), "old-box");
   LegacyAgent agent(key, legacy::wire::Cipher::blowfish);
