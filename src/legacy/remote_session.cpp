@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -84,8 +85,18 @@ std::int64_t RemoteSession::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(services_.clock.now().time_since_epoch()).count();
 }
 
+bool RemoteSession::peer_hung_up() const {
+  const int fd = descriptor_.load();
+  if (fd < 0) return true;
+  // At worst the fd was closed and reused meanwhile: then this answers for another socket, which
+  // only decides whether a new connection may take over now or after connection_overtake_time.
+  pollfd check{fd, POLLRDHUP, 0};
+  return ::poll(&check, 1, 0) > 0 && (check.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 void RemoteSession::start() {
   auto self = shared_from_this();
+  descriptor_.store(socket_.native_handle());
   registry_.add(self);
   enable_tcp_keepalive(socket_);
   boost::system::error_code ignored;
@@ -145,6 +156,7 @@ void RemoteSession::close_on_strand(std::string why, bool stopping) {
   if (closed_) return;
   closed_ = true;
   stopping_ = stopping;
+  descriptor_.store(-1);
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -40,6 +40,9 @@ class RemoteSession : public std::enable_shared_from_this<RemoteSession> {
   // not reported disconnected (it reconnects to another node, or to this one once it is back).
   void close(std::string why, bool stopping = false);
   std::int64_t last_message_ms() const { return last_message_ms_.load(std::memory_order_relaxed); }
+  // True once the agent has closed its side, even if this session has not read the EOF yet (an
+  // agent that reconnects at once must not be refused by its own dead connection). Any thread.
+  bool peer_hung_up() const;
 
  private:
   struct Outgoing {
@@ -97,6 +100,7 @@ class RemoteSession : public std::enable_shared_from_this<RemoteSession> {
   std::string last_pushed_sum_;    // the automatic push last made (not repeated while unconfirmed)
   std::set<core::OrderKey> restarts_sent_;  // restart orders delivered by this very connection
   std::atomic<std::int64_t> last_message_ms_{0};
+  std::atomic<int> descriptor_{-1};  // the socket's fd while open (for peer_hung_up)
   // Not a std::deque: libstdc++ gives an empty deque a 512-byte block, per connection.
   std::vector<Outgoing> outgoing_;
   bool writing_ = false;  // a write_loop is running

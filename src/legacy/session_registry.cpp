@@ -34,7 +34,7 @@ bool SessionRegistry::claim(const std::string& agent_id, const std::shared_ptr<R
     auto& holder = by_agent_[agent_id];
     auto current = holder.lock();
     if (current && current != session) {
-      if (now_ms - current->last_message_ms() < overtake_ms) return false;
+      if (now_ms - current->last_message_ms() < overtake_ms && !current->peer_hung_up()) return false;
       displaced = std::move(current);
     }
     holder = session;

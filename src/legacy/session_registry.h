@@ -24,8 +24,9 @@ class SessionRegistry {
   std::size_t connections() const;
   std::size_t agents() const;
 
-  // Makes `session` the one of `agent_id`. False when another session holds the agent and heard
-  // from it less than `overtake_ms` ago; a staler holder is closed and replaced.
+  // Makes `session` the one of `agent_id`. False when another session holds the agent, heard from
+  // it less than `overtake_ms` ago and its peer is still there; any other holder is closed and
+  // replaced.
   bool claim(const std::string& agent_id, const std::shared_ptr<RemoteSession>& session, std::int64_t now_ms,
              std::int64_t overtake_ms);
   // True when `session` still holds `agent_id` (then it is released).
