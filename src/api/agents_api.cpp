@@ -111,7 +111,7 @@ void register_agent_routes(http::Router& router, ApiContext& context) {
                context.publisher.agent_enrolled(agent);
                http::Response response;
                response.status = 201;  // the only status the agent accepts, with an empty body
-               response.content_type.clear();
+               response.content_type = {};
                co_return response;
              }));
 

@@ -15,6 +15,7 @@
 #include "engine/command_service.h"
 #include "engine/dispatcher.h"
 #include "engine/event_sink.h"
+#include "engine/group_configurations.h"
 #include "engine/liveness.h"
 #include "engine/result_service.h"
 #include "store/store.h"
@@ -40,6 +41,8 @@ struct ApiContext {
   // Liveness and events out
   engine::Liveness& liveness;
   engine::BusPublisher& publisher;
+  // Group configurations (the files agents fetch); every write to groups tells it.
+  engine::GroupConfigurations& group_configurations;
   // Read when the routes are registered.
   BodyLimits body_limits{};
 };

@@ -153,7 +153,7 @@ awaitable<http::Response> stateless(ApiContext& context, http::Request& request)
   publish_events(context, agent_id, false, request.body);
   http::Response reply;
   reply.status = 204;
-  reply.content_type.clear();
+  reply.content_type = {};
   co_return reply;
 }
 
@@ -173,7 +173,7 @@ awaitable<http::Response> files(ApiContext& context, http::Request& request) {
   }
   auto group = file_name.substr(0, file_name.size() - kSuffix.size());
   if (!core::is_valid_group_name(group)) co_return comms_error(404, "File does not exist", 404);
-  auto stored = co_await context.pool.run([&] { return context.store.group_configuration(group); });
+  auto stored = co_await context.group_configurations.get(group);
   if (!stored) {
     if (stored.error().kind == core::ErrorKind::not_found) co_return comms_error(404, "File does not exist", 404);
     co_return comms_error(503, "Files are unavailable: " + stored.error().message, 503);
@@ -187,12 +187,15 @@ awaitable<http::Response> files(ApiContext& context, http::Request& request) {
 }  // namespace
 
 void register_comms_agent_routes(http::Router& router, ApiContext& context) {
-  auto route = [&](http::Method method, std::string pattern, auto handler, std::size_t max_body_bytes) {
+  auto route = [&](http::Method method, std::string pattern, auto handler, std::size_t max_body_bytes,
+                   bool long_poll = false) {
     auto bound = [&context, handler](http::Request& request) { return handler(context, request); };
-    router.add(method, std::move(pattern), require_agent(context, bound).with_body_limit(max_body_bytes));
+    auto endpoint = require_agent(context, bound).with_body_limit(max_body_bytes);
+    endpoint.long_poll = long_poll;
+    router.add(method, std::move(pattern), std::move(endpoint));
   };
   const auto& limits = context.body_limits;
-  route(http::Method::get, "/api/v1/commands", commands, limits.no_body);
+  route(http::Method::get, "/api/v1/commands", commands, limits.no_body, true);
   route(http::Method::post, "/api/v1/events/stateful", stateful, limits.events);
   route(http::Method::post, "/api/v1/events/stateless", stateless, limits.events);
   route(http::Method::get, "/api/v1/files", files, limits.no_body);

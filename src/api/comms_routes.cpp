@@ -19,7 +19,7 @@ void register_comms_routes(http::Router& router, ApiContext& context) {
   // GET /api/v1/ answers 200 with an empty body (c).
   router.add(http::Method::get, "/api/v1/", [](http::Request&) -> awaitable<http::Response> {
     http::Response response;
-    response.content_type.clear();
+    response.content_type = {};
     co_return response;
   }, context.body_limits.no_body);
   register_comms_auth_routes(router, context);

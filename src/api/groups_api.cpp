@@ -54,6 +54,7 @@ awaitable<http::Response> create_group(ApiContext& context, http::Request& reque
   std::string name(id->get_string());
   if (!core::is_valid_group_name(name)) co_return invalid_group_name(name);
   auto created = co_await context.pool.run([&] { return context.store.create_group(name); });
+  context.group_configurations.changed();
   if (!created) {
     if (created.error().kind == core::ErrorKind::conflict) {
       co_return problem_reply(400, "WazuhError", "The group " + name + " already exists", 1711);
@@ -87,6 +88,7 @@ awaitable<http::Response> delete_groups(ApiContext& context, http::Request& requ
   json::array affected, failed;
   for (const auto& name : store::split_group_list(*list)) {
     auto deleted = co_await context.pool.run([&] { return context.store.delete_group(name); });
+    context.group_configurations.changed();
     if (deleted) {
       affected.emplace_back(name);
     } else if (deleted.error().kind == core::ErrorKind::not_found) {
@@ -150,6 +152,7 @@ awaitable<http::Response> put_configuration(ApiContext& context, http::Request& 
   const auto& group = request.path_params.at("group_id");
   if (auto problem = yaml_problem(request.body)) co_return problem_reply(400, "Bad Request", *problem, 1006);
   auto stored = co_await context.pool.run([&] { return context.store.put_group_configuration(group, request.body); });
+  context.group_configurations.changed();
   if (!stored) {
     if (stored.error().kind == core::ErrorKind::not_found) co_return group_not_found(group);
     co_return error_reply(stored.error());
@@ -159,7 +162,7 @@ awaitable<http::Response> put_configuration(ApiContext& context, http::Request& 
 
 awaitable<http::Response> get_configuration(ApiContext& context, http::Request& request) {
   const auto& group = request.path_params.at("group_id");
-  auto stored = co_await context.pool.run([&] { return context.store.group_configuration(group); });
+  auto stored = co_await context.group_configurations.get(group);
   if (!stored) {
     if (stored.error().kind == core::ErrorKind::not_found) co_return group_not_found(group);
     co_return error_reply(stored.error());

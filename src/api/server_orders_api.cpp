@@ -62,7 +62,7 @@ awaitable<http::Response> report(ApiContext& context, http::Request& request) {
 
 void register_server_order_routes(http::Router& router, ApiContext& context) {
   router.add(http::Method::get, "/api/v1/server/commands",
-             require_user(context, [&context](http::Request& request) { return poll(context, request); }));
+             require_user(context, [&context](http::Request& request) { return poll(context, request); }).as_long_poll());
   router.add(http::Method::post, "/orders/{order_id}/result",
              require_user(context, [&context](http::Request& request) { return report(context, request); })
                  .with_body_limit(context.body_limits.events));

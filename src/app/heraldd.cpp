@@ -6,13 +6,13 @@
 
 #include <filesystem>
 #include <future>
-#include <thread>
 #include <vector>
 
 #include "api/api_context.h"
 #include "api/comms_routes.h"
 #include "api/management_routes.h"
 #include "app/bootstrap.h"
+#include "app/request_metrics.h"
 #include "auth/credential_cache.h"
 #include "auth/jwt.h"
 #include "auth/rate_limiter.h"
@@ -25,11 +25,13 @@
 #include "engine/deadline_scheduler.h"
 #include "engine/dispatcher.h"
 #include "engine/file_event_sink.h"
+#include "engine/group_configurations.h"
 #include "engine/leadership.h"
 #include "engine/liveness.h"
 #include "engine/result_service.h"
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
+#include "http/io_pool.h"
 #include "http/router.h"
 #include "legacy/enrollment_server.h"
 #include "legacy/enrollment_service.h"
@@ -54,7 +56,8 @@ struct Heraldd::Parts {
   std::unique_ptr<store::LeaderLock> leader_lock;
   std::unique_ptr<engine::Leadership> leadership;
   std::unique_ptr<engine::BlockingPool> pool;
-  asio::io_context io;
+  // One io_context per io thread; the housekeeping (timers, accept loops) runs on its main().
+  std::unique_ptr<http::IoPool> io_pool;
   std::unique_ptr<auth::TokenSigner> tokens;
   std::unique_ptr<auth::FailureRateLimiter> login_failures;
   std::unique_ptr<auth::VerifiedCredentialCache> verified_credentials;
@@ -73,6 +76,7 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::BusPublisher> publisher;
   std::unique_ptr<engine::ClusterWakeups> wakeups;  // null for a sole node (SQLite)
   std::unique_ptr<engine::Liveness> liveness;
+  std::unique_ptr<engine::GroupConfigurations> group_configurations;
   std::unique_ptr<api::ApiContext> context;
   http::Router management_router;
   http::Router comms_router;
@@ -91,15 +95,14 @@ struct Heraldd::Parts {
   std::string enrollment_address;
   std::string remote_address;
   AdminCreation admin_creation;
-  std::vector<std::thread> threads;
 };
 
 Heraldd::Heraldd(Config config) : parts_(std::make_unique<Parts>()) { parts_->config = std::move(config); }
 
 Heraldd::~Heraldd() {
-  if (!parts_->threads.empty()) {
-    parts_->io.stop();
-    for (auto& t : parts_->threads) t.join();
+  if (parts_->io_pool) {
+    parts_->io_pool->stop();
+    parts_->io_pool->join();
   }
 }
 
@@ -185,7 +188,7 @@ core::Status start_legacy_services(Parts& p) {
     p.enrollment_service = std::make_unique<legacy::EnrollmentService>(*p.store, p.clock, enrollment, password,
                                                                       machine_hostname(), config.node_name);
     p.enrollment = std::make_unique<legacy::EnrollmentServer>(
-        p.io, enrollment, *p.enrollment_service, *p.pool, p.metrics, [&p](const legacy::EnrollmentDecision& decision) {
+        p.io_pool->main(), enrollment, *p.enrollment_service, *p.pool, p.metrics, [&p](const legacy::EnrollmentDecision& decision) {
           // A replaced agent's key stops working at once on this node (others drop it at their
           // next key reload).
           for (const auto& replaced : decision.replaced_ids) {
@@ -208,7 +211,7 @@ core::Status start_legacy_services(Parts& p) {
     p.legacy_services = std::make_unique<legacy::LegacyServices>(legacy::LegacyServices{
         *p.store, *p.pool, *p.liveness, *p.dispatcher, *p.results, *p.events, *p.publisher, p.metrics, p.clock,
         config.node_name, p.legacy_keys, *p.shared_files, *p.push_confirmations, remote, enrollment.max_agent_version});
-    p.remote = std::make_unique<legacy::RemoteServer>(p.io, *p.legacy_services);
+    p.remote = std::make_unique<legacy::RemoteServer>(*p.io_pool, *p.legacy_services);
     auto endpoint = p.remote->listen();
     if (!endpoint) {
       return core::unavailable("legacy remote listener " + remote.host + ":" + std::to_string(remote.port) + ": " +
@@ -286,28 +289,13 @@ void register_cluster_metrics(Parts& p) {
   });
 }
 
-// Records requests by listener, route and status, and their latency.
-http::RequestObserver request_metrics(core::MetricsRegistry& metrics, std::string listener) {
-  return [&metrics, listener](const http::Request& request, const http::Response& response,
-                              std::chrono::microseconds elapsed) {
-    const std::string route = request.route.empty() ? "unmatched" : request.route;
-    metrics
-        .counter("herald_http_requests_total", "HTTP requests by listener, route and status",
-                 {"listener", "route", "status"}, {listener, route, std::to_string(response.status)})
-        .inc();
-    metrics
-        .histogram("herald_http_request_duration_seconds", "HTTP request latency",
-                   core::Histogram::default_latency_buckets(), {"listener", "route"}, {listener, route})
-        .observe(static_cast<double>(elapsed.count()) / 1e6);
-  };
-}
-
 }  // namespace
 
 core::Status Heraldd::start(std::size_t threads) {
   auto& p = *parts_;
   const auto& config = p.config;
   if (auto prepared = prepare_data_dir(config.data_dir); !prepared) return prepared;
+  p.io_pool = std::make_unique<http::IoPool>(std::max<std::size_t>(1, threads));
 
   if (config.storage.backend == "postgres") {
     store::postgres::PostgresOptions postgres;
@@ -376,7 +364,7 @@ core::Status Heraldd::start(std::size_t threads) {
   p.order_metrics = std::make_unique<engine::OrderMetrics>(p.metrics);
   p.expiry_listeners.add(*p.order_metrics);
   p.expiry_listeners.add(*p.publisher);
-  p.scheduler = std::make_unique<engine::DeadlineScheduler>(p.io, *p.store, *p.pool, p.clock, p.expiry_listeners);
+  p.scheduler = std::make_unique<engine::DeadlineScheduler>(p.io_pool->main(), *p.store, *p.pool, p.clock, p.expiry_listeners);
   if (clustered) p.scheduler->set_cluster(std::chrono::seconds(1), leading);
   p.order_listeners.add(*p.scheduler);
   p.order_listeners.add(*p.order_metrics);
@@ -397,7 +385,7 @@ core::Status Heraldd::start(std::size_t threads) {
   p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, p.publisher.get());
   p.commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
   p.archiver = std::make_unique<engine::OrderArchiver>(
-      p.io, *p.store, *p.pool, p.clock,
+      p.io_pool->main(), *p.store, *p.pool, p.clock,
       engine::RetentionOptions{config.orders.retention_seconds, config.orders.archive_dir,
                                std::chrono::seconds(config.orders.retention_interval_seconds), 10'000,
                                clustered ? std::function<bool()>(leading) : std::function<bool()>()});
@@ -420,12 +408,17 @@ core::Status Heraldd::start(std::size_t threads) {
                                  {{}, static_cast<double>(p.dispatcher->reserved_orders())}};
                            });
 
+  // A sole node (SQLite) makes every change itself, so its cache never needs to age; nodes sharing
+  // PostgreSQL see each other's changes within a second.
+  const std::chrono::milliseconds configuration_max_age =
+      clustered ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(std::chrono::hours(24 * 365));
+  p.group_configurations = std::make_unique<engine::GroupConfigurations>(*p.store, *p.pool, configuration_max_age);
   p.context = std::make_unique<api::ApiContext>(api::ApiContext{*p.store, *p.pool, *p.commands, *p.tokens,
                                                                 *p.login_failures, *p.verified_credentials, p.metrics,
                                                                 p.clock, config.auth.token_ttl_seconds,
                                                                 config.node_name, *p.dispatcher, *p.results,
                                                                 *p.events, *p.agent_auth_failures, *p.liveness,
-                                                                *p.publisher});
+                                                                *p.publisher, *p.group_configurations});
   p.context->body_limits = config.http.body_limits;
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
@@ -435,9 +428,9 @@ core::Status Heraldd::start(std::size_t threads) {
   comms_options.error_response = [](unsigned status, std::string_view detail) {
     return api::comms_error(status, detail, static_cast<int>(status));
   };
-  p.management = std::make_unique<http::Server>(p.io, management_options, p.management_router,
+  p.management = std::make_unique<http::Server>(*p.io_pool, management_options, p.management_router,
                                                 request_metrics(p.metrics, "management"));
-  p.comms = std::make_unique<http::Server>(p.io, comms_options, p.comms_router, request_metrics(p.metrics, "comms"));
+  p.comms = std::make_unique<http::Server>(*p.io_pool, comms_options, p.comms_router, request_metrics(p.metrics, "comms"));
   auto management_endpoint = p.management->listen();
   if (!management_endpoint) {
     return core::unavailable("management listener " + config.management.host + ":" +
@@ -464,9 +457,7 @@ core::Status Heraldd::start(std::size_t threads) {
   p.comms->start();
   if (p.enrollment) p.enrollment->start();
   if (p.remote) p.remote->start();
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
-    p.threads.emplace_back([&p] { p.io.run(); });
-  }
+  p.io_pool->start();
   spdlog::info("heraldd {} listening: management {} comms {} 4.x enrollment {} 4.x remote {} (store {})",
                config.node_name, p.management_url, p.comms_url,
                p.enrollment_address.empty() ? std::string("off") : p.enrollment_address,
@@ -478,7 +469,7 @@ core::Status Heraldd::start(std::size_t threads) {
 int Heraldd::wait_for_signal_and_stop() {
   auto& p = *parts_;
   std::promise<int> signalled;
-  asio::signal_set signals(p.io, SIGINT, SIGTERM);
+  asio::signal_set signals(p.io_pool->main(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int number) { signalled.set_value(number); });
   int number = signalled.get_future().get();
   spdlog::info("signal {}: stopping (finishing in-flight requests)", number);
@@ -500,9 +491,8 @@ int Heraldd::wait_for_signal_and_stop() {
   p.publisher->stop();
   if (p.bus) p.bus->close();
   p.store->close();
-  p.io.stop();
-  for (auto& t : p.threads) t.join();
-  p.threads.clear();
+  p.io_pool->stop();
+  p.io_pool->join();
   spdlog::info("stopped cleanly");
   return 0;
 }

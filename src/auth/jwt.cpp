@@ -1,12 +1,17 @@
 #include "auth/jwt.h"
+#include "core/string_hash.h"
 
 #include <jwt.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <atomic>
 #include <climits>
 #include <cstdlib>
+#include <functional>
 #include <memory>
+#include <unordered_map>
 
 namespace herald::auth {
 namespace {
@@ -58,10 +63,24 @@ std::optional<std::string> optional_string_claim(const boost::json::object& clai
   return std::string(value->get_string());
 }
 
+std::atomic<std::uint64_t> next_signer_id{1};
+
+// A token some signer accepted on this thread, with what it was checked against (the issuer and
+// audience are those of its claims).
+struct AcceptedToken {
+  std::uint64_t signer = 0;
+  std::optional<std::chrono::seconds> required_lifetime;
+  std::int64_t valid_from = 0;  // iat, or nbf when later
+  TokenClaims claims;
+};
+
+// Per thread, so that the hot path of an authenticated request takes no lock.
+thread_local std::unordered_map<std::string, AcceptedToken, core::StringHash, std::equal_to<>> accepted_tokens;
+
 }  // namespace
 
 TokenSigner::TokenSigner(std::string secret, const core::Clock& clock)
-    : secret_(std::move(secret)), clock_(clock) {}
+    : secret_(std::move(secret)), clock_(clock), id_(next_signer_id.fetch_add(1)) {}
 
 std::string TokenSigner::issue(std::string_view issuer, std::string_view audience,
                                std::string_view subject, std::chrono::seconds ttl,
@@ -102,6 +121,32 @@ std::string TokenSigner::issue(std::string_view issuer, std::string_view audienc
 std::variant<TokenClaims, TokenError> TokenSigner::verify(
     std::string_view token, std::string_view issuer, std::string_view audience,
     std::optional<std::chrono::seconds> required_lifetime) const {
+  if (auto cached = accepted_tokens.find(token); cached != accepted_tokens.end()) {
+    const AcceptedToken& accepted = cached->second;
+    // The signature, issuer, audience and lifetime checks hold for good; only time moves on.
+    if (accepted.signer == id_ && accepted.claims.issuer == issuer && accepted.claims.audience == audience &&
+        accepted.required_lifetime == required_lifetime) {
+      const std::int64_t now = clock_.now_seconds();
+      if (accepted.valid_from <= now + kClockSkew.count()) {
+        if (accepted.claims.expires_at <= now) return TokenError::expired;
+        return accepted.claims;
+      }
+    }
+  }
+  std::int64_t valid_from = 0;
+  auto verified = verify_signed(token, issuer, audience, required_lifetime, valid_from);
+  if (const auto* claims = std::get_if<TokenClaims>(&verified)) {
+    if (accepted_tokens.size() >= kCachedTokensPerThread) accepted_tokens.clear();
+    accepted_tokens.insert_or_assign(
+        std::string(token),
+        AcceptedToken{id_, required_lifetime, valid_from, *claims});
+  }
+  return verified;
+}
+
+std::variant<TokenClaims, TokenError> TokenSigner::verify_signed(
+    std::string_view token, std::string_view issuer, std::string_view audience,
+    std::optional<std::chrono::seconds> required_lifetime, std::int64_t& valid_from) const {
   if (secret_.empty() || token.empty() || token.size() > kMaxTokenSize ||
       token.find('\0') != std::string_view::npos) {
     return TokenError::invalid;
@@ -149,9 +194,11 @@ std::variant<TokenClaims, TokenError> TokenSigner::verify(
   const std::int64_t now = clock_.now_seconds();
   const std::int64_t latest_start = now + kClockSkew.count();
   if (*issued_at > latest_start) return TokenError::invalid;
+  valid_from = *issued_at;
   if (claims.contains("nbf")) {
     const std::optional<std::int64_t> not_before = integer_claim(claims, "nbf");
     if (!not_before || *not_before > latest_start) return TokenError::invalid;
+    valid_from = std::max(valid_from, *not_before);
   }
   if (required_lifetime && *expires_at - *issued_at != required_lifetime->count()) {
     return TokenError::invalid;

@@ -43,29 +43,4 @@ core::Result<Request> to_request(BeastRequest&& beast_request, std::string remot
   return request;
 }
 
-BeastResponse to_beast_response(const Response& response, unsigned version, bool keep_alive, bool head_request) {
-  // Beast rejects codes outside 100..999; such a status is a handler bug.
-  const unsigned status = response.status >= 100 && response.status <= 999 ? response.status : 500;
-  const bool bodiless = status < 200 || status == 204 || status == 304;
-
-  BeastResponse message;
-  message.version(version);
-  message.result(status);
-  message.set(bhttp::field::server, "herald");
-  for (const auto& [name, value] : response.headers) {
-    // Framing is ours: a handler's own Content-Length or Transfer-Encoding would corrupt it.
-    if (boost::beast::iequals(name, "content-length") || boost::beast::iequals(name, "transfer-encoding")) continue;
-    message.insert(name, value);
-  }
-  if (!bodiless) {
-    if (!response.content_type.empty() && message.count(bhttp::field::content_type) == 0) {
-      message.set(bhttp::field::content_type, response.content_type);
-    }
-    message.content_length(response.body.size());
-    if (!head_request) message.body() = response.body;
-  }
-  message.keep_alive(keep_alive);
-  return message;
-}
-
 }  // namespace herald::http::detail

@@ -1,6 +1,6 @@
 #pragma once
 // Internal to src/http (Beast must not leak into headers other folders include): conversions
-// between Beast messages and Herald's Request/Response.
+// from Beast's request parser to Herald's Request (replies: response_head.h).
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -12,7 +12,6 @@
 namespace herald::http::detail {
 
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
-using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
 Method to_method(boost::beast::http::verb verb);
 
@@ -21,9 +20,5 @@ Method to_method(boost::beast::http::verb verb);
 core::Result<Request> to_request_head(const boost::beast::http::request_header<>& header, std::string remote_address);
 // The same, and the body too.
 core::Result<Request> to_request(BeastRequest&& beast_request, std::string remote_address);
-
-// Sets Content-Length always (except 204/304 and 1xx, which carry no body), Content-Type when
-// there is a body, and Connection per keep_alive. A HEAD reply keeps Content-Length, drops the body.
-BeastResponse to_beast_response(const Response& response, unsigned version, bool keep_alive, bool head_request);
 
 }  // namespace herald::http::detail

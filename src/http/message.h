@@ -23,7 +23,7 @@ struct Request {
   std::map<std::string, std::string> path_params;              // filled by the router
   std::string body;
   std::string remote_address;  // peer IP address as text
-  std::string route;           // the matched route pattern ("" when none); for metrics
+  std::string_view route;      // the matched route pattern ("" when none; the router's text); for metrics
   std::string principal;       // who the route's guard authenticated (user name, agent uuid)
 
   // Case-insensitive header lookup; the first value when repeated.
@@ -35,7 +35,7 @@ struct Request {
 
 struct Response {
   unsigned status = 200;
-  std::string content_type = "application/json";
+  std::string_view content_type = "application/json";  // static text (a literal): it is never copied
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   // Called exactly once after the response was written to the socket (true) or when writing it

@@ -1,16 +1,21 @@
 #include "http/router.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include <string_view>
 
 namespace herald::http {
 
 namespace {
 
+// Every route has only a few segments: split paths without touching the heap.
+using Segments = boost::container::small_vector<std::string_view, 12>;
+
 // "/a/b" -> {"a","b"}; "/a/b/" -> {"a","b",""} so that a trailing slash only matches a pattern
 // that has one too; "/" and "" -> {""}.
-std::vector<std::string_view> split_path(std::string_view path) {
+Segments split_path(std::string_view path) {
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  std::vector<std::string_view> segments;
+  Segments segments;
   for (;;) {
     const auto slash = path.find('/');
     segments.push_back(path.substr(0, slash));
@@ -27,7 +32,7 @@ bool is_capture(std::string_view segment) {
 std::string_view capture_name(std::string_view segment) { return segment.substr(1, segment.size() - 2); }
 
 // Compares segment by segment; captures accept any non-empty segment.
-bool segments_match(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+bool segments_match(const std::vector<std::string>& pattern, const Segments& path) {
   if (pattern.size() != path.size()) return false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (is_capture(pattern[i])) {
@@ -63,7 +68,6 @@ Router::Match Router::match(Request& request) const {
     }
     request.route = route.pattern;
     result.endpoint = &route.endpoint;
-    result.pattern = route.pattern;
     return result;
   }
   return result;

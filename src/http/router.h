@@ -26,9 +26,17 @@ struct Endpoint {
   Handler handler;
   Guard guard;                     // empty: the route is open to anyone
   std::size_t max_body_bytes = 0;  // 0: the listener's max_body_bytes; beyond: 413, body unread
+  // The handler may wait for minutes (a long poll): the session watches the socket meanwhile and
+  // cancels the handler when the client hangs up. Other handlers run without that watch, which
+  // costs a second coroutine and a socket wait per request.
+  bool long_poll = false;
 
   Endpoint&& with_body_limit(std::size_t bytes) && {
     max_body_bytes = bytes;
+    return std::move(*this);
+  }
+  Endpoint&& as_long_poll() && {
+    long_poll = true;
     return std::move(*this);
   }
 };
@@ -44,7 +52,6 @@ class Router {
   struct Match {
     const Endpoint* endpoint = nullptr;  // null when nothing matched
     bool path_matched = false;           // some route had this path with another method (405)
-    std::string pattern;
   };
   // Finds the route for request.method/request.path and fills request.path_params and
   // request.route on success. Safe for concurrent use once all routes are added.

@@ -34,13 +34,13 @@ core::Result<tcp::endpoint> resolve(asio::io_context& io, const std::string& hos
   return results.begin()->endpoint();
 }
 
-// Accepts until the acceptor is closed. Each connection gets its own strand, so sessions run in
-// parallel when several threads run the io_context.
+// Accepts until the acceptor is closed. Each connection is placed on the pool's io_contexts in
+// turn and lives there: its session runs on that io_context's one thread, with no strand.
 asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> state) {
   for (;;) {
-    // The strand is a named local: g++ 12 mishandles class temporaries inside co_await expressions.
-    auto strand = asio::make_strand(state->io);
-    auto [ec, socket] = co_await state->acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
+    // A named local: g++ 12 mishandles class temporaries inside co_await expressions.
+    auto executor = state->pool.next().get_executor();
+    auto [ec, socket] = co_await state->acceptor.async_accept(executor, asio::as_tuple(asio::use_awaitable));
     if (!state->acceptor.is_open()) co_return;
     if (ec) {
       // E.g. out of file descriptors: pause rather than spin on an accept that keeps failing.
@@ -73,8 +73,8 @@ void log_if_failed(std::exception_ptr error) {
 
 }  // namespace
 
-Server::Server(asio::io_context& io, ServerOptions options, const Router& router, RequestObserver observer)
-    : state_(std::make_shared<ServerState>(io, std::move(options), router, std::move(observer))) {}
+Server::Server(IoPool& pool, ServerOptions options, const Router& router, RequestObserver observer)
+    : state_(std::make_shared<ServerState>(pool, std::move(options), router, std::move(observer))) {}
 
 Server::~Server() {
   asio::post(state_->control, [state = state_] {

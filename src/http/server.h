@@ -1,7 +1,6 @@
 #pragma once
 // An HTTP/1.1 server (plain or TLS) that serves a Router with C++20 coroutines. Beast stays in
 // src/http/*.cpp; users of this header see only Asio's io_context and endpoint types.
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <chrono>
@@ -11,6 +10,7 @@
 #include <memory>
 
 #include "core/result.h"
+#include "http/io_pool.h"
 #include "http/router.h"
 #include "http/server_options.h"
 
@@ -20,13 +20,13 @@ namespace detail {
 struct ServerState;
 }
 
-// Every method may be called from any thread. The io_context may be run by several threads: each
-// connection lives on its own strand, so a handler is never run concurrently with itself on the
-// same connection. The router must stay alive (and unchanged) until the io_context has stopped
+// Every method may be called from any thread. The acceptor runs on pool.main(); each accepted
+// connection is placed on the pool's next io_context and stays there, so its handlers run on that
+// io_context's one thread. The router must stay alive (and unchanged) until the pool has stopped
 // running this server's connections.
 class Server {
  public:
-  Server(boost::asio::io_context& io, ServerOptions options, const Router& router, RequestObserver observer = {});
+  Server(IoPool& pool, ServerOptions options, const Router& router, RequestObserver observer = {});
   // Stops accepting and closes every remaining connection (handlers are cancelled). The
   // connections unwind on the io_context afterwards.
   ~Server();
@@ -37,13 +37,13 @@ class Server {
   // such as "address already in use". Creates the TLS context here (errors reported the same way).
   // Never throws.
   core::Result<boost::asio::ip::tcp::endpoint> listen();
-  // Begins accepting (an accept loop co_spawned on the io_context). REQUIRES: listen() succeeded.
+  // Begins accepting (an accept loop co_spawned on pool.main()). REQUIRES: listen() succeeded.
   void start();
   // Closes the listening socket; existing connections continue.
   void stop_accepting();
   // Graceful stop: stops accepting, lets in-flight requests finish (their responses are written,
   // then their connections close), closes idle keep-alive connections at once, and after `grace`
-  // cancels whatever is left. `done` is posted to the io_context once no connection remains.
+  // cancels whatever is left. `done` is posted to pool.main() once no connection remains.
   void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
 
   std::size_t open_connections() const;

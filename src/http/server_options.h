@@ -47,7 +47,7 @@ struct ServerOptions {
   std::function<Response(unsigned status, std::string_view detail)> error_response;
 };
 
-// Called after every request, on the connection's strand; must not block.
+// Called after every request, on the connection's thread; must not block.
 using RequestObserver = std::function<void(const Request&, const Response&, std::chrono::microseconds elapsed)>;
 
 }  // namespace herald::http

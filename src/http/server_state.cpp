@@ -9,13 +9,14 @@ namespace herald::http::detail {
 
 namespace asio = boost::asio;
 
-ServerState::ServerState(asio::io_context& io_context, ServerOptions server_options, const Router& server_router,
+ServerState::ServerState(IoPool& io_pool, ServerOptions server_options, const Router& server_router,
                          RequestObserver request_observer)
-    : io(io_context),
+    : pool(io_pool),
+      io(io_pool.main()),
       options(std::move(server_options)),
       router(server_router),
       observer(std::move(request_observer)),
-      control(asio::make_strand(io_context)),
+      control(asio::make_strand(io)),
       acceptor(control),
       unauthenticated_bodies(options.max_unauthenticated_body_bytes,
                              options.max_unauthenticated_body_bytes_per_address),
@@ -54,9 +55,9 @@ bool ServerState::shed_oldest_waiting(const std::string* address) {
       if (--found->second == 0) counted_by_address_.erase(found);
     }
     ++shed_connections;
-    // Only the connection's strand may touch its socket, and only it knows whether the request
+    // Only the connection's thread may touch its socket, and only it knows whether the request
     // it was waiting for has begun meanwhile (then it is served; the limit is passed by one).
-    asio::post(candidate->strand, [candidate] {
+    asio::post(candidate->executor, [candidate] {
       if (candidate->header_pending && candidate->close_socket) candidate->close_socket();
     });
     return true;
@@ -95,8 +96,8 @@ void ServerState::begin_shutdown(std::chrono::milliseconds grace, std::function<
   close_acceptor();
   shutdown_done_ = std::move(done);
   for (const auto& connection : connections_) {
-    // Only the connection's strand knows whether it is parked between requests right now.
-    asio::post(connection->strand, [connection] {
+    // Only the connection's thread knows whether it is parked between requests right now.
+    asio::post(connection->executor, [connection] {
       if (connection->awaiting_request && connection->close_socket) connection->close_socket();
     });
   }
@@ -114,7 +115,7 @@ void ServerState::begin_shutdown(std::chrono::milliseconds grace, std::function<
 
 void ServerState::cancel_all() {
   for (const auto& connection : connections_) {
-    asio::post(connection->strand, [connection] {
+    asio::post(connection->executor, [connection] {
       if (connection->close_socket) connection->close_socket();
       connection->cancel.emit(asio::cancellation_type::terminal);
     });

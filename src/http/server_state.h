@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "http/body_budget.h"
+#include "http/io_pool.h"
 #include "http/router.h"
 #include "http/server_options.h"
 
@@ -27,14 +28,14 @@ class context;
 namespace herald::http::detail {
 
 // One open connection as the server sees it, so that shutdown can close idle connections and
-// cancel the rest, and a new connection can shed an idle one. `strand`, `close_socket` and
-// `cancel` are touched on `strand` (the connection's own) only; `registry` fields on the
-// server's control strand only; `awaiting_request` from both.
+// cancel the rest, and a new connection can shed an idle one. `close_socket` and `cancel` are
+// touched on `executor` (the io_context the connection lives on, run by one thread) only;
+// `registry` fields on the server's control strand only; `awaiting_request` from both.
 struct Connection {
-  Connection(boost::asio::any_io_executor executor, std::string peer)
-      : strand(std::move(executor)), address(std::move(peer)) {}
+  Connection(boost::asio::any_io_executor io_executor, std::string peer)
+      : executor(std::move(io_executor)), address(std::move(peer)) {}
 
-  boost::asio::any_io_executor strand;
+  boost::asio::any_io_executor executor;
   const std::string address;  // the peer's IP address as text
   // Parked before the first byte of a request: closed at once by a graceful shutdown.
   std::atomic<bool> awaiting_request{false};
@@ -51,7 +52,7 @@ struct Connection {
 };
 
 struct ServerState : std::enable_shared_from_this<ServerState> {
-  ServerState(boost::asio::io_context& io, ServerOptions options, const Router& router, RequestObserver observer);
+  ServerState(IoPool& pool, ServerOptions options, const Router& router, RequestObserver observer);
 
   // The reply for errors the server detects itself, via options.error_response.
   Response error_reply(unsigned status, std::string_view detail) const;
@@ -70,7 +71,8 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
   // Closes every connection and cancels its handler.
   void cancel_all();
 
-  boost::asio::io_context& io;
+  IoPool& pool;               // connections are spread over its io_contexts
+  boost::asio::io_context& io;  // pool.main(): the acceptor, the registry, shutdown
   const ServerOptions options;
   const Router& router;
   const RequestObserver observer;

@@ -3,6 +3,7 @@
 #include "http/session.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -21,9 +22,11 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <optional>
 
 #include "http/beast_conversion.h"
 #include "http/connection_checks.h"
+#include "http/response_head.h"
 
 namespace herald::http::detail {
 
@@ -154,7 +157,9 @@ class Session {
   // can make heraldd hold a large body.
   asio::awaitable<bool> serve_request() {
     const auto started = Clock::now();
-    Parser parser;
+    // Destroyed once the body is in: a handler that parks for minutes holds no parser.
+    std::optional<Parser> parsing(std::in_place);
+    Parser& parser = *parsing;
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
     parser.body_limit(boost::none);  // the route's limit is set once the route is known
     lowest().expires_after(options().header_timeout);
@@ -209,10 +214,14 @@ class Session {
       co_return false;
     }
     request->body = std::move(parser.get().body());
+    parsing.reset();
 
-    // A long poll may hold this connection for minutes: give the read buffer back meanwhile
-    // (unless a pipelined request is already in it).
-    if (buffer_.size() == 0) buffer_.shrink_to_fit();
+    // A long poll may hold this connection for minutes: give the buffers back meanwhile (unless a
+    // pipelined request is already in the read buffer). Other requests keep them for the next.
+    if (match.endpoint->long_poll) {
+      if (buffer_.size() == 0) buffer_.shrink_to_fit();
+      std::string().swap(head_);
+    }
     Response response = co_await respond(*match.endpoint, *request);
     reservation.release();
     const bool keep_alive = client_wants_keep_alive && !server_->stopping;
@@ -279,9 +288,10 @@ class Session {
     return request;
   }
 
-  // Routes the request and runs its handler while watching the socket: a client that hangs up
-  // during a long-poll cancels the handler instead of leaving it parked for minutes.
+  // Runs the route's handler. A long poll runs while the socket is watched: a client that hangs up
+  // cancels the handler instead of leaving it parked for minutes.
   asio::awaitable<Response> respond(const Endpoint& endpoint, Request& request) {
+    if (!endpoint.long_poll) co_return co_await call_handler(endpoint.handler, request);
     const auto executor = co_await asio::this_coro::executor;
     auto handler_op = asio::co_spawn(executor, call_handler(endpoint.handler, request), asio::deferred);
     auto watch_op = asio::co_spawn(executor, watch_for_hang_up(), asio::deferred);
@@ -330,9 +340,11 @@ class Session {
   }
 
   asio::awaitable<bool> write(const Response& response, unsigned version, bool keep_alive, bool head_request) {
-    auto message = to_beast_response(response, version, keep_alive, head_request);
+    write_response_head(response, version, keep_alive, head_);
+    const std::array<asio::const_buffer, 2> reply{
+        asio::buffer(head_), sends_body(response, head_request) ? asio::buffer(response.body) : asio::const_buffer()};
     lowest().expires_after(options().write_timeout);
-    auto [ec, bytes] = co_await bhttp::async_write(stream_, message, use_tuple);
+    auto [ec, bytes] = co_await asio::async_write(stream_, reply, use_tuple);
     co_return !ec;
   }
 
@@ -385,7 +397,8 @@ class Session {
   std::shared_ptr<Connection> connection_;
   Stream stream_;
   beast::flat_buffer buffer_;
-  bool client_gone_ = false;  // set by watch_for_hang_up on the connection's strand
+  std::string head_;  // the reply's status line and headers; its capacity is kept for the next
+  bool client_gone_ = false;  // set by watch_for_hang_up
 };
 
 template <class Stream>
@@ -406,7 +419,7 @@ asio::awaitable<void> serve(std::shared_ptr<ServerState> server, std::shared_ptr
 }  // namespace
 
 void spawn_session(std::shared_ptr<ServerState> server, std::shared_ptr<Connection> connection, tcp::socket socket) {
-  const auto executor = connection->strand;
+  const auto executor = connection->executor;
   auto on_done = asio::bind_cancellation_slot(connection->cancel.slot(), asio::detached);
   if (server->tls) {
     asio::co_spawn(executor, serve<TlsStream>(std::move(server), std::move(connection), std::move(socket)), on_done);

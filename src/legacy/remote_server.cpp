@@ -19,9 +19,10 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct RemoteServer::State : std::enable_shared_from_this<RemoteServer::State> {
-  State(asio::io_context& io_context, LegacyServices& s)
-      : io(io_context), services(s), acceptor(io_context), reload_timer(io_context) {}
+  State(http::IoPool& io_pool, LegacyServices& s)
+      : pool(io_pool), io(io_pool.main()), services(s), acceptor(io), reload_timer(io) {}
 
+  http::IoPool& pool;
   asio::io_context& io;
   LegacyServices& services;
   tcp::acceptor acceptor;
@@ -32,7 +33,9 @@ struct RemoteServer::State : std::enable_shared_from_this<RemoteServer::State> {
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
     while (!stopped) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+      // A named local: g++ 12 mishandles class temporaries inside co_await expressions.
+      auto strand = asio::make_strand(pool.next());
+      auto [ec, socket] = co_await acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (stopped || ec == asio::error::operation_aborted) co_return;
         spdlog::warn("legacy remote: accept failed: {}", ec.message());
@@ -72,8 +75,8 @@ struct RemoteServer::State : std::enable_shared_from_this<RemoteServer::State> {
   }
 };
 
-RemoteServer::RemoteServer(asio::io_context& io, LegacyServices& services)
-    : state_(std::make_shared<State>(io, services)) {
+RemoteServer::RemoteServer(http::IoPool& pool, LegacyServices& services)
+    : state_(std::make_shared<State>(pool, services)) {
   auto messages = [&services](const char* kind) {
     return &services.metrics.counter("herald_legacy_messages_total", "Wazuh 4.x messages accepted, by kind", {"kind"},
                                      {kind});

@@ -1,19 +1,21 @@
 #pragma once
 // The agents connection service (remoted, TCP 1514, secure): accepts Wazuh 4.x agents' TCP
 // connections, one RemoteSession each (no thread per agent), and keeps the key cache fresh.
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <memory>
 
 #include "core/result.h"
+#include "http/io_pool.h"
 #include "legacy/legacy_services.h"
 
 namespace herald::legacy {
 
 class RemoteServer {
  public:
-  RemoteServer(boost::asio::io_context& io, LegacyServices& services);
+  // The acceptor and the key reload run on pool.main(); each connection on the pool's next
+  // io_context (on a strand of its own there).
+  RemoteServer(http::IoPool& pool, LegacyServices& services);
   ~RemoteServer();
   RemoteServer(const RemoteServer&) = delete;
   RemoteServer& operator=(const RemoteServer&) = delete;

@@ -112,6 +112,38 @@ TEST_F(AuthJwt, LifetimeRule) {
   EXPECT_TRUE(std::holds_alternative<TokenClaims>(signer_.verify(short_token, kIssuer, kAudience)));
   const std::string long_token = signer_.issue(kIssuer, kAudience, "s", 901s);
   EXPECT_EQ(std::get<TokenError>(signer_.verify(long_token, kIssuer, kAudience, 900s)), TokenError::invalid);
+  // Accepted (and remembered) without the rule, the token still fails it.
+  EXPECT_EQ(std::get<TokenError>(signer_.verify(short_token, kIssuer, kAudience, 900s)), TokenError::invalid);
+}
+
+// verify() remembers accepted tokens per thread: what it remembers must never let a token pass a
+// check it would fail when verified afresh.
+TEST_F(AuthJwt, RememberedTokensAreCheckedLikeNewOnes) {
+  const std::string token = signer_.issue(kIssuer, kAudience, "s", 900s, {{"uuid", "u-7"}});
+  ASSERT_TRUE(std::holds_alternative<TokenClaims>(signer_.verify(token, kIssuer, kAudience, 900s)));
+  // Another key never accepts it, though this thread has it cached for signer_.
+  TokenSigner other("another secret, also 32 bytes long", clock_);
+  EXPECT_EQ(std::get<TokenError>(other.verify(token, kIssuer, kAudience, 900s)), TokenError::invalid);
+  EXPECT_EQ(std::get<TokenError>(signer_.verify(token, "Wazuh", kAudience, 900s)), TokenError::invalid);
+  EXPECT_EQ(std::get<TokenError>(signer_.verify(token, kIssuer, "Wazuh API REST", 900s)), TokenError::invalid);
+  const auto again = signer_.verify(token, kIssuer, kAudience, 900s);
+  ASSERT_TRUE(std::holds_alternative<TokenClaims>(again));
+  EXPECT_EQ(std::get<TokenClaims>(again).extra.at("uuid"), "u-7");
+  clock_.advance(900s);
+  EXPECT_EQ(std::get<TokenError>(signer_.verify(token, kIssuer, kAudience, 900s)), TokenError::expired);
+}
+
+TEST_F(AuthJwt, TheCacheStaysBoundedAndCorrectWhenItStartsOver) {
+  std::vector<std::string> tokens;
+  for (std::size_t i = 0; i < TokenSigner::kCachedTokensPerThread + 5; ++i) {
+    tokens.push_back(signer_.issue(kIssuer, kAudience, "", 900s, {{"uuid", std::to_string(i)}}));
+  }
+  for (const auto& token : tokens) ASSERT_TRUE(std::holds_alternative<TokenClaims>(signer_.verify(token, kIssuer, kAudience)));
+  for (std::size_t i = 0; i < tokens.size(); i += 997) {
+    const auto result = signer_.verify(tokens[i], kIssuer, kAudience);
+    ASSERT_TRUE(std::holds_alternative<TokenClaims>(result));
+    EXPECT_EQ(std::get<TokenClaims>(result).extra.at("uuid"), std::to_string(i));
+  }
 }
 
 TEST_F(AuthJwt, AlgNoneIsRejected) {

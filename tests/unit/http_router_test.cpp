@@ -29,7 +29,6 @@ TEST(HttpRouter, MatchesLiteralRoute) {
   auto request = request_for(Method::get, "/api/v1/agents");
   const auto match = router.match(request);
   ASSERT_NE(match.endpoint, nullptr);
-  EXPECT_EQ(match.pattern, "/api/v1/agents");
   EXPECT_EQ(request.route, "/api/v1/agents");
   EXPECT_TRUE(request.path_params.empty());
 }
@@ -77,8 +76,10 @@ TEST(HttpRouter, TrailingSlashIsDistinct) {
   router.add(Method::get, "/api/v1/", reply("slash"));
   auto bare = request_for(Method::get, "/api/v1");
   auto slash = request_for(Method::get, "/api/v1/");
-  EXPECT_EQ(router.match(bare).pattern, "/api/v1");
-  EXPECT_EQ(router.match(slash).pattern, "/api/v1/");
+  router.match(bare);
+  router.match(slash);
+  EXPECT_EQ(bare.route, "/api/v1");
+  EXPECT_EQ(slash.route, "/api/v1/");
 
   Router only_bare;
   only_bare.add(Method::get, "/api/v1", reply("bare"));
@@ -100,8 +101,8 @@ TEST(HttpRouter, FirstRegistrationWins) {
   router.add(Method::get, "/agents/{id}", reply("capture"));
   router.add(Method::get, "/agents/summary", reply("literal"));
   auto request = request_for(Method::get, "/agents/summary");
-  const auto match = router.match(request);
-  EXPECT_EQ(match.pattern, "/agents/{id}");
+  router.match(request);
+  EXPECT_EQ(request.route, "/agents/{id}");
   EXPECT_EQ(request.path_params.at("id"), "summary");
 }
 

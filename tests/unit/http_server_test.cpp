@@ -140,7 +140,7 @@ class HttpServerTest : public ::testing::Test {
     // shutdown), then replies with a tracked response.
     // Like a real long-poll it still replies when cancelled: it checks the cancellation state
     // rather than letting the next co_await throw.
-    router_.add(Method::get, "/wait", [this](Request&) -> asio::awaitable<Response> {
+    router_.add(Method::get, "/wait", Endpoint{[this](Request&) -> asio::awaitable<Response> {
       co_await asio::this_coro::throw_if_cancelled(false);
       ++parked_;
       asio::steady_timer tick(co_await asio::this_coro::executor);
@@ -153,7 +153,7 @@ class HttpServerTest : public ::testing::Test {
       auto response = text("woken");
       response.on_written = [this](bool written) { record_written(written); };
       co_return response;
-    });
+    }, {}}.as_long_poll());
     // Guarded: only requests with "X-Key: ok" get their body read; the handler sees who passed.
     Guard key_guard = [this](Request& request) -> asio::awaitable<std::optional<Response>> {
       ++guarded_;
@@ -183,23 +183,23 @@ class HttpServerTest : public ::testing::Test {
       server_->shutdown(100ms, [&] { done = true; });
       EXPECT_TRUE(eventually([&] { return done.load(); }));
     }
-    work_.reset();
-    io_.stop();
-    for (auto& thread : threads_) thread.join();
+    pool_.stop();
+    pool_.join();
   }
 
   std::uint16_t start(ServerOptions options = {}) {
-    server_ = std::make_unique<Server>(io_, std::move(options), router_,
+    server_ = std::make_unique<Server>(pool_, std::move(options), router_,
                                        [this](const Request& request, const Response& response, std::chrono::microseconds) {
                                          std::lock_guard lock(mutex_);
-                                         observed_.push_back(request.route + " " + std::to_string(response.status));
+                                         observed_.push_back(std::string(request.route) + " " + std::to_string(response.status));
                                        });
     auto endpoint = server_->listen();
     EXPECT_TRUE(endpoint.ok()) << endpoint.error().message;
     server_->start();
     start_port_ = endpoint.ok() ? endpoint->port() : 0;
-    // Two threads: sessions must be correct on their strands, not by accident of one thread.
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    // Two io threads: connections land on both, as in heraldd.
+    if (!pool_started_) pool_.start();
+    pool_started_ = true;
     return endpoint.ok() ? endpoint->port() : 0;
   }
 
@@ -217,9 +217,8 @@ class HttpServerTest : public ::testing::Test {
   }
 
   Router router_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
-  std::vector<std::thread> threads_;
+  IoPool pool_{2};
+  bool pool_started_ = false;
   std::unique_ptr<Server> server_;
   std::uint16_t start_port_ = 0;
   std::atomic<bool> released_ = false;
@@ -612,7 +611,7 @@ TEST_F(HttpServerTest, ListenReportsPortInUse) {
   const auto port = start();
   ServerOptions options;
   options.port = port;
-  Server second(io_, options, router_);
+  Server second(pool_, options, router_);
   auto endpoint = second.listen();
   ASSERT_FALSE(endpoint.ok());
   EXPECT_NE(endpoint.error().message.find("in use"), std::string::npos) << endpoint.error().message;

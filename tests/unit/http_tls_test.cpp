@@ -78,13 +78,12 @@ class HttpTlsTest : public ::testing::Test {
            ("herald-http-tls-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    thread_ = std::thread([this] { io_.run(); });
+    pool_.start();
   }
 
   ~HttpTlsTest() override {
-    work_.reset();
-    io_.stop();
-    thread_.join();
+    pool_.stop();
+    pool_.join();
     std::filesystem::remove_all(dir_);
   }
 
@@ -96,16 +95,14 @@ class HttpTlsTest : public ::testing::Test {
   }
 
   Router router_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
-  std::thread thread_;
+  IoPool pool_{2};
   std::filesystem::path dir_;
 };
 
 TEST_F(HttpTlsTest, RoundTripWithGeneratedSelfSignedCertificate) {
   std::string first_cert;
   {
-    Server server(io_, tls_options(), router_);
+    Server server(pool_, tls_options(), router_);
     auto endpoint = server.listen();
     ASSERT_TRUE(endpoint.ok()) << endpoint.error().message;
     server.start();
@@ -120,7 +117,7 @@ TEST_F(HttpTlsTest, RoundTripWithGeneratedSelfSignedCertificate) {
   }
 
   // A restart reuses the stored pair instead of generating a new one.
-  Server again(io_, tls_options(), router_);
+  Server again(pool_, tls_options(), router_);
   auto endpoint = again.listen();
   ASSERT_TRUE(endpoint.ok()) << endpoint.error().message;
   again.start();
@@ -135,7 +132,7 @@ TEST_F(HttpTlsTest, UsesCertificateAndKeyFiles) {
   options.tls.enabled = true;
   options.tls.cert_file = (dir_ / "tls-cert.pem").string();
   options.tls.key_file = (dir_ / "tls-key.pem").string();
-  Server server(io_, options, router_);
+  Server server(pool_, options, router_);
   auto endpoint = server.listen();
   ASSERT_TRUE(endpoint.ok()) << endpoint.error().message;
   server.start();
@@ -147,14 +144,14 @@ TEST_F(HttpTlsTest, MissingCertificateFileIsAListenError) {
   options.tls.enabled = true;
   options.tls.cert_file = (dir_ / "absent-cert.pem").string();
   options.tls.key_file = (dir_ / "absent-key.pem").string();
-  Server server(io_, options, router_);
+  Server server(pool_, options, router_);
   auto endpoint = server.listen();
   ASSERT_FALSE(endpoint.ok());
   EXPECT_NE(endpoint.error().message.find("absent-cert.pem"), std::string::npos) << endpoint.error().message;
 }
 
 TEST_F(HttpTlsTest, PlainHttpOnTlsPortIsDropped) {
-  Server server(io_, tls_options(), router_);
+  Server server(pool_, tls_options(), router_);
   auto endpoint = server.listen();
   ASSERT_TRUE(endpoint.ok()) << endpoint.error().message;
   server.start();

@@ -1,0 +1,44 @@
+#include "http/io_pool.h"
+
+#include <algorithm>
+
+namespace herald::http {
+
+namespace asio = boost::asio;
+
+IoPool::IoPool(std::size_t size) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, size); ++i) {
+    // Hint 1: the scheduler knows a single thread runs it and skips the wake-ups of idle threads.
+    auto io = std::make_unique<asio::io_context>(1);
+    auto guard = asio::make_work_guard(*io);
+    contexts_.push_back(std::make_unique<Context>(Context{std::move(io), std::move(guard), {}}));
+  }
+}
+
+IoPool::~IoPool() {
+  stop();
+  join();
+}
+
+asio::io_context& IoPool::next() { return at(next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()); }
+
+void IoPool::start() {
+  for (auto& context : contexts_) {
+    context->thread = std::thread([io = context->io.get()] { io->run(); });
+  }
+}
+
+void IoPool::stop() {
+  for (auto& context : contexts_) {
+    context->keep_running.reset();
+    context->io->stop();
+  }
+}
+
+void IoPool::join() {
+  for (auto& context : contexts_) {
+    if (context->thread.joinable()) context->thread.join();
+  }
+}
+
+}  // namespace herald::http
