@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "fleet_bench.h"
+#include "http_ratio_bench.h"
 #include "ingest.h"
 #include "keepalive_bench.h"
 #include "legacy_bench.h"
@@ -29,6 +30,9 @@ Commands:
   legacy      N Wazuh 4.x agents (TLS enrollment on 1515, secure channel on 1514): heraldd CPU and
               RSS per agent at rest, group restart delivery, decrypted events per CPU-second;
               see herald-bench legacy --help
+  http-ratio  heraldd's HTTP request path (GET /api/v1/, /health, authenticated agent requests)
+              against nginx answering 204, same client, back to back: requests/s and the ratios;
+              see herald-bench http-ratio --help
 
 Every command prints one JSON summary to stdout and progress to stderr.
 Quick start (from the build tree):  tools/bench/herald-bench ingest
@@ -56,6 +60,7 @@ int main(int argc, char** argv) {
   if (command == "fleet") return herald::bench::run_fleet(argc - 2, argv + 2);
   if (command == "keepalive") return herald::bench::run_keepalive(argc - 2, argv + 2);
   if (command == "legacy") return herald::bench::run_legacy(argc - 2, argv + 2);
+  if (command == "http-ratio") return herald::bench::run_http_ratio(argc - 2, argv + 2);
   std::cerr << "herald-bench: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

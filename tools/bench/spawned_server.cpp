@@ -83,6 +83,7 @@ SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(optio
 
   const std::string binary = fs::absolute(options.heraldd).string();  // the child changes directory
   const std::string config = config_path.string();
+  const std::string threads = std::to_string(options.threads);
   ::setenv("HERALD_ADMIN_PASSWORD", options.admin_password.c_str(), 1);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -99,7 +100,12 @@ SpawnedServer::SpawnedServer(const SpawnOptions& options) : keep_data_dir_(optio
       ::dup2(log_fd, STDERR_FILENO);
       ::close(log_fd);
     }
-    ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
+    if (options.threads > 0) {
+      ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--threads", threads.c_str(),
+              static_cast<char*>(nullptr));
+    } else {
+      ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
+    }
     ::_exit(127);
   }
   ::unsetenv("HERALD_ADMIN_PASSWORD");
