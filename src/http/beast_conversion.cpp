@@ -3,6 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
+#include <iterator>
+
 namespace herald::http::detail {
 
 namespace bhttp = boost::beast::http;
@@ -30,6 +32,7 @@ core::Result<Request> to_request_head(const boost::beast::http::request_header<>
   request.target = std::string(target);
   request.path = url->path();
   for (const auto& param : url->params()) request.query.emplace_back(param.key, param.value);
+  request.headers.reserve(static_cast<std::size_t>(std::distance(header.begin(), header.end())));
   for (const auto& field : header) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
