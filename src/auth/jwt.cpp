@@ -74,8 +74,32 @@ struct AcceptedToken {
   TokenClaims claims;
 };
 
-// Per thread, so that the hot path of an authenticated request takes no lock.
-thread_local std::unordered_map<std::string, AcceptedToken, core::StringHash, std::equal_to<>> accepted_tokens;
+using AcceptedTokens = std::unordered_map<std::string, AcceptedToken, core::StringHash, std::equal_to<>>;
+
+// Per thread, so that the hot path of an authenticated request takes no lock. Two generations
+// approximate an LRU in bounded memory: a full `recent` becomes `older` (whose entries are
+// dropped), and a token found in `older` moves back to `recent`. The agents that send many
+// requests stay; a large fleet of mostly parked agents costs at most 2 x kCachedTokensPerThread
+// entries per thread.
+struct TokenCache {
+  AcceptedTokens recent, older;
+
+  const AcceptedToken* find(std::string_view token) {
+    if (auto found = recent.find(token); found != recent.end()) return &found->second;
+    auto found = older.find(token);
+    if (found == older.end()) return nullptr;
+    auto moved = older.extract(found);
+    return &remember(std::move(moved.key()), std::move(moved.mapped()));
+  }
+  const AcceptedToken& remember(std::string token, AcceptedToken accepted) {
+    if (recent.size() >= TokenSigner::kCachedTokensPerThread) {
+      older = std::move(recent);
+      recent = AcceptedTokens();
+    }
+    return recent.insert_or_assign(std::move(token), std::move(accepted)).first->second;
+  }
+};
+thread_local TokenCache accepted_tokens;
 
 }  // namespace
 
@@ -121,8 +145,8 @@ std::string TokenSigner::issue(std::string_view issuer, std::string_view audienc
 std::variant<TokenClaims, TokenError> TokenSigner::verify(
     std::string_view token, std::string_view issuer, std::string_view audience,
     std::optional<std::chrono::seconds> required_lifetime) const {
-  if (auto cached = accepted_tokens.find(token); cached != accepted_tokens.end()) {
-    const AcceptedToken& accepted = cached->second;
+  if (const AcceptedToken* cached = accepted_tokens.find(token)) {
+    const AcceptedToken& accepted = *cached;
     // The signature, issuer, audience and lifetime checks hold for good; only time moves on.
     if (accepted.signer == id_ && accepted.claims.issuer == issuer && accepted.claims.audience == audience &&
         accepted.required_lifetime == required_lifetime) {
@@ -136,8 +160,7 @@ std::variant<TokenClaims, TokenError> TokenSigner::verify(
   std::int64_t valid_from = 0;
   auto verified = verify_signed(token, issuer, audience, required_lifetime, valid_from);
   if (const auto* claims = std::get_if<TokenClaims>(&verified)) {
-    if (accepted_tokens.size() >= kCachedTokensPerThread) accepted_tokens.clear();
-    accepted_tokens.insert_or_assign(
+    accepted_tokens.remember(
         std::string(token),
         AcceptedToken{id_, required_lifetime, valid_from, *claims});
   }

@@ -64,8 +64,8 @@ class TokenSigner {
       std::string_view token, std::string_view issuer, std::string_view audience,
       std::optional<std::chrono::seconds> required_lifetime = std::nullopt) const;
 
-  // Tokens each thread remembers at most; beyond, that thread's cache starts over.
-  static constexpr std::size_t kCachedTokensPerThread = 16'384;
+  // Tokens each thread remembers in each of its cache's two generations (see jwt.cpp).
+  static constexpr std::size_t kCachedTokensPerThread = 2'048;
 
  private:
   // verify() without the cache; `valid_from` is the latest of iat and nbf.

@@ -6,9 +6,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -26,6 +24,7 @@
 
 #include "http/beast_conversion.h"
 #include "http/connection_checks.h"
+#include "http/hang_up_watch.h"
 #include "http/response_head.h"
 
 namespace herald::http::detail {
@@ -39,13 +38,13 @@ using boost::asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 4096;
+// The first read of a request: an agent's request head (with its token) fits; a larger one grows the
+// buffer. Every idle keep-alive connection holds this much.
+constexpr std::size_t kReadChunk = 1024;
 // How long, and how much, to keep reading (and dropping) what a client still sends after an
 // error reply.
 constexpr std::chrono::milliseconds kLingerTime{1000};
 constexpr std::size_t kLingerBytes = 64 * 1024;
-// How often a busy connection with unread bytes is checked for a hang-up.
-constexpr std::chrono::milliseconds kHangUpPoll{500};
 
 using PlainStream = beast::tcp_stream;
 using Parser = bhttp::request_parser<bhttp::string_body>;
@@ -151,15 +150,51 @@ class Session {
     co_return !ec;
   }
 
+  // A request read and admitted, its body in, for its handler.
+  struct Incoming {
+    Request request;
+    const Endpoint* endpoint = nullptr;
+    unsigned version = 11;
+    bool head_request = false;
+    bool client_wants_keep_alive = false;
+  };
+  // How read_request ended when it did not hand over a request.
+  enum class ReadOutcome { ready, answered_keep_open, close };
+
   // Reads, admits, handles and answers one request; true when the connection stays open for
   // another. The body is read only once the route is known, its limit checked and its guard
   // (authentication) passed: a refused request's body is never read, and nobody unauthenticated
-  // can make heraldd hold a large body.
+  // can make heraldd hold a large body. Reading is a coroutine of its own so that a handler
+  // parked for minutes keeps only this small frame (no parser, no error-path temporaries).
   asio::awaitable<bool> serve_request() {
     const auto started = Clock::now();
-    // Destroyed once the body is in: a handler that parks for minutes holds no parser.
-    std::optional<Parser> parsing(std::in_place);
-    Parser& parser = *parsing;
+    Incoming incoming;
+    std::optional<InFlightScope> in_flight;
+    BodyReservation reservation;
+    const ReadOutcome outcome = co_await read_request(incoming, in_flight, reservation, started);
+    if (outcome != ReadOutcome::ready) co_return outcome == ReadOutcome::answered_keep_open;
+
+    // A long poll may hold this connection for minutes: give the buffers back meanwhile (unless a
+    // pipelined request is already in the read buffer). Other requests keep them for the next.
+    if (incoming.endpoint->long_poll) {
+      if (buffer_.size() == 0) buffer_.shrink_to_fit();
+      std::string().swap(head_);
+    }
+    Response response = co_await respond(*incoming.endpoint, incoming.request);
+    reservation.release();
+    const bool keep_alive = incoming.client_wants_keep_alive && !server_->stopping;
+    const bool written =
+        !client_gone_ && co_await write(response, incoming.version, keep_alive, incoming.head_request);
+    if (response.on_written) response.on_written(written);
+    observe(incoming.request, response, started);
+    co_return written && keep_alive;
+  }
+
+  // Reads the request's head, routes it, admits it and reads its body into `incoming`; answers
+  // the requests it refuses itself (then answered_keep_open or close).
+  asio::awaitable<ReadOutcome> read_request(Incoming& incoming, std::optional<InFlightScope>& in_flight,
+                                            BodyReservation& reservation, Clock::time_point started) {
+    Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
     parser.body_limit(boost::none);  // the route's limit is set once the route is known
     lowest().expires_after(options().header_timeout);
@@ -171,64 +206,52 @@ class Session {
         const Request line = request_line(parser);
         co_await reply_and_linger(*error, line, version, started);
       }
-      co_return false;
+      co_return ReadOutcome::close;
     }
     connection_->header_pending = false;
 
-    InFlightScope in_flight(*server_);
-    const unsigned version = parser.get().version();
-    const bool head_request = parser.get().method() == bhttp::verb::head;
-    const bool client_wants_keep_alive = parser.get().keep_alive();
-    auto request = to_request_head(parser.get(), connection_->address);
-    if (!request) {
-      const ProtocolError bad_request{400, request.error().message};
+    in_flight.emplace(*server_);
+    incoming.version = parser.get().version();
+    incoming.head_request = parser.get().method() == bhttp::verb::head;
+    incoming.client_wants_keep_alive = parser.get().keep_alive();
+    auto head = to_request_head(parser.get(), connection_->address);
+    if (!head) {
+      const ProtocolError bad_request{400, head.error().message};
       const Request line = request_line(parser);
-      co_await reply_and_linger(bad_request, line, version, started);
-      co_return false;
+      co_await reply_and_linger(bad_request, line, incoming.version, started);
+      co_return ReadOutcome::close;
     }
+    Request& request = incoming.request;
+    request = std::move(*head);
 
-    const auto match = server_->router.match(*request);
+    const auto match = server_->router.match(request);
     std::optional<Response> refusal;
-    BodyReservation reservation;
     if (!match.endpoint) {
       refusal = match.path_matched ? server_->error_reply(405, "method not allowed")
-                                   : server_->error_reply(404, "no route for " + request->path);
+                                   : server_->error_reply(404, "no route for " + request.path);
     } else {
-      refusal = co_await admit(*match.endpoint, *request, parser, reservation);
+      refusal = co_await admit(*match.endpoint, request, parser, reservation);
     }
     if (refusal) {
       // The body (if any) stays unread: answer, then close unless there was none.
       const bool body_unread = !parser.is_done();
-      const bool keep_alive = client_wants_keep_alive && !body_unread && !server_->stopping;
-      const bool written = co_await write(*refusal, version, keep_alive, head_request);
+      const bool keep_alive = incoming.client_wants_keep_alive && !body_unread && !server_->stopping;
+      const bool written = co_await write(*refusal, incoming.version, keep_alive, incoming.head_request);
       if (refusal->on_written) refusal->on_written(written);
-      observe(*request, *refusal, started);
+      observe(request, *refusal, started);
       if (written && body_unread) co_await linger();
-      co_return written && keep_alive;
+      co_return written && keep_alive ? ReadOutcome::answered_keep_open : ReadOutcome::close;
     }
 
     if (const auto error = co_await read_body(parser, body_limit(*match.endpoint))) {
       if (auto protocol_error = classify_read_error(error)) {
-        co_await reply_and_linger(*protocol_error, *request, version, started);
+        co_await reply_and_linger(*protocol_error, request, incoming.version, started);
       }
-      co_return false;
+      co_return ReadOutcome::close;
     }
-    request->body = std::move(parser.get().body());
-    parsing.reset();
-
-    // A long poll may hold this connection for minutes: give the buffers back meanwhile (unless a
-    // pipelined request is already in the read buffer). Other requests keep them for the next.
-    if (match.endpoint->long_poll) {
-      if (buffer_.size() == 0) buffer_.shrink_to_fit();
-      std::string().swap(head_);
-    }
-    Response response = co_await respond(*match.endpoint, *request);
-    reservation.release();
-    const bool keep_alive = client_wants_keep_alive && !server_->stopping;
-    const bool written = !client_gone_ && co_await write(response, version, keep_alive, head_request);
-    if (response.on_written) response.on_written(written);
-    observe(*request, response, started);
-    co_return written && keep_alive;
+    request.body = std::move(parser.get().body());
+    incoming.endpoint = match.endpoint;
+    co_return ReadOutcome::ready;
   }
 
   // The route's limit, never above the listener's.
@@ -289,17 +312,15 @@ class Session {
   }
 
   // Runs the route's handler. A long poll runs while the socket is watched: a client that hangs up
-  // cancels the handler instead of leaving it parked for minutes.
+  // cancels the handler (through the session's cancellation slot, so that the operation it waits
+  // on ends) instead of leaving it parked for minutes.
   asio::awaitable<Response> respond(const Endpoint& endpoint, Request& request) {
     if (!endpoint.long_poll) co_return co_await call_handler(endpoint.handler, request);
-    const auto executor = co_await asio::this_coro::executor;
-    auto handler_op = asio::co_spawn(executor, call_handler(endpoint.handler, request), asio::deferred);
-    auto watch_op = asio::co_spawn(executor, watch_for_hang_up(), asio::deferred);
-    auto group = asio::experimental::make_parallel_group(std::move(handler_op), std::move(watch_op));
-    auto [order, handler_error, response, watch_error] =
-        co_await group.async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    if (handler_error) co_return server_->error_reply(500, "internal server error");
-    co_return std::move(response);
+    HangUpWatch watch(lowest().socket(), [this] {
+      client_gone_ = true;
+      connection_->cancel.emit(asio::cancellation_type::terminal);
+    });
+    co_return co_await call_handler(endpoint.handler, request);
   }
 
   // Never throws: a handler's exception becomes a 500 and a log line.
@@ -318,25 +339,6 @@ class Session {
       spdlog::error("{}: handler for {} ({}) threw: {}", options().name, request.route, request.path, what);
     }
     co_return server_->error_reply(500, "internal server error");
-  }
-
-  // Completes when the client hangs up (client_gone_ set) or when cancelled.
-  asio::awaitable<void> watch_for_hang_up() {
-    auto& socket = lowest().socket();
-    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
-    for (;;) {
-      const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
-      if (state.cancelled() != asio::cancellation_type::none) co_return;
-      if (ec || peer_hung_up(socket)) {
-        client_gone_ = true;
-        co_return;
-      }
-      // Unread bytes (a pipelined request, a TLS record) would make another readability wait
-      // return at once; poll for the hang-up instead.
-      asio::steady_timer pause(socket.get_executor(), kHangUpPoll);
-      std::tie(ec) = co_await pause.async_wait(use_tuple);
-      if (ec) co_return;  // cancelled: the handler finished
-    }
   }
 
   asio::awaitable<bool> write(const Response& response, unsigned version, bool keep_alive, bool head_request) {
@@ -398,7 +400,7 @@ class Session {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::string head_;  // the reply's status line and headers; its capacity is kept for the next
-  bool client_gone_ = false;  // set by watch_for_hang_up
+  bool client_gone_ = false;  // set when a long poll's client hung up
 };
 
 template <class Stream>
