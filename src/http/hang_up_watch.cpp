@@ -3,7 +3,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
-#include <optional>
 
 #include "http/connection_checks.h"
 
@@ -32,7 +31,7 @@ struct HangUpWatch::State : std::enable_shared_from_this<HangUpWatch::State> {
       on_hang_up();
       return;
     }
-    if (!timer) timer.emplace(socket.get_executor());
+    if (!timer) timer = std::make_unique<asio::steady_timer>(socket.get_executor());
     timer->expires_after(kHangUpPoll);
     timer->async_wait([self = shared_from_this()](boost::system::error_code timer_error) {
       if (!timer_error) self->check({});
@@ -41,7 +40,7 @@ struct HangUpWatch::State : std::enable_shared_from_this<HangUpWatch::State> {
 
   asio::ip::tcp::socket& socket;  // not touched once stopped
   std::function<void()> on_hang_up;
-  std::optional<asio::steady_timer> timer;
+  std::unique_ptr<asio::steady_timer> timer;  // only once unread bytes are seen
   bool stopped = false;
 };
 

@@ -27,8 +27,9 @@ struct Endpoint {
   Guard guard;                     // empty: the route is open to anyone
   std::size_t max_body_bytes = 0;  // 0: the listener's max_body_bytes; beyond: 413, body unread
   // The handler may wait for minutes (a long poll): the session watches the socket meanwhile and
-  // cancels the handler when the client hangs up. Other handlers run without that watch, which
-  // costs a second coroutine and a socket wait per request.
+  // cancels the handler when the client hangs up. So that thousands of parked polls hold little,
+  // the request's headers are dropped once its guard has passed: such a handler sees none (the
+  // guard reads what it needs into request.principal). Other handlers run without the watch.
   bool long_poll = false;
 
   Endpoint&& with_body_limit(std::size_t bytes) && {

@@ -179,6 +179,7 @@ class Session {
     if (incoming.endpoint->long_poll) {
       if (buffer_.size() == 0) buffer_.shrink_to_fit();
       std::string().swap(head_);
+      decltype(incoming.request.headers)().swap(incoming.request.headers);  // see Endpoint::long_poll
     }
     Response response = co_await respond(*incoming.endpoint, incoming.request);
     reservation.release();
