@@ -60,7 +60,7 @@ awaitable<http::Response> post_commands(ApiContext& context, http::Request& requ
   if (auto* error = std::get_if<core::CommandParseError>(&parsed)) co_return parse_error_reply(*error);
   const auto& commands = std::get<std::vector<core::Command>>(parsed);
 
-  auto submitted = co_await context.pool.run([&] { return context.commands.submit(commands); });
+  auto submitted = co_await context.commands.submit_async(commands, context.pool);
   if (!submitted) {
     const auto& error = submitted.error();
     if (error.kind == core::ErrorKind::invalid_argument) co_return text_reply(400, error.message);

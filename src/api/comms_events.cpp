@@ -109,7 +109,7 @@ awaitable<http::Response> stateful(ApiContext& context, http::Request& request) 
     }
   }
   if (!reports.empty()) {
-    auto outcomes = co_await context.pool.run([&] { return context.results.apply(reports); });
+    auto outcomes = co_await context.results.apply_async(reports);
     if (!outcomes) co_return comms_error(503, "Results could not be stored: " + outcomes.error().message, 503);
     for (std::size_t i = 0; i < batch.events.size(); ++i) {
       if (report_of_event[i] != SIZE_MAX) items[i] = command_item(batch.events[i], (*outcomes)[report_of_event[i]]);

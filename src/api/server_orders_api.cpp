@@ -42,7 +42,7 @@ awaitable<http::Response> report(ApiContext& context, http::Request& request) {
   std::vector<store::ResultReport> reports{
       {*key, std::nullopt, {code->get_int64(), message ? std::string(message->get_string()) : "", std::nullopt}, std::nullopt}};
   if (data != nullptr) reports[0].result.data_json = json::serialize(*data);
-  auto outcomes = co_await context.pool.run([&] { return context.results.apply(reports); });
+  auto outcomes = co_await context.results.apply_async(reports);
   if (!outcomes) co_return error_reply(outcomes.error());
   switch (outcomes->front()) {
     case store::ResultOutcome::applied:

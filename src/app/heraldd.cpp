@@ -28,6 +28,7 @@
 #include "engine/group_configurations.h"
 #include "engine/leadership.h"
 #include "engine/liveness.h"
+#include "engine/result_batcher.h"
 #include "engine/result_service.h"
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
@@ -63,6 +64,7 @@ struct Heraldd::Parts {
   std::unique_ptr<auth::VerifiedCredentialCache> verified_credentials;
   std::unique_ptr<auth::FailureRateLimiter> agent_auth_failures;
   std::unique_ptr<engine::Dispatcher> dispatcher;
+  std::unique_ptr<engine::ResultBatcher> result_batcher;
   std::unique_ptr<engine::ResultService> results;
   std::unique_ptr<engine::FileEventSink> events;
   engine::OrderListeners order_listeners;
@@ -382,7 +384,8 @@ core::Status Heraldd::start(std::size_t threads) {
   p.delivery_listeners.add(*p.publisher);
   if (p.wakeups) p.delivery_listeners.add(*p.wakeups);
   p.dispatcher->set_delivery_listener(p.delivery_listeners);
-  p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, p.publisher.get());
+  p.result_batcher = std::make_unique<engine::ResultBatcher>(*p.store, p.clock);
+  p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, p.publisher.get(), p.result_batcher.get());
   p.commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
   p.archiver = std::make_unique<engine::OrderArchiver>(
       p.io_pool->main(), *p.store, *p.pool, p.clock,

@@ -3,11 +3,13 @@
 // outside a backend folder includes a backend header, and app/ is the only place that picks one.
 //
 // Thread-safety: every method is safe for concurrent use from any thread. Every method may block
-// on I/O, so callers on an io_context thread run them through engine::BlockingPool. A write
-// returns only once it is durable (committed); concurrent writers share commits.
+// on I/O, so callers on an io_context thread run them through engine::BlockingPool, except the
+// asynchronous ones (named *_async), which never block. A write returns (or, asynchronously,
+// completes) only once it is durable (committed); concurrent writers share commits.
 // Errors: methods return core::Result; ErrorKind::unavailable means the database could not be
 // reached or is shutting down, ErrorKind::internal an unexpected database error.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -64,12 +66,25 @@ enum class ResultOutcome {
   already_final,  // the order is success/failure with a different result
 };
 
+// The completion of an asynchronous store call (OrderStore::*_async). Called exactly once: on a
+// thread of the store (its writer) once the transaction holding the write committed or failed,
+// or, when the store is closed, at once on the calling thread with ErrorKind::unavailable. No
+// lock of the store is held while it runs, so it may call the store again; it must be quick,
+// must not throw and must not wait for the store (it holds up the next commit): post real work
+// to where it belongs (engine/store_completion.h resumes a coroutine on its own executor).
+template <class T>
+using StoreCompletion = std::function<void(core::Result<T>)>;
+
 class OrderStore {
  public:
   virtual ~OrderStore() = default;
   // Assigns one new request id and order ids 1..n (written into each order's key) and stores
   // all orders in one transaction: all or nothing. Returns the request id once durable.
   virtual core::Result<std::int64_t> append_orders(std::vector<core::Order>& orders) = 0;
+  // append_orders without blocking: starts the write and returns; `done` gets the request id
+  // once durable (StoreCompletion). `orders` is borrowed: it must stay alive and untouched until
+  // `done` is called, and holds its keys by then.
+  virtual void append_orders_async(std::vector<core::Order>& orders, StoreCompletion<std::int64_t> done) = 0;
   virtual core::Result<std::optional<core::Order>> find_order(const core::OrderKey& key) = 0;
   virtual core::Result<Page<core::Order>> list_orders(const OrderQuery& query) = 0;
   virtual core::Result<std::map<core::OrderStatus, std::int64_t>> count_orders_by_status() = 0;
@@ -102,6 +117,12 @@ class OrderStore {
   // progress), anything else -> failure (core::status_for_result_code). One outcome per report.
   virtual core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
                                                                  std::int64_t now) = 0;
+  // apply_results without blocking: starts the write and returns; `done` gets one outcome per
+  // report once durable (StoreCompletion). `reports` is borrowed: it must stay alive and
+  // unchanged until `done` is called. Reports of one order are applied one after the other, as
+  // if each came in a call of its own (the second of two equal reports is `unchanged`).
+  virtual void apply_results_async(const std::vector<ResultReport>& reports, std::int64_t now,
+                                   StoreCompletion<std::vector<ResultOutcome>> done) = 0;
 };
 
 class AgentStore {

@@ -9,6 +9,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
+#include "unit/async_store_fixture.h"
 #include "unit/store_test_fixture.h"
 
 namespace herald::store::testing {
@@ -54,6 +55,8 @@ std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) {
 INSTANTIATE_TEST_SUITE_P(Store, StoreContract, ::testing::Values(kSqlite, kPostgres), backend_name);
 INSTANTIATE_TEST_SUITE_P(Store, OrderListing, ::testing::Values(kSqlite, kPostgres), backend_name);
 INSTANTIATE_TEST_SUITE_P(Store, LegacyKeys, ::testing::Values(kSqlite, kPostgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Store, ResultBatching, ::testing::Values(kSqlite, kPostgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Store, CommandSubmission, ::testing::Values(kSqlite, kPostgres), backend_name);
 
 }  // namespace
 }  // namespace herald::store::testing

@@ -1,5 +1,6 @@
 // Delivery and results on PostgreSQL: pending orders per target, pending -> sent, results.
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "store/postgres/order_rows.h"
@@ -47,6 +48,35 @@ core::Result<ResultOutcome> apply_one(Connection& db, const ResultReport& report
       params);
   if (!updated) return updated.error();
   return ResultOutcome::applied;
+}
+
+Params report_key_arrays(const std::vector<ResultReport>& reports) {
+  std::vector<core::OrderKey> keys;
+  keys.reserve(reports.size());
+  for (const auto& report : reports) keys.push_back(report.key);
+  return key_arrays(keys);
+}
+
+// The results job, run by the writer (again from the start when it lost a deadlock): one report
+// after the other, so a report sees what the ones before it did to its order.
+core::Status apply_all(Connection& db, const std::vector<ResultReport>& reports, const Params& key_params,
+                       std::int64_t now, std::vector<ResultOutcome>& outcomes) {
+  outcomes.clear();
+  // Lock every reported order first, in key order: the checks below then see rows no other
+  // node can change before this transaction commits, and nodes never wait on each other in a
+  // cycle.
+  auto locked = db.query(
+      "SELECT 1 FROM orders WHERE (request_id, order_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) "
+      "ORDER BY request_id, order_id FOR UPDATE",
+      key_params);
+  if (!locked) return locked.error();
+  outcomes.reserve(reports.size());
+  for (const auto& report : reports) {
+    auto outcome = apply_one(db, report, now);
+    if (!outcome) return outcome.error();
+    outcomes.push_back(*outcome);
+  }
+  return core::ok_status();
 }
 
 }  // namespace
@@ -129,30 +159,26 @@ core::Status PostgresStore::return_orders_to_pending(const std::vector<core::Ord
 
 core::Result<std::vector<ResultOutcome>> PostgresStore::apply_results(const std::vector<ResultReport>& reports,
                                                                       std::int64_t now) {
-  std::vector<core::OrderKey> keys;
-  keys.reserve(reports.size());
-  for (const auto& report : reports) keys.push_back(report.key);
-  const auto key_params = key_arrays(keys);
+  const auto keys = report_key_arrays(reports);
   std::vector<ResultOutcome> outcomes;
-  auto status = writer_.run([&](Connection& db) -> core::Status {
-    outcomes.clear();
-    // Lock every reported order first, in key order: the checks below then see rows no other
-    // node can change before this transaction commits, and nodes never wait on each other in a
-    // cycle.
-    auto locked = db.query(
-        "SELECT 1 FROM orders WHERE (request_id, order_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) "
-        "ORDER BY request_id, order_id FOR UPDATE",
-        key_params);
-    if (!locked) return locked.error();
-    for (const auto& report : reports) {
-      auto outcome = apply_one(db, report, now);
-      if (!outcome) return outcome.error();
-      outcomes.push_back(*outcome);
-    }
-    return core::ok_status();
-  });
+  auto status = writer_.run([&](Connection& db) { return apply_all(db, reports, keys, now, outcomes); });
   if (!status) return status.error();
   return outcomes;
+}
+
+void PostgresStore::apply_results_async(const std::vector<ResultReport>& reports, std::int64_t now,
+                                        StoreCompletion<std::vector<ResultOutcome>> done) {
+  struct State {
+    Params keys;
+    std::vector<ResultOutcome> outcomes;
+  };
+  auto state = std::make_shared<State>(State{report_key_arrays(reports), {}});
+  writer_.submit(
+      [&reports, now, state](Connection& db) { return apply_all(db, reports, state->keys, now, state->outcomes); },
+      [state, done = std::move(done)](core::Status status) {
+        if (!status) return done(status.error());
+        done(std::move(state->outcomes));
+      });
 }
 
 }  // namespace herald::store::postgres

@@ -1,4 +1,5 @@
 // The orders stream on PostgreSQL.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,38 +30,51 @@ std::string_view sort_column(OrderQuery::SortField field) {
 constexpr std::size_t kArraysUpTo = 1000;
 constexpr std::size_t kCopyChunkBytes = 256 * 1024;
 
+// One request row and its orders: the append job, run by the writer (again from the start when
+// it lost a deadlock). Writes the keys into `orders`.
+core::Status insert_request(Connection& db, std::vector<core::Order>& orders, std::int64_t& request_id) {
+  const std::int64_t now = orders.empty() ? 0 : orders.front().created_at;
+  const auto count = static_cast<std::int64_t>(orders.size());
+  for (std::int64_t i = 0; i < count; ++i) orders[static_cast<std::size_t>(i)].key.order_id = i + 1;
+  // The request id comes from the requests identity sequence, which every node draws from.
+  if (orders.size() <= kArraysUpTo) {
+    Params params(now, count);
+    add_order_arrays(params, orders);
+    auto request = db.query(kInsertRequestWithOrders, params);
+    if (!request) return request.error();
+    request_id = request->integer(0, 0);
+    for (auto& order : orders) order.key.request_id = request_id;
+    return core::ok_status();
+  }
+  auto request =
+      db.query("INSERT INTO requests(created_at, order_count) VALUES($1, $2) RETURNING id", Params(now, count));
+  if (!request) return request.error();
+  request_id = request->integer(0, 0);
+  for (auto& order : orders) order.key.request_id = request_id;
+  // COPY streams every row through one statement, in chunks.
+  std::size_t next = 0;
+  return db.copy_in(std::string("COPY orders(") + kOrderCopyColumns + ") FROM STDIN", [&](std::string& buffer) {
+    while (next < orders.size() && buffer.size() < kCopyChunkBytes) append_order_copy_row(buffer, orders[next++]);
+    return next < orders.size();
+  });
+}
+
 }  // namespace
 
 core::Result<std::int64_t> PostgresStore::append_orders(std::vector<core::Order>& orders) {
   std::int64_t request_id = 0;
-  const std::int64_t now = orders.empty() ? 0 : orders.front().created_at;
-  const auto count = static_cast<std::int64_t>(orders.size());
-  for (std::int64_t i = 0; i < count; ++i) orders[static_cast<std::size_t>(i)].key.order_id = i + 1;
-  auto status = writer_.run([&](Connection& db) -> core::Status {
-    // The request id comes from the requests identity sequence, which every node draws from.
-    if (orders.size() <= kArraysUpTo) {
-      Params params(now, count);
-      add_order_arrays(params, orders);
-      auto request = db.query(kInsertRequestWithOrders, params);
-      if (!request) return request.error();
-      request_id = request->integer(0, 0);
-      return core::ok_status();
-    }
-    auto request =
-        db.query("INSERT INTO requests(created_at, order_count) VALUES($1, $2) RETURNING id", Params(now, count));
-    if (!request) return request.error();
-    request_id = request->integer(0, 0);
-    for (auto& order : orders) order.key.request_id = request_id;
-    // COPY streams every row through one statement, in chunks.
-    std::size_t next = 0;
-    return db.copy_in(std::string("COPY orders(") + kOrderCopyColumns + ") FROM STDIN", [&](std::string& buffer) {
-      while (next < orders.size() && buffer.size() < kCopyChunkBytes) append_order_copy_row(buffer, orders[next++]);
-      return next < orders.size();
-    });
-  });
+  auto status = writer_.run([&](Connection& db) { return insert_request(db, orders, request_id); });
   if (!status) return status.error();
-  for (auto& order : orders) order.key.request_id = request_id;
   return request_id;
+}
+
+void PostgresStore::append_orders_async(std::vector<core::Order>& orders, StoreCompletion<std::int64_t> done) {
+  auto request_id = std::make_shared<std::int64_t>(0);
+  writer_.submit([&orders, request_id](Connection& db) { return insert_request(db, orders, *request_id); },
+                 [request_id, done = std::move(done)](core::Status status) {
+                   if (!status) return done(status.error());
+                   done(*request_id);
+                 });
 }
 
 core::Result<std::optional<core::Order>> PostgresStore::find_order(const core::OrderKey& key) {

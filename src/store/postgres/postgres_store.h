@@ -43,6 +43,7 @@ class PostgresStore final : public Store {
 
   // OrderStore
   core::Result<std::int64_t> append_orders(std::vector<core::Order>& orders) override;
+  void append_orders_async(std::vector<core::Order>& orders, StoreCompletion<std::int64_t> done) override;
   core::Result<std::optional<core::Order>> find_order(const core::OrderKey& key) override;
   core::Result<Page<core::Order>> list_orders(const OrderQuery& query) override;
   core::Result<std::map<core::OrderStatus, std::int64_t>> count_orders_by_status() override;
@@ -57,6 +58,8 @@ class PostgresStore final : public Store {
   core::Result<std::vector<std::string>> agents_with_pending_orders(const std::vector<std::string>& agent_ids) override;
   core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
                                                          std::int64_t now) override;
+  void apply_results_async(const std::vector<ResultReport>& reports, std::int64_t now,
+                           StoreCompletion<std::vector<ResultOutcome>> done) override;
 
   // AgentStore
   core::Status create_agent(const AgentRecord& agent) override;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -21,6 +22,15 @@ bool retryable(const std::string& sqlstate) {
   return sqlstate == "40P01" || sqlstate == "40001";
 }
 
+// A completion that throws must not take the writer thread (and every later write) with it.
+void complete(Writer::Done& done, core::Status outcome) {
+  try {
+    done(std::move(outcome));
+  } catch (const std::exception& e) {
+    spdlog::error("PostgreSQL writer: a write's completion threw: {}", e.what());
+  }
+}
+
 }  // namespace
 
 Writer::Writer(ConnectSettings settings, std::unique_ptr<Connection> connection)
@@ -30,15 +40,22 @@ Writer::~Writer() {
   close();
 }
 
-core::Status Writer::run(Job job) {
-  std::future<core::Status> done;
-  {
-    std::lock_guard lock(mutex_);
-    if (closing_) return core::unavailable("store is closed");
-    queue_.push_back(Pending{std::move(job), {}});
-    done = queue_.back().done.get_future();
+void Writer::submit(Job job, Done done) {
+  std::unique_lock lock(mutex_);
+  if (closing_) {
+    lock.unlock();
+    done(core::unavailable("store is closed"));
+    return;
   }
+  queue_.push_back(Pending{std::move(job), std::move(done)});
+  lock.unlock();
   wake_.notify_one();
+}
+
+core::Status Writer::run(Job job) {
+  std::promise<core::Status> outcome;
+  auto done = outcome.get_future();
+  submit(std::move(job), [&outcome](core::Status status) { outcome.set_value(std::move(status)); });
   return done.get();
 }
 
@@ -181,14 +198,14 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
   if (end.kind == TransactionEnd::contended) {
     for (auto* pending : jobs) {
       auto alone = transaction({pending}, true);
-      pending->done.set_value(alone.kind == TransactionEnd::committed ? std::move(alone.outcomes[0])
-                                                                      : core::Status(alone.error));
+      complete(pending->done,
+               alone.kind == TransactionEnd::committed ? std::move(alone.outcomes[0]) : core::Status(alone.error));
     }
     return;
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    jobs[i]->done.set_value(end.kind == TransactionEnd::committed ? std::move(end.outcomes[i])
-                                                                  : core::Status(end.error));
+    complete(jobs[i]->done,
+             end.kind == TransactionEnd::committed ? std::move(end.outcomes[i]) : core::Status(end.error));
   }
 }
 

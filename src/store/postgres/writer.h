@@ -1,6 +1,7 @@
 #pragma once
-// The PostgreSQL writer, with the SQLite writer's group commit: callers hand it a job and block
-// until the transaction holding the job has committed. Jobs queued while a transaction runs are
+// The PostgreSQL writer, with the SQLite writer's group commit: callers hand it a job and learn
+// its outcome once the transaction holding the job has committed (or failed), through a
+// completion (submit) or by blocking (run). Jobs queued while a transaction runs are
 // batched into the next one, so many concurrent writers share one commit (and one WAL flush).
 // Each job runs inside its own SAVEPOINT: a failing job is rolled back alone and the others in
 // the batch still commit. A job that loses a deadlock or a serialization race (several heraldd
@@ -14,7 +15,6 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -28,6 +28,9 @@ namespace herald::store::postgres {
 class Writer {
  public:
   using Job = std::function<core::Status(Connection&)>;
+  // The outcome of one job. Must be quick and must not throw or wait for this writer (it runs
+  // on the writer thread and holds up the next transaction): post real work elsewhere.
+  using Done = std::function<void(core::Status)>;
 
   // Takes the connection it starts with (may be null: it connects on the first batch).
   Writer(ConnectSettings settings, std::unique_ptr<Connection> connection);
@@ -35,10 +38,18 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  // Runs `job` in the writer thread inside a transaction and returns once it committed (or
-  // failed). Safe for concurrent use. After close(): ErrorKind::unavailable.
+  // Queues `job` and returns at once. `done` is called exactly once: on the writer thread, with
+  // the job's outcome, after the transaction holding the job committed (or with the error that
+  // failed it); no lock of the writer is held meanwhile, so `done` may submit more jobs. After
+  // close(): `done` is called at once, on the calling thread, with ErrorKind::unavailable.
+  // Safe for concurrent use.
+  void submit(Job job, Done done);
+  // submit() and wait: returns the job's outcome once its transaction committed (or failed).
+  // Safe for concurrent use, except from a completion (the writer thread would wait on itself).
   core::Status run(Job job);
-  // Commits what is queued, stops the thread and disconnects. Idempotent.
+  // Commits what is queued (every job submitted before close() completes as usual: committed,
+  // or unavailable when the server cannot be reached), stops the thread and disconnects.
+  // Idempotent.
   void close();
   // Jobs waiting for the next transaction (not the one running).
   std::size_t queued();
@@ -46,7 +57,7 @@ class Writer {
  private:
   struct Pending {
     Job job;
-    std::promise<core::Status> done;
+    Done done;
   };
   void loop();
   void commit_batch(std::deque<Pending>& batch);

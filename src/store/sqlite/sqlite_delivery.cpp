@@ -1,5 +1,6 @@
 // Delivery and results on SQLite: pending orders per target, pending -> sent, agent results.
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "store/sqlite/order_rows.h"
@@ -112,22 +113,38 @@ core::Result<ResultOutcome> apply_one(Database& db, const ResultReport& report, 
   return ResultOutcome::applied;
 }
 
+// The results job, run by the writer: one report after the other, so a report sees what the
+// ones before it did to its order.
+core::Status apply_all(Database& db, const std::vector<ResultReport>& reports, std::int64_t now,
+                       std::vector<ResultOutcome>& outcomes) {
+  outcomes.clear();
+  outcomes.reserve(reports.size());
+  for (const auto& report : reports) {
+    auto outcome = apply_one(db, report, now);
+    if (!outcome) return outcome.error();
+    outcomes.push_back(*outcome);
+  }
+  return core::ok_status();
+}
+
 }  // namespace
 
 core::Result<std::vector<ResultOutcome>> SqliteStore::apply_results(const std::vector<ResultReport>& reports,
                                                                     std::int64_t now) {
   std::vector<ResultOutcome> outcomes;
-  auto status = writer_.run([&](Database& db) -> core::Status {
-    outcomes.clear();
-    for (const auto& report : reports) {
-      auto outcome = apply_one(db, report, now);
-      if (!outcome) return outcome.error();
-      outcomes.push_back(*outcome);
-    }
-    return core::ok_status();
-  });
+  auto status = writer_.run([&](Database& db) { return apply_all(db, reports, now, outcomes); });
   if (!status) return status.error();
   return outcomes;
+}
+
+void SqliteStore::apply_results_async(const std::vector<ResultReport>& reports, std::int64_t now,
+                                      StoreCompletion<std::vector<ResultOutcome>> done) {
+  auto outcomes = std::make_shared<std::vector<ResultOutcome>>();
+  writer_.submit([&reports, now, outcomes](Database& db) { return apply_all(db, reports, now, *outcomes); },
+                 [outcomes, done = std::move(done)](core::Status status) {
+                   if (!status) return done(status.error());
+                   done(std::move(*outcomes));
+                 });
 }
 
 }  // namespace herald::store::sqlite

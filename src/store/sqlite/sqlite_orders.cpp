@@ -1,5 +1,6 @@
 // The orders stream on SQLite.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,49 +23,61 @@ std::string_view sort_column(OrderQuery::SortField field) {
   return "request_id";
 }
 
+// One request row and its orders: the append job, run by the writer.
+core::Status insert_request(Database& db, std::vector<core::Order>& orders, std::int64_t& request_id) {
+  auto request = db.prepare("INSERT INTO requests(created_at, order_count) VALUES(?1, ?2)");
+  if (!request) return request.error();
+  std::int64_t now = orders.empty() ? 0 : orders.front().created_at;
+  if (auto s = request->bind(1, now).bind(2, static_cast<std::int64_t>(orders.size())).run(); !s) return s;
+  request_id = db.last_insert_rowid();
+
+  auto insert = db.prepare(
+      "INSERT INTO orders(request_id, order_id, agent_id, agent_groups, source, user, target_type, target_id, "
+      "action_name, action_args, action_version, timeout, status, created_at, deadline, updated_at) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?14)");
+  if (!insert) return insert.error();
+  std::int64_t order_id = 0;
+  for (auto& order : orders) {
+    order.key = {request_id, ++order_id};
+    std::optional<std::string> groups;
+    if (order.agent_groups) groups = join_group_list(*order.agent_groups);
+    insert->bind(1, request_id)
+        .bind(2, order_id)
+        .bind(3, order.agent_id)
+        .bind(4, groups)
+        .bind(5, order.command.source)
+        .bind(6, order.command.user)
+        .bind(7, core::to_string(order.command.target.type))
+        .bind(8, order.command.target.id)
+        .bind(9, order.command.action.name)
+        .bind(10, order.command.action.args_json)
+        .bind(11, order.command.action.version)
+        .bind(12, static_cast<std::int64_t>(order.command.timeout_seconds))
+        .bind(13, core::to_string(order.status))
+        .bind(14, order.created_at)
+        .bind(15, order.deadline);
+    if (auto s = insert->run(); !s) return s;
+    insert->reset();
+  }
+  return core::ok_status();
+}
+
 }  // namespace
 
 core::Result<std::int64_t> SqliteStore::append_orders(std::vector<core::Order>& orders) {
   std::int64_t request_id = 0;
-  auto status = writer_.run([&](Database& db) -> core::Status {
-    auto request = db.prepare("INSERT INTO requests(created_at, order_count) VALUES(?1, ?2)");
-    if (!request) return request.error();
-    std::int64_t now = orders.empty() ? 0 : orders.front().created_at;
-    if (auto s = request->bind(1, now).bind(2, static_cast<std::int64_t>(orders.size())).run(); !s) return s;
-    request_id = db.last_insert_rowid();
-
-    auto insert = db.prepare(
-        "INSERT INTO orders(request_id, order_id, agent_id, agent_groups, source, user, target_type, target_id, "
-        "action_name, action_args, action_version, timeout, status, created_at, deadline, updated_at) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?14)");
-    if (!insert) return insert.error();
-    std::int64_t order_id = 0;
-    for (auto& order : orders) {
-      order.key = {request_id, ++order_id};
-      std::optional<std::string> groups;
-      if (order.agent_groups) groups = join_group_list(*order.agent_groups);
-      insert->bind(1, request_id)
-          .bind(2, order_id)
-          .bind(3, order.agent_id)
-          .bind(4, groups)
-          .bind(5, order.command.source)
-          .bind(6, order.command.user)
-          .bind(7, core::to_string(order.command.target.type))
-          .bind(8, order.command.target.id)
-          .bind(9, order.command.action.name)
-          .bind(10, order.command.action.args_json)
-          .bind(11, order.command.action.version)
-          .bind(12, static_cast<std::int64_t>(order.command.timeout_seconds))
-          .bind(13, core::to_string(order.status))
-          .bind(14, order.created_at)
-          .bind(15, order.deadline);
-      if (auto s = insert->run(); !s) return s;
-      insert->reset();
-    }
-    return core::ok_status();
-  });
+  auto status = writer_.run([&](Database& db) { return insert_request(db, orders, request_id); });
   if (!status) return status.error();
   return request_id;
+}
+
+void SqliteStore::append_orders_async(std::vector<core::Order>& orders, StoreCompletion<std::int64_t> done) {
+  auto request_id = std::make_shared<std::int64_t>(0);
+  writer_.submit([&orders, request_id](Database& db) { return insert_request(db, orders, *request_id); },
+                 [request_id, done = std::move(done)](core::Status status) {
+                   if (!status) return done(status.error());
+                   done(*request_id);
+                 });
 }
 
 core::Result<std::optional<core::Order>> SqliteStore::find_order(const core::OrderKey& key) {

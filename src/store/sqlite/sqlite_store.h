@@ -30,6 +30,7 @@ class SqliteStore final : public Store {
 
   // OrderStore
   core::Result<std::int64_t> append_orders(std::vector<core::Order>& orders) override;
+  void append_orders_async(std::vector<core::Order>& orders, StoreCompletion<std::int64_t> done) override;
   core::Result<std::optional<core::Order>> find_order(const core::OrderKey& key) override;
   core::Result<Page<core::Order>> list_orders(const OrderQuery& query) override;
   core::Result<std::map<core::OrderStatus, std::int64_t>> count_orders_by_status() override;
@@ -45,6 +46,8 @@ class SqliteStore final : public Store {
   core::Status return_orders_to_pending(const std::vector<core::OrderKey>& keys, std::int64_t now) override;
   core::Result<std::vector<ResultOutcome>> apply_results(const std::vector<ResultReport>& reports,
                                                          std::int64_t now) override;
+  void apply_results_async(const std::vector<ResultReport>& reports, std::int64_t now,
+                           StoreCompletion<std::vector<ResultOutcome>> done) override;
 
   // AgentStore
   core::Status create_agent(const AgentRecord& agent) override;

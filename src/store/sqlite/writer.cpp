@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <vector>
 
 namespace herald::store::sqlite {
@@ -10,15 +11,22 @@ Writer::Writer(std::unique_ptr<Database> db) : db_(std::move(db)), thread_([this
 
 Writer::~Writer() { close(); }
 
-core::Status Writer::run(Job job) {
-  std::future<core::Status> done;
-  {
-    std::lock_guard lock(mutex_);
-    if (closing_) return core::unavailable("store is closed");
-    queue_.push_back(Pending{std::move(job), {}});
-    done = queue_.back().done.get_future();
+void Writer::submit(Job job, Done done) {
+  std::unique_lock lock(mutex_);
+  if (closing_) {
+    lock.unlock();
+    done(core::unavailable("store is closed"));
+    return;
   }
+  queue_.push_back(Pending{std::move(job), std::move(done)});
+  lock.unlock();
   wake_.notify_one();
+}
+
+core::Status Writer::run(Job job) {
+  std::promise<core::Status> outcome;
+  auto done = outcome.get_future();
+  submit(std::move(job), [&outcome](core::Status status) { outcome.set_value(std::move(status)); });
   return done.get();
 }
 
@@ -30,6 +38,11 @@ void Writer::close() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+}
+
+std::size_t Writer::queued() {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
 }
 
 void Writer::loop() {
@@ -46,6 +59,16 @@ void Writer::loop() {
 }
 
 namespace {
+
+// A completion that throws must not take the writer thread (and every later write) with it.
+void complete(Writer::Done& done, core::Status outcome) {
+  try {
+    done(std::move(outcome));
+  } catch (const std::exception& e) {
+    spdlog::error("storage: a write's completion threw: {}", e.what());
+  }
+}
+
 // Transaction control through cached prepared statements: these run for every job, and parsing
 // them each time showed up in profiles.
 core::Status run_statement(Database& db, std::string_view sql) {
@@ -72,7 +95,7 @@ void Writer::commit_batch(std::deque<Pending>& batch) {
       spdlog::warn("storage: the disk holding {} has room again: writes resume", db_->filename());
     }
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
+  for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i].done, std::move(outcomes[i]));
 }
 
 std::vector<core::Status> Writer::run_transaction(std::deque<Pending>& batch, bool& committed) {

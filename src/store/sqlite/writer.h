@@ -1,13 +1,14 @@
 #pragma once
-// The single SQLite writer. Callers hand it a job and block until the transaction holding the job
-// has committed. Jobs queued while a commit is in progress are batched into the next transaction
-// (group commit), so durability costs one fsync per batch, not per request. Each job runs inside
-// its own SAVEPOINT: a failing job is rolled back alone and the others in the batch still commit.
+// The single SQLite writer. Callers hand it a job; it runs in the writer thread inside a
+// transaction, and the caller learns the outcome once that transaction has committed (or
+// failed): through a completion (submit) or by blocking (run). Jobs queued while a commit is in
+// progress are batched into the next transaction (group commit), so durability costs one fsync
+// per batch, not per request. Each job runs inside its own SAVEPOINT: a failing job is rolled
+// back alone and the others in the batch still commit.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,6 +22,9 @@ namespace herald::store::sqlite {
 class Writer {
  public:
   using Job = std::function<core::Status(Database&)>;
+  // The outcome of one job. Must be quick and must not throw or wait for this writer (it runs
+  // on the writer thread and holds up the next batch): post real work elsewhere.
+  using Done = std::function<void(core::Status)>;
   static constexpr std::int64_t kRoomAfterFull = 1 << 20;
 
   explicit Writer(std::unique_ptr<Database> db);
@@ -28,11 +32,20 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  // Runs `job` in the writer thread inside a transaction and returns once it committed (or
-  // failed). Safe for concurrent use. After close(): ErrorKind::unavailable.
+  // Queues `job` and returns at once. `done` is called exactly once: on the writer thread, with
+  // the job's outcome, after the transaction holding the job committed (or with the error that
+  // failed it); no lock of the writer is held meanwhile, so `done` may submit more jobs. After
+  // close(): `done` is called at once, on the calling thread, with ErrorKind::unavailable.
+  // Safe for concurrent use.
+  void submit(Job job, Done done);
+  // submit() and wait: returns the job's outcome once its transaction committed (or failed).
+  // Safe for concurrent use, except from a completion (the writer thread would wait on itself).
   core::Status run(Job job);
-  // Commits what is queued and stops the thread. Idempotent.
+  // Commits what is queued (every job submitted before close() completes as usual) and stops
+  // the thread. Idempotent.
   void close();
+  // Jobs waiting for the next transaction (not those of the one running).
+  std::size_t queued();
   // True while the disk is full: from a batch that met SQLITE_FULL until one commits without it
   // with kRoomAfterFull bytes free on the disk (a small write may squeeze into pages a failed one
   // left allocated, which is no sign of space). Safe for concurrent use.
@@ -41,7 +54,7 @@ class Writer {
  private:
   struct Pending {
     Job job;
-    std::promise<core::Status> done;
+    Done done;
   };
   void loop();
   void commit_batch(std::deque<Pending>& batch);
