@@ -3,6 +3,7 @@
 // store), checked with a separate libnats client.
 #include <gtest/gtest.h>
 #include <nats/nats.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -154,6 +155,11 @@ class BusNats : public ::testing::Test {
       GTEST_SKIP() << "nats-server is not installed (scripts/deps.sh installs it): skipping the NATS bus tests";
     }
     server_ = std::make_unique<NatsServer>();
+    // spdlog's registry is created on first use. heraldd makes that first use in main(), before
+    // any thread; so does this test, before the bus starts its worker. Otherwise the worker and
+    // the test thread may log first at the same moment: libspdlog is not built with
+    // ThreadSanitizer, which then misses its thread-safe lazy creation and reports a race.
+    spdlog::default_logger_raw();
   }
 
   NatsBusOptions options() const {

@@ -35,6 +35,10 @@ CliResult run_cli(const std::string& program, const std::vector<std::string>& ar
   const char* path = std::getenv("PATH");
   env_strings.push_back(std::string("PATH=") + (path ? path : "/usr/bin:/bin"));
   if (!environment.contains("HOME")) env_strings.push_back("HOME=" + home.path().string());
+  // Under ThreadSanitizer the CLIs report (and halt) with the same options as the test itself.
+  if (const char* tsan = std::getenv("TSAN_OPTIONS"); tsan != nullptr && !environment.contains("TSAN_OPTIONS")) {
+    env_strings.push_back(std::string("TSAN_OPTIONS=") + tsan);
+  }
   for (const auto& [name, value] : environment) env_strings.push_back(name + "=" + value);
   std::vector<char*> envp;
   for (auto& entry : env_strings) envp.push_back(entry.data());

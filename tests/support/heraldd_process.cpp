@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fcntl.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +34,16 @@ int exit_code(int status) {
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
+
+// In a ThreadSanitizer build, a race heraldd reports fails the test that ran it. heraldd's output
+// goes with the test's temporary directory, so the report is shown here, from its first line on.
+void check_for_race_reports(const std::string& output) {
+  const auto report = output.find("WARNING: ThreadSanitizer");
+  if (report == std::string::npos) return;
+  const auto line_start = output.rfind('\n', report);
+  ADD_FAILURE() << "heraldd made a ThreadSanitizer report:\n"
+                << output.substr(line_start == std::string::npos ? 0 : line_start + 1);
+}
 }  // namespace
 
 HeralddProcess::HeralddProcess(std::string extra_yaml)
@@ -59,6 +70,7 @@ HeralddProcess::~HeralddProcess() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    check_for_race_reports(output());
   }
 }
 
@@ -125,6 +137,7 @@ int HeralddProcess::stop(int signal) {
     ::waitpid(pid_, &status, 0);
   }
   pid_ = -1;
+  check_for_race_reports(output());
   return exit_code(status);
 }
 
@@ -133,6 +146,7 @@ void HeralddProcess::crash() {
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
+  check_for_race_reports(output());
 }
 
 int run_heraldd_until_exit(const std::filesystem::path& config, const std::filesystem::path& output_file,
@@ -154,8 +168,10 @@ int run_heraldd_until_exit(const std::filesystem::path& config, const std::files
   if (!exited) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
+    check_for_race_reports(read_text(output_file));
     return -1;
   }
+  check_for_race_reports(read_text(output_file));
   return exit_code(status);
 }
 
