@@ -11,6 +11,7 @@ packages=(
   nginx-light   # /usr/sbin/nginx for the cluster end-to-end test (it runs its own, on its own ports)
   openssl       # the openssl CLI: the 4.x enrollment tests make a CA and agent certificates with it
   clang libclang-rt-14-dev   # the libFuzzer targets (scripts/fuzz.sh): clang 14, libFuzzer, ASan/UBSan runtimes
+  libpcre2-dev  # the analysis engine: rules and decoders of type pcre2 (JIT)
 )
 missing=()
 for p in "${packages[@]}"; do
