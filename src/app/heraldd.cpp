@@ -59,6 +59,10 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::BlockingPool> pool;
   // One io_context per io thread; the housekeeping (timers, accept loops) runs on its main().
   std::unique_ptr<http::IoPool> io_pool;
+  // Installed before the listeners start, so a SIGTERM sent as soon as we are up stops us cleanly
+  // instead of killing us with the default action.
+  std::unique_ptr<boost::asio::signal_set> signals;
+  std::promise<int> signalled;
   std::unique_ptr<auth::TokenSigner> tokens;
   std::unique_ptr<auth::FailureRateLimiter> login_failures;
   std::unique_ptr<auth::VerifiedCredentialCache> verified_credentials;
@@ -460,6 +464,10 @@ core::Status Heraldd::start(std::size_t threads) {
   p.comms->start();
   if (p.enrollment) p.enrollment->start();
   if (p.remote) p.remote->start();
+  p.signals = std::make_unique<asio::signal_set>(p.io_pool->main(), SIGINT, SIGTERM);
+  p.signals->async_wait([&p](const boost::system::error_code& error, int number) {
+    if (!error) p.signalled.set_value(number);
+  });
   p.io_pool->start();
   spdlog::info("heraldd {} listening: management {} comms {} 4.x enrollment {} 4.x remote {} (store {})",
                config.node_name, p.management_url, p.comms_url,
@@ -471,10 +479,7 @@ core::Status Heraldd::start(std::size_t threads) {
 
 int Heraldd::wait_for_signal_and_stop() {
   auto& p = *parts_;
-  std::promise<int> signalled;
-  asio::signal_set signals(p.io_pool->main(), SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int number) { signalled.set_value(number); });
-  int number = signalled.get_future().get();
+  int number = p.signalled.get_future().get();
   spdlog::info("signal {}: stopping (finishing in-flight requests)", number);
 
   p.scheduler->stop();

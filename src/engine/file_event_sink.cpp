@@ -1,14 +1,6 @@
 #include "engine/file_event_sink.h"
 
 #include <boost/json.hpp>
-#include <fcntl.h>
-#include <spdlog/spdlog.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <filesystem>
-#include <system_error>
 
 #include "core/input_checks.h"
 #include "core/utf8.h"
@@ -17,11 +9,8 @@
 namespace herald::engine {
 
 namespace json = boost::json;
-namespace fs = std::filesystem;
 
 namespace {
-
-std::string errno_text(int error) { return std::error_code(error, std::generic_category()).message(); }
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
@@ -116,37 +105,24 @@ std::string stateless_lines(const std::string& agent_id, std::string_view body, 
 
 }  // namespace
 
-FileEventSink::FileEventSink(FileEventSinkOptions options, const core::Clock& clock)
-    : options_(std::move(options)), clock_(clock) {}
+FileEventSink::FileEventSink(std::unique_ptr<RotatingFile> file, const core::Clock& clock)
+    : file_(std::move(file)), clock_(clock) {}
 
-FileEventSink::~FileEventSink() {
-  if (fd_ >= 0) ::close(fd_);
-}
+FileEventSink::~FileEventSink() = default;
 
 core::Result<std::unique_ptr<FileEventSink>> FileEventSink::open(FileEventSinkOptions options,
                                                                  const core::Clock& clock) {
-  if (options.directory.empty()) return core::invalid_argument("event sink: the directory is empty");
-  if (options.max_files < 1) return core::invalid_argument("event sink: max_files must be at least 1");
-  if (options.max_file_bytes == 0) return core::invalid_argument("event sink: max_file_bytes must be positive");
-
-  std::error_code ec;
-  fs::create_directories(options.directory, ec);
-  if (ec) return core::unavailable("cannot create " + options.directory + ": " + ec.message());
-
-  std::unique_ptr<FileEventSink> sink(new FileEventSink(std::move(options), clock));
-  std::lock_guard lock(sink->mutex_);
-  if (auto status = sink->open_current(); !status) return status.error();
-  return sink;
+  auto file = RotatingFile::open({std::move(options.directory), "events", ".ndjson", options.max_file_bytes,
+                                  options.max_files});
+  if (!file) return core::Error{file.error().kind, "event sink: " + file.error().message};
+  return std::unique_ptr<FileEventSink>(new FileEventSink(std::move(*file), clock));
 }
 
-std::string FileEventSink::file_path(int generation) const {
-  const std::string name = generation == 0 ? "events.ndjson" : "events." + std::to_string(generation) + ".ndjson";
-  return (fs::path(options_.directory) / name).string();
-}
+std::string FileEventSink::file_path(int generation) const { return file_->path(generation); }
 
 core::Status FileEventSink::write_stateful(const core::StatefulBatch& batch) {
   try {
-    return append(stateful_lines(batch, core::format_utc(clock_.now_seconds())));
+    return file_->append(stateful_lines(batch, core::format_utc(clock_.now_seconds())));
   } catch (const std::exception& e) {  // allocation failure while building the lines
     return core::internal_error(std::string("event sink: ") + e.what());
   }
@@ -154,89 +130,10 @@ core::Status FileEventSink::write_stateful(const core::StatefulBatch& batch) {
 
 core::Status FileEventSink::write_stateless(const std::string& agent_id, std::string_view body) {
   try {
-    return append(stateless_lines(agent_id, body, core::format_utc(clock_.now_seconds())));
+    return file_->append(stateless_lines(agent_id, body, core::format_utc(clock_.now_seconds())));
   } catch (const std::exception& e) {
     return core::internal_error(std::string("event sink: ") + e.what());
   }
-}
-
-core::Status FileEventSink::append(const std::string& text) {
-  if (text.empty()) return core::ok_status();
-  std::lock_guard lock(mutex_);
-  if (fd_ >= 0 && !still_at_path()) {
-    // Someone moved or deleted the file (logrotate, an operator): writing on would put events
-    // into a file nobody can read. Reopen at the path, or fail so the agent keeps its batch.
-    ::close(fd_);
-    fd_ = -1;
-  }
-  if (fd_ < 0) {
-    if (auto status = open_current(); !status) return status;
-  }
-  if (file_size_ > 0 && file_size_ + text.size() > options_.max_file_bytes) {
-    if (auto status = rotate(); !status) return status;
-  }
-
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
-    if (n > 0) {
-      written += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    const int error = n < 0 ? errno : EIO;
-    // Take back the partial batch: the agent will resend all of it, so a half line would only be
-    // noise for readers.
-    if (written > 0 && ::ftruncate(fd_, static_cast<off_t>(file_size_)) != 0) {
-      spdlog::warn("event sink: cannot drop a partial write from {}: {}", file_path(), errno_text(errno));
-      file_size_ += written;
-    }
-    return core::unavailable("cannot write " + file_path() + ": " + errno_text(error));
-  }
-  file_size_ += text.size();
-  return core::ok_status();
-}
-
-bool FileEventSink::still_at_path() const {
-  struct stat at_path {};
-  struct stat open_file {};
-  if (::stat(file_path().c_str(), &at_path) != 0 || ::fstat(fd_, &open_file) != 0) return false;
-  return at_path.st_dev == open_file.st_dev && at_path.st_ino == open_file.st_ino;
-}
-
-core::Status FileEventSink::open_current() {
-  const std::string path = file_path();
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) return core::unavailable("cannot open " + path + ": " + errno_text(errno));
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    const int error = errno;
-    ::close(fd);
-    return core::unavailable("cannot stat " + path + ": " + errno_text(error));
-  }
-  fd_ = fd;
-  file_size_ = static_cast<std::uint64_t>(info.st_size);
-  return core::ok_status();
-}
-
-core::Status FileEventSink::rotate() {
-  ::close(fd_);
-  fd_ = -1;  // a failure below leaves the sink closed; the next write reopens events.ndjson
-  std::error_code ec;
-  if (options_.max_files == 1) {
-    fs::remove(file_path(), ec);
-    if (ec) return core::unavailable("cannot remove " + file_path() + ": " + ec.message());
-    return open_current();
-  }
-  fs::remove(file_path(options_.max_files - 1), ec);
-  if (ec) return core::unavailable("cannot remove " + file_path(options_.max_files - 1) + ": " + ec.message());
-  for (int generation = options_.max_files - 2; generation >= 0; --generation) {
-    const std::string from = file_path(generation);
-    if (!fs::exists(from, ec)) continue;
-    fs::rename(from, file_path(generation + 1), ec);
-    if (ec) return core::unavailable("cannot rotate " + from + ": " + ec.message());
-  }
-  return open_current();
 }
 
 }  // namespace herald::engine

@@ -8,13 +8,13 @@
 //    parses, else as a string>}
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "core/clock.h"
 #include "core/result.h"
 #include "engine/event_sink.h"
+#include "engine/rotating_file.h"
 
 namespace herald::engine {
 
@@ -45,18 +45,10 @@ class FileEventSink final : public EventSink {
   std::string file_path(int generation = 0) const;
 
  private:
-  FileEventSink(FileEventSinkOptions options, const core::Clock& clock);
+  FileEventSink(std::unique_ptr<RotatingFile> file, const core::Clock& clock);
 
-  core::Status append(const std::string& text);
-  core::Status open_current();  // REQUIRES: mutex_ held
-  bool still_at_path() const;   // the open file is still the one at file_path(); REQUIRES: mutex_ held
-  core::Status rotate();        // REQUIRES: mutex_ held
-
-  const FileEventSinkOptions options_;
+  std::unique_ptr<RotatingFile> file_;
   const core::Clock& clock_;
-  std::mutex mutex_;
-  int fd_ = -1;                 // events.ndjson, or -1 after a failed rotation (reopened on next write)
-  std::uint64_t file_size_ = 0;  // bytes in events.ndjson
 };
 
 }  // namespace herald::engine

@@ -18,6 +18,9 @@ IoPool::IoPool(std::size_t size) {
 IoPool::~IoPool() {
   stop();
   join();
+  // Abandoned handlers are destroyed with their io_context. Those of the connection contexts may
+  // own objects whose timers and acceptors belong to main() (a server's state), so main goes last.
+  while (!contexts_.empty()) contexts_.pop_back();
 }
 
 asio::io_context& IoPool::next() { return at(next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()); }

@@ -416,7 +416,12 @@ asio::awaitable<void> serve(std::shared_ptr<ServerState> server, std::shared_ptr
     }
   }
   connection->close_socket = nullptr;
-  asio::post(server->control, [server, connection] { server->unregister(connection); });
+  // The server's state owns an acceptor and timers of another io_context: hand our reference to
+  // its control strand so that, if it is the last one, the state is destroyed there.
+  auto& control = server->control;
+  asio::post(control, [server = std::move(server), connection = std::move(connection)] {
+    server->unregister(connection);
+  });
 }
 
 }  // namespace
