@@ -10,6 +10,7 @@
 #include "auth/rate_limiter.h"
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "engine/analysis_service.h"
 #include "engine/blocking_pool.h"
 #include "engine/bus_publisher.h"
 #include "engine/command_service.h"
@@ -45,6 +46,8 @@ struct ApiContext {
   engine::GroupConfigurations& group_configurations;
   // Read when the routes are registered.
   BodyLimits body_limits{};
+  // The analysis engine; null when analysis is off.
+  engine::AnalysisService* analysis = nullptr;
 };
 
 }  // namespace herald::api

@@ -151,6 +151,15 @@ awaitable<http::Response> stateless(ApiContext& context, http::Request& request)
   auto written = co_await context.pool.run([&] { return context.events.write_stateless(agent_id, request.body); });
   if (!written) co_return comms_error(503, "Events could not be stored: " + written.error().message, 503);
   publish_events(context, agent_id, false, request.body);
+  if (context.analysis != nullptr) {
+    engine::AnalysisInput input;
+    input.kind = engine::AnalysisInput::Kind::stateless_body;
+    input.agent_id = agent_id;
+    input.message = std::move(request.body);
+    std::vector<engine::AnalysisInput> inputs;
+    inputs.push_back(std::move(input));
+    context.analysis->submit(std::move(inputs));
+  }
   http::Response reply;
   reply.status = 204;
   reply.content_type = {};

@@ -206,13 +206,42 @@ void http_limits(const YAML::Node& http, HttpLimits& limits) {
   }
 }
 
+std::vector<std::string> text_list(const YAML::Node& node, const std::string& where) {
+  if (node.IsScalar()) return {text(node, where)};
+  if (!node.IsSequence()) throw ConfigError{where + " must be a list"};
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < node.size(); ++i) values.push_back(text(node[i], where + "[" + std::to_string(i) + "]"));
+  return values;
+}
+
+void parse_analysis(const YAML::Node& analysis, Config& config) {
+  check_keys(analysis, "analysis", {"enabled", "default_ruleset", "ruleset_dirs", "decoder_exclude", "rule_exclude",
+                                    "alert_level", "workers", "queue_capacity", "alerts_dir"});
+  auto& out = config.analysis;
+  if (analysis["enabled"]) out.enabled = boolean(analysis["enabled"], "analysis.enabled");
+  if (analysis["default_ruleset"]) out.default_ruleset = boolean(analysis["default_ruleset"], "analysis.default_ruleset");
+  if (analysis["ruleset_dirs"]) out.ruleset_dirs = text_list(analysis["ruleset_dirs"], "analysis.ruleset_dirs");
+  if (analysis["decoder_exclude"]) out.decoder_exclude = text_list(analysis["decoder_exclude"], "analysis.decoder_exclude");
+  if (analysis["rule_exclude"]) out.rule_exclude = text_list(analysis["rule_exclude"], "analysis.rule_exclude");
+  if (analysis["alert_level"]) out.alert_level = integer(analysis["alert_level"], "analysis.alert_level", 0, 16);
+  if (analysis["workers"]) out.workers = integer(analysis["workers"], "analysis.workers", 0, 256);
+  if (analysis["queue_capacity"]) {
+    out.queue_capacity = integer(analysis["queue_capacity"], "analysis.queue_capacity", 16, 100'000'000);
+  }
+  if (analysis["alerts_dir"]) out.alerts_dir = text(analysis["alerts_dir"], "analysis.alerts_dir");
+  if (out.enabled && !out.default_ruleset && out.ruleset_dirs.empty()) {
+    throw ConfigError{"analysis.default_ruleset is off and analysis.ruleset_dirs is empty: there is nothing to load "
+                      "(set analysis.enabled: false to run without analysis)"};
+  }
+}
+
 Config parse(const YAML::Node& root) {
   Config config;
   char host[256] = {0};
   config.node_name = gethostname(host, sizeof host - 1) == 0 ? host : "node01";
   if (!root || root.IsNull()) return config;
   check_keys(root, "", {"node", "data_dir", "storage", "management", "comms", "http", "remote", "nats", "orders",
-                        "auth", "cluster", "logging", "legacy"});
+                        "auth", "cluster", "logging", "legacy", "analysis"});
   if (auto node = root["node"]) {
     check_keys(node, "node", {"name"});
     if (node["name"]) config.node_name = text(node["name"], "node.name");
@@ -306,6 +335,7 @@ Config parse(const YAML::Node& root) {
       throw ConfigError{"auth.jwt_secret must be at least 32 characters"};
     }
   }
+  if (auto analysis = root["analysis"]) parse_analysis(analysis, config);
   if (auto logging = root["logging"]) {
     check_keys(logging, "logging", {"level"});
     if (logging["level"]) config.log_level = text(logging["level"], "logging.level");
@@ -320,6 +350,7 @@ core::Result<Config> parse_config(const std::string& yaml_text) {
     auto config = parse(YAML::Load(yaml_text));
     if (config.storage.path.empty()) config.storage.path = config.data_dir + "/herald.db";
     if (config.orders.archive_dir.empty()) config.orders.archive_dir = config.data_dir + "/archive";
+    if (config.analysis.alerts_dir.empty()) config.analysis.alerts_dir = config.data_dir + "/alerts";
     if (config.legacy.enrollment.password_file.empty()) config.legacy.enrollment.password_file = config.data_dir + "/authd.pass";
     if (config.legacy.remote.shared_dir.empty()) config.legacy.remote.shared_dir = config.data_dir + "/shared";
     config.legacy.enrollment.generate_dir = config.data_dir;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "api/body_limits.h"
 #include "core/result.h"
@@ -94,6 +95,18 @@ struct Config {
     legacy::EnrollmentOptions enrollment;
     legacy::RemoteOptions remote;
   } legacy;
+  // The analysis engine (issue 16): Wazuh-format decoders and rules over every agent event.
+  struct {
+    bool enabled = true;
+    bool default_ruleset = true;             // Herald's own ruleset, built into heraldd
+    std::vector<std::string> ruleset_dirs;   // a user's directories (4.x ruleset/decoders, etc/rules ...)
+    std::vector<std::string> decoder_exclude;  // file names left out, as ossec.conf's <decoder_exclude>
+    std::vector<std::string> rule_exclude;     // as <rule_exclude>
+    std::int64_t alert_level = 3;            // alerts below this level are not raised (<log_alert_level>)
+    std::int64_t workers = 0;                // 0: one per core
+    std::int64_t queue_capacity = 65'536;    // events waiting per worker before new ones are dropped
+    std::string alerts_dir;                  // default: <data_dir>/alerts
+  } analysis;
   std::string log_level = "info";
 };
 

@@ -32,6 +32,9 @@
 #include "engine/result_service.h"
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
+#include "app/analysis_setup.h"
+#include "engine/alert_outputs.h"
+#include "engine/analysis_service.h"
 #include "http/io_pool.h"
 #include "http/router.h"
 #include "legacy/enrollment_server.h"
@@ -80,6 +83,9 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::CommandService> commands;
   std::unique_ptr<bus::EventBus> bus;  // null when nats.enabled is off
   std::unique_ptr<engine::BusPublisher> publisher;
+  // After the publisher: destroyed (workers joined) before it, since alerts go to the bus.
+  std::unique_ptr<engine::AlertOutputs> alert_outputs;  // null when analysis is off
+  std::unique_ptr<engine::AnalysisService> analysis;     // null when analysis is off
   std::unique_ptr<engine::ClusterWakeups> wakeups;  // null for a sole node (SQLite)
   std::unique_ptr<engine::Liveness> liveness;
   std::unique_ptr<engine::GroupConfigurations> group_configurations;
@@ -217,6 +223,7 @@ core::Status start_legacy_services(Parts& p) {
     p.legacy_services = std::make_unique<legacy::LegacyServices>(legacy::LegacyServices{
         *p.store, *p.pool, *p.liveness, *p.dispatcher, *p.results, *p.events, *p.publisher, p.metrics, p.clock,
         config.node_name, p.legacy_keys, *p.shared_files, *p.push_confirmations, remote, enrollment.max_agent_version});
+    p.legacy_services->analysis = p.analysis.get();
     p.remote = std::make_unique<legacy::RemoteServer>(*p.io_pool, *p.legacy_services);
     auto endpoint = p.remote->listen();
     if (!endpoint) {
@@ -297,6 +304,35 @@ void register_cluster_metrics(Parts& p) {
 
 }  // namespace
 
+// The analysis engine (issue 16): the configured ruleset, the alert outputs, the workers. A
+// ruleset that does not load stops the start with its file and line.
+core::Status start_analysis(Parts& p, std::size_t threads) {
+  const auto& config = p.config;
+  if (!config.analysis.enabled) return core::ok_status();
+  analysis::LoadWarnings warnings;
+  auto ruleset = load_configured_ruleset(config, warnings);
+  if (!ruleset) return core::Error{ruleset.error().kind, "analysis: " + ruleset.error().message};
+  for (const auto& warning : warnings) spdlog::warn("analysis: {}", warning);
+  auto outputs = engine::AlertOutputs::open({config.analysis.alerts_dir}, *p.publisher, p.metrics);
+  if (!outputs) return outputs.error();
+  p.alert_outputs = std::move(outputs).value();
+  engine::AnalysisOptions options;
+  options.workers = config.analysis.workers > 0 ? static_cast<std::size_t>(config.analysis.workers)
+                                                : std::max<std::size_t>(1, threads);
+  options.queue_capacity = static_cast<std::size_t>(config.analysis.queue_capacity);
+  options.analyzer.manager_name = config.node_name;
+  options.analyzer.alert_level = static_cast<int>(config.analysis.alert_level);
+  spdlog::info("analysis: {} decoders, {} rules, {} lists ({} + {} + {} files), {} workers", (*ruleset)->decoders().size(),
+               (*ruleset)->rules().size(), (*ruleset)->list_files().size(), (*ruleset)->decoder_files().size(),
+               (*ruleset)->rule_files().size(), (*ruleset)->list_files().size(), options.workers);
+  p.analysis = std::make_unique<engine::AnalysisService>(
+      options, std::move(ruleset).value(),
+      [outputs = p.alert_outputs.get()](const analysis::AlertRecord& alert) { outputs->deliver(alert); }, p.clock,
+      p.metrics);
+  p.analysis->start();
+  return core::ok_status();
+}
+
 core::Status Heraldd::start(std::size_t threads) {
   auto& p = *parts_;
   const auto& config = p.config;
@@ -347,6 +383,7 @@ core::Status Heraldd::start(std::size_t threads) {
     p.bus = std::make_unique<bus::NatsBus>(nats);  // never blocks: connects in the background
   }
   p.publisher = std::make_unique<engine::BusPublisher>(p.bus.get(), p.clock, config.node_name);
+  if (auto analysis = start_analysis(p, threads); !analysis) return analysis;
   engine::LivenessOptions liveness;
   liveness.enabled = config.keepalive.enabled;
   liveness.interval = std::chrono::seconds(config.keepalive.interval_seconds);
@@ -427,6 +464,7 @@ core::Status Heraldd::start(std::size_t threads) {
                                                                 *p.events, *p.agent_auth_failures, *p.liveness,
                                                                 *p.publisher, *p.group_configurations});
   p.context->body_limits = config.http.body_limits;
+  p.context->analysis = p.analysis.get();
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
@@ -493,6 +531,7 @@ int Heraldd::wait_for_signal_and_stop() {
   management_done.get_future().wait();
   comms_done.get_future().wait();
   p.pool->stop();
+  if (p.analysis) p.analysis->stop();  // analyses what the listeners handed over; alerts go out below
   if (p.wakeups) p.wakeups->stop();
   p.liveness->stop();  // writes the last keep-alives and transitions
   p.leadership->stop();

@@ -210,4 +210,12 @@ void BusPublisher::agent_events(const std::string& agent_id, bool stateful, std:
   });
 }
 
+void BusPublisher::alert(int level, std::uint32_t rule_id, std::string alert_json) {
+  if (bus_ == nullptr) return;
+  enqueue([this, level, rule_id, alert_json = std::move(alert_json)]() mutable {
+    publish("alerts." + std::to_string(level) + "." + std::to_string(rule_id), std::move(alert_json),
+            bus::Durability::transient);
+  });
+}
+
 }  // namespace herald::engine

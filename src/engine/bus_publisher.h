@@ -48,6 +48,10 @@ class BusPublisher final : public OrderListener, public LivenessObserver {
   // metadata line and messages (stateful), each a JSON text.
   void agent_events(const std::string& agent_id, bool stateful, std::vector<std::string> lines);
 
+  // An alert of the analysis engine, `alert_json` its Wazuh alert JSON: published as is on
+  // `alerts.<level>.<rule id>` (transient, like agent events).
+  void alert(int level, std::uint32_t rule_id, std::string alert_json);
+
   std::uint64_t dropped() const;
   bool enabled() const { return bus_ != nullptr; }
 

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "engine/analysis_service.h"
 #include "engine/blocking_pool.h"
 #include "engine/bus_publisher.h"
 #include "engine/dispatcher.h"
@@ -38,6 +39,8 @@ struct LegacyServices {
   // message must not cost a registry lookup on the per-message path.
   core::Counter* control_messages = nullptr;
   core::Counter* event_messages = nullptr;
+  // The analysis engine; null when analysis is off.
+  engine::AnalysisService* analysis = nullptr;
 };
 
 }  // namespace herald::legacy

@@ -183,7 +183,7 @@ void RemoteSession::close_on_strand(std::string why, bool stopping) {
 asio::awaitable<void> RemoteSession::read_loop() {
   auto self = shared_from_this();
   std::vector<std::string> payloads;
-  std::vector<std::string> event_lines;
+  EventBatch events;
   std::string why = "connection closed by the agent";
   while (!closed_) {
     auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, as_tuple(use_awaitable));
@@ -214,15 +214,15 @@ asio::awaitable<void> RemoteSession::read_loop() {
     }
     for (const auto& payload : payloads) {
       if (closed_) break;
-      if (!co_await handle_payload(payload, event_lines)) {
+      if (!co_await handle_payload(payload, events)) {
         close_on_strand("refused message", false);
         break;
       }
     }
     std::vector<std::string>().swap(payloads);
-    if (!event_lines.empty()) {
-      co_await write_events(std::move(event_lines));
-      event_lines = {};
+    if (!events.lines.empty()) {
+      co_await write_events(std::move(events));
+      events = {};
     }
     if (ended) break;
   }
@@ -366,7 +366,7 @@ asio::awaitable<bool> RemoteSession::identify(const wire::PayloadHeader& header)
   co_return true;
 }
 
-asio::awaitable<bool> RemoteSession::handle_payload(std::string_view payload, std::vector<std::string>& event_lines) {
+asio::awaitable<bool> RemoteSession::handle_payload(std::string_view payload, EventBatch& events) {
   if (payload.starts_with("#ping")) {
     // Answered in clear, whoever asks (HandleSecureMessage).
     outgoing_.push_back({wire::frame("#pong"), {}});
@@ -415,24 +415,35 @@ asio::awaitable<bool> RemoteSession::handle_payload(std::string_view payload, st
   services_.liveness.seen(key_->id);
   if (auto event = wire::parse_event(text)) {
     // remoted drops what agents send from a location named keepalive*.
-    if (!event->location.starts_with("keepalive")) add_event_line(*event, event_lines);
+    if (!event->location.starts_with("keepalive")) add_event_line(*event, events);
   } else {
     spdlog::debug("legacy remote: agent {}: a message that is neither control nor event: ignored", key_->id);
   }
   co_return true;
 }
 
-void RemoteSession::add_event_line(const wire::EventLine& event, std::vector<std::string>& event_lines) const {
+void RemoteSession::add_event_line(const wire::EventLine& event, EventBatch& events) const {
   json::object line{{"agent_id", key_->id},
                     {"agent_name", key_->name},
                     {"queue", std::string(1, event.queue)},
                     {"location", core::valid_utf8(wire::relabelled_location(key_->id, key_->name, key_->ip,
                                                                            event.location))},
                     {"message", core::valid_utf8(event.message)}};
-  event_lines.push_back(json::serialize(line));
+  events.lines.push_back(json::serialize(line));
+  if (services_.analysis != nullptr) {
+    engine::AnalysisInput input;
+    input.agent_id = key_->id;
+    input.agent_name = key_->name;
+    input.agent_ip = key_->ip;
+    input.queue = event.queue;
+    input.location = event.location;
+    input.message = event.message;
+    events.analysis.push_back(std::move(input));
+  }
 }
 
-asio::awaitable<void> RemoteSession::write_events(std::vector<std::string> lines) {
+asio::awaitable<void> RemoteSession::write_events(EventBatch events) {
+  auto& lines = events.lines;
   std::string body;
   for (const auto& line : lines) {
     body += line;
@@ -446,6 +457,8 @@ asio::awaitable<void> RemoteSession::write_events(std::vector<std::string> lines
     co_return;
   }
   services_.publisher.agent_events(id, false, std::move(lines));
+  // Analysed only once the sink has them: what raised an alert can always be found in events.
+  if (services_.analysis != nullptr) services_.analysis->submit(std::move(events.analysis));
 }
 
 asio::awaitable<void> RemoteSession::handle_control(const wire::ControlMessage& message) {
@@ -486,9 +499,9 @@ asio::awaitable<void> RemoteSession::handle_control(const wire::ControlMessage& 
       services_.liveness.disconnected(id, engine::kStatusShutdown, "the agent sent its shutdown message");
       // remoted tells analysisd, as an event of its own.
       wire::EventLine stopped{'1', "wazuh-remoted", "ossec: Agent stopped: '" + key_->name + "->" + key_->ip + "'."};
-      std::vector<std::string> lines;
-      add_event_line(stopped, lines);
-      co_await write_events(std::move(lines));
+      EventBatch events;
+      add_event_line(stopped, events);
+      co_await write_events(std::move(events));
       co_return;
     }
     case Kind::request_reply:

@@ -54,12 +54,17 @@ class RemoteSession : public std::enable_shared_from_this<RemoteSession> {
   boost::asio::awaitable<void> write_loop();
   void wake_writer();
   // One payload; false when the connection must close.
-  boost::asio::awaitable<bool> handle_payload(std::string_view payload, std::vector<std::string>& event_lines);
+  // Events of one read, on their way to the event sink, the bus and analysis.
+  struct EventBatch {
+    std::vector<std::string> lines;  // the event sink's JSON lines
+    std::vector<engine::AnalysisInput> analysis;  // empty when analysis is off
+  };
+  boost::asio::awaitable<bool> handle_payload(std::string_view payload, EventBatch& events);
   boost::asio::awaitable<bool> identify(const wire::PayloadHeader& header);
   boost::asio::awaitable<void> handle_control(const wire::ControlMessage& message);
   boost::asio::awaitable<void> handle_keepalive(const wire::Keepalive& keepalive, std::string_view text);
-  boost::asio::awaitable<void> write_events(std::vector<std::string> lines);
-  void add_event_line(const wire::EventLine& event, std::vector<std::string>& event_lines) const;
+  boost::asio::awaitable<void> write_events(EventBatch events);
+  void add_event_line(const wire::EventLine& event, EventBatch& events) const;
 
   // Orders (remote_session_orders.cpp).
   void start_order_loop();

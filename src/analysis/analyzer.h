@@ -1,0 +1,79 @@
+#pragma once
+// The analysis engine's front door: one raw event in, at most one alert out (Wazuh raises one
+// alert per event: the deepest rule of the tree that matched). engine/ runs one Analyzer per
+// worker thread; the Ruleset they share is immutable.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace herald::analysis {
+
+class Ruleset;
+class AnalyzerState;
+
+// An event as an agent sent it, split the way remoted hands it to analysisd.
+struct RawEvent {
+  std::string_view agent_id;    // "000" for the manager itself
+  std::string_view agent_name;
+  std::string_view agent_ip;    // "any" when unknown
+  char queue = '1';             // the 4.x queue character ('1' localfile, '2' syslog, ...)
+  std::string_view location;    // "/var/log/auth.log", "EventChannel", ...
+  std::string_view message;     // the log line
+};
+
+struct AnalyzerOptions {
+  std::string manager_name;  // alert "manager.name"
+  int alert_level = 3;       // alerts below this level are not raised (Wazuh's log_alert_level)
+  // Alert ids are "<epoch seconds>.<n>" (Wazuh's shape, with a sequence number where Wazuh has an
+  // offset in alerts.log); analyzers sharing this counter never repeat an id. Null: its own.
+  std::atomic<std::uint64_t>* alert_sequence = nullptr;
+};
+
+struct AlertRecord {
+  std::string id;  // the alert's "id"
+  int level = 0;
+  std::uint32_t rule_id = 0;
+  std::string json;  // one line of alerts.json, without the newline
+};
+
+// Not thread-safe: one per worker. Holds the correlation state (frequency windows, previous
+// events, first-time-seen, accumulated fields), which belongs to the ruleset it was built for.
+class Analyzer {
+ public:
+  Analyzer(std::shared_ptr<const Ruleset> ruleset, AnalyzerOptions options);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Pre-decodes, decodes and matches `event` at `now_seconds` (UTC epoch); the alert, if a rule
+  // at or above the alert level fired.
+  std::optional<AlertRecord> analyze(const RawEvent& event, std::int64_t now_seconds);
+
+  // A new agent's stateless body (wire-protocol c5: the metadata line, then a header and a data
+  // line per message), sent by the authenticated agent `agent_id`: each message analysed in
+  // order, each alert handed to `on_alert`. Messages that are not log lines are skipped.
+  // Returns how many messages were analysed.
+  std::size_t analyze_stateless(std::string_view agent_id, std::string_view body, std::int64_t now_seconds,
+                                const std::function<void(AlertRecord&&)>& on_alert);
+
+  // Switches to another ruleset; the correlation state starts empty (rule ids may mean other
+  // things now).
+  void replace_ruleset(std::shared_ptr<const Ruleset> ruleset);
+  const std::shared_ptr<const Ruleset>& ruleset() const { return ruleset_; }
+
+ private:
+  // Decodes and matches the event in the state (its source fields set).
+  std::optional<AlertRecord> analyze_filled(std::int64_t now_seconds);
+
+  std::shared_ptr<const Ruleset> ruleset_;
+  AnalyzerOptions options_;
+  std::unique_ptr<AnalyzerState> state_;
+  std::atomic<std::uint64_t> own_sequence_{0};
+};
+
+}  // namespace herald::analysis

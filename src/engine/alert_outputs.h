@@ -1,0 +1,41 @@
+#pragma once
+// Where the analysis engine's alerts go: `<data_dir>/alerts/alerts.json` (one Wazuh alert JSON per
+// line, rotated like the event sink) and the bus (`wazuh.alerts.<level>.<rule id>`). An output
+// that fails loses the alert for that output only, and counts it on /metrics.
+#include <memory>
+#include <string>
+
+#include "analysis/analyzer.h"
+#include "core/metrics.h"
+#include "core/result.h"
+#include "engine/bus_publisher.h"
+#include "engine/rotating_file.h"
+
+namespace herald::engine {
+
+struct AlertOutputsOptions {
+  std::string directory;  // holds alerts.json and its rotations
+  std::uint64_t max_file_bytes = 64ull << 20;
+  int max_files = 8;
+};
+
+class AlertOutputs {
+ public:
+  // Errors as RotatingFile::open.
+  static core::Result<std::unique_ptr<AlertOutputs>> open(AlertOutputsOptions options, BusPublisher& publisher,
+                                                          core::MetricsRegistry& metrics);
+
+  // Safe for concurrent use (the analysis workers call it).
+  void deliver(const analysis::AlertRecord& alert);
+
+  std::string file_path(int generation = 0) const { return file_->path(generation); }
+
+ private:
+  AlertOutputs(std::unique_ptr<RotatingFile> file, BusPublisher& publisher, core::MetricsRegistry& metrics);
+
+  std::unique_ptr<RotatingFile> file_;
+  BusPublisher& publisher_;
+  core::Counter& file_failures_;
+};
+
+}  // namespace herald::engine
