@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -142,6 +144,15 @@ TEST_F(AnalysisDecoderSetWazuh, DecodesTheRulesetTestingLogsWithTheExpectedDecod
     event.location = "stdin";
     if (!predecode(event, {"manager"})) continue;
     set->decode(event, state);
+    if (std::getenv("HERALD_WAZUH_DUMP") != nullptr) {
+      std::cout << "[ dump ] " << sample.file << " | " << event.decoder_name << " |";
+      for (std::size_t f = 0; f < kStaticFieldCount; ++f) {
+        const auto value = event.static_field(static_cast<StaticField>(f));
+        if (value) std::cout << " " << static_field_name(static_cast<StaticField>(f)) << "=" << *value;
+      }
+      for (const DynamicField& field : event.dynamic_fields()) std::cout << " " << field.name << "=" << field.value;
+      std::cout << "\n";
+    }
     if (event.decoder_name == sample.decoder) {
       ++matched;
       ++per_file[sample.file].first;
@@ -155,6 +166,76 @@ TEST_F(AnalysisDecoderSetWazuh, DecodesTheRulesetTestingLogsWithTheExpectedDecod
             << " decoded by the expected decoder, " << mismatches.size() << " not\n";
   for (const std::string& mismatch : mismatches) std::cout << "[ wazuh ]   " << mismatch << "\n";
   EXPECT_TRUE(mismatches.empty());
+}
+
+// How long decoding takes with the whole ruleset (printed, not asserted: machines differ).
+TEST_F(AnalysisDecoderSetWazuh, ReportsTheCostOfDecoding) {
+  LoadWarnings warnings;
+  auto set = DecoderSet::load(files_in(kWazuh / "ruleset/decoders", is_xml), warnings);
+  ASSERT_TRUE(set) << set.error().message;
+  DecodeState state;
+  for (const char* log : {"Jan  5 10:00:00 myhost sshd[100]: Failed password for invalid user eve from 10.1.1.1 port 2222 ssh2",
+                          "Jan  5 10:00:00 myhost sshd[100]: Accepted publickey for deploy from 10.1.1.1 port 50022 ssh2",
+                          "Jan  5 10:00:00 myhost kernel: [12345.678] usb 1-1: new high-speed USB device number 2",
+                          "Jan  5 10:00:00 myhost unknownprog[1]: nothing decodes this line at all"}) {
+    Event event;
+    event.full_log = log;
+    event.location = "/var/log/secure";
+    ASSERT_TRUE(predecode(event, {"manager"}));
+    constexpr int kRounds = 20000;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kRounds; ++i) set->decode(event, state);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    std::cout << "[ wazuh ] decode: " << std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count() / kRounds
+              << " ns (" << (event.decoder_name.empty() ? "no decoder" : event.decoder_name) << "): " << log << "\n";
+  }
+}
+
+// Logs written for this test, with the fields Wazuh's decoder files give them (read off the
+// files: 0310-ssh, 0375-web-accesslog, 0006-json).
+TEST_F(AnalysisDecoderSetWazuh, DecodesFieldsAsTheDecoderFilesSay) {
+  LoadWarnings warnings;
+  auto set = DecoderSet::load(files_in(kWazuh / "ruleset/decoders", is_xml), warnings);
+  ASSERT_TRUE(set) << set.error().message;
+  DecodeState state;
+  auto decode = [&](std::string_view log) {
+    Event event;
+    event.full_log = std::string(log);
+    event.location = "stdin";
+    EXPECT_TRUE(predecode(event, {"manager"}));
+    set->decode(event, state);
+    return event;
+  };
+  auto field = [](const Event& event, StaticField which) { return std::string(event.static_field(which).value_or("<unset>")); };
+
+  Event e = decode("Jan  5 10:00:00 myhost sshd[100]: Failed password for invalid user eve from 10.1.1.1 port 2222 ssh2");
+  EXPECT_EQ(e.decoder_name, "sshd");
+  EXPECT_EQ(e.parent_decoder_name, "sshd");
+  EXPECT_EQ(field(e, StaticField::srcuser), "eve");
+  EXPECT_EQ(field(e, StaticField::srcip), "10.1.1.1");
+  EXPECT_EQ(field(e, StaticField::srcport), "<unset>");
+
+  e = decode("Jan  5 10:00:00 myhost sshd[100]: Failed none for root from 10.2.2.2 port 22 ssh2");
+  EXPECT_EQ(field(e, StaticField::dstuser), "root");
+  EXPECT_EQ(field(e, StaticField::srcip), "10.2.2.2");
+  EXPECT_EQ(field(e, StaticField::srcport), "22");
+
+  e = decode(R"(192.168.1.10 - - [10/Oct/2023:13:55:36 -0700] "GET /index.html HTTP/1.1" 200 2326)");
+  EXPECT_EQ(e.decoder_name, "web-accesslog");
+  EXPECT_EQ(e.parent_decoder_name, "");  // taken by a child without prematch
+  EXPECT_EQ(state.type(), DecoderType::web_log);
+  EXPECT_EQ(field(e, StaticField::srcip), "192.168.1.10");
+  EXPECT_EQ(field(e, StaticField::protocol), "GET");
+  EXPECT_EQ(field(e, StaticField::url), "/index.html");
+  EXPECT_EQ(field(e, StaticField::id), "200");
+
+  e = decode(R"({"srcip":"1.2.3.4","a":{"b":[1,2],"c":null}})");
+  EXPECT_EQ(e.decoder_name, "json");
+  EXPECT_EQ(field(e, StaticField::srcip), "1.2.3.4");
+  ASSERT_EQ(e.dynamic_fields().size(), 2u);
+  EXPECT_EQ(e.dynamic_fields()[0].name, "a.b");
+  EXPECT_EQ(e.dynamic_fields()[0].value, "[1, 2]");
+  EXPECT_EQ(e.dynamic_fields()[1].value, "null");
 }
 
 }  // namespace
