@@ -83,7 +83,8 @@ core::Error bad_pattern(std::string_view pattern, std::string_view why) {
 }  // namespace
 
 std::optional<IpAddress> parse_ip_address(std::string_view text) {
-  if (text.empty() || text.size() > kMaxAddressText) return std::nullopt;
+  // A C string could hold no NUL: text with one is not an address.
+  if (text.empty() || text.size() > kMaxAddressText || text.find('\0') != std::string_view::npos) return std::nullopt;
   char buffer[kMaxAddressText + 1];
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
