@@ -58,8 +58,8 @@ class DecoderSet {
   //  2. Its children are tried in order: the first whose prematch matches (on the log, or after
   //     the parent's match with offset="after_parent") becomes the event's decoder; the first
   //     without a prematch is taken at once while the event keeps the parent as its decoder.
-  //     A same-name chain whose first prematch fails is skipped as a whole (Wazuh skips the
-  //     sibling after it too).
+  //     A same-name chain whose first prematch fails is skipped as a whole (precisely: the
+  //     siblings marked get_next after it and one more, as Wazuh steps).
   //  3. From the chosen decoder on, each regex of the chain runs on the log, after the parent,
   //     after the prematch or after the previous regex (offset); its captures fill the <order>
   //     fields (static names replace, others append). A failing regex ends decoding unless a

@@ -69,7 +69,8 @@ void DecoderSet::decode(Event& event, DecodeState& state) const {
         chosen = i;
         break;
       }
-      // A failed chain head skips its chain and, as in Wazuh, the decoder right after it.
+      // A failed chain head skips the decoders marked get_next after it and then one more: its
+      // chain when the chain is contiguous (Wazuh's walk, also when it is not).
       if (child.get_next) {
         do {
           ++i;
