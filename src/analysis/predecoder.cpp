@@ -31,7 +31,7 @@ class HeaderScanner {
  public:
   explicit HeaderScanner(std::string_view text) : text_(text) {
     // "Mär" (UTF-8 a-umlaut, two bytes) is read as "Mar" for the date checks: the layout is
-    // checked on a view one byte shorter, and positions found on it are one byte further on.
+    // checked on a view one byte shorter (Wazuh then applies the positions found to the text).
     march_umlaut_ = text_.size() >= 2 && at(1) == '\xC3' && at(2) == '\xA4';
     shift_ = march_umlaut_ ? 1 : 0;
   }
@@ -131,18 +131,21 @@ class HeaderScanner {
   }
 
   // A date of a layout with no host: the timestamp is [begin, end), the message starts at log.
+  // Positions are Wazuh's even after a "Mär" view (only the syslog family corrects for it).
   void fixed_date(HeaderForm form, std::size_t begin, std::size_t end, std::size_t log) {
     header_.form = form;
-    end = clamp(end + shift_);
+    end = clamp(end);
     cut(end);
     header_.timestamp = {true, begin, end - begin};
-    log_ = clamp(log + shift_);
+    log_ = clamp(log);
   }
 
   void syslog_date_then_host(std::size_t advance) {
-    log_ = clamp(advance + shift_);
+    // After "Mär" Wazuh's advance lands one byte early, on the space after the date, which its
+    // one-space skip below then eats; the timestamp alone is given its last byte back.
+    log_ = clamp(advance);
     cut(log_ - 1);
-    header_.timestamp = {true, 0, log_ - 1};
+    header_.timestamp = {true, 0, clamp(log_ - 1 + shift_)};
     if (at(log_) == ' ') ++log_;
 
     std::size_t p = log_;
@@ -237,7 +240,7 @@ class HeaderScanner {
 
   void macos_asl() {
     header_.form = HeaderForm::macos_asl;
-    log_ = clamp(25 + shift_);
+    log_ = clamp(25);
     bool message_seen = false;  // only the first [Message ...]: a later one could be forged
     auto cursor = text_.find('[', log_);
     while (cursor != std::string_view::npos) {
@@ -270,7 +273,7 @@ class HeaderScanner {
 
   void squid() {
     header_.form = HeaderForm::squid;
-    log_ = clamp(14 + shift_);
+    log_ = clamp(14);
     while (at(log_) == ' ') ++log_;
     cut(log_ - 1);
     header_.timestamp = {true, 0, log_ - 1};

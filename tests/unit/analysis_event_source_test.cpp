@@ -159,7 +159,7 @@ TEST(AnalysisEventSource, StatelessAgentAndEvent) {
   EXPECT_EQ(agent->ip, "10.0.0.5");
 
   Event event;
-  ASSERT_TRUE(parse_stateless_event(*agent, R"({"module":"logcollector","collector":"file"})",
+  ASSERT_TRUE(parse_stateless_event(agent.value(), R"({"module":"logcollector","collector":"file"})",
                                     R"({"log":{"file":{"path":"/var/log/auth.log"}},)"
                                     R"("event":{"original":"Dec 29 10:00:01 web1 sshd[3]: Accepted","created":"x"}})",
                                     event)

@@ -107,7 +107,9 @@ TEST(AnalysisTimeWindow, RefusedTexts) {
         "9 -- 10", "9 ~ 10",     "!",         "!!9-10",     "9\t-\t10",     "+9 - 10"}) {
     const auto parsed = TimeWindow::parse(bad);
     EXPECT_FALSE(parsed.ok()) << "accepted: \"" << bad << "\"";
-    if (!parsed.ok()) EXPECT_EQ(parsed.error().kind, core::ErrorKind::invalid_argument);
+    if (!parsed.ok()) {
+      EXPECT_EQ(parsed.error().kind, core::ErrorKind::invalid_argument);
+    }
   }
 }
 
@@ -160,7 +162,9 @@ TEST(AnalysisWeekdaySet, RefusedTexts) {
                                 "monday;tuesday", "weekend", "mon\ttue", "sun!"}) {
     const auto parsed = WeekdaySet::parse(bad);
     EXPECT_FALSE(parsed.ok()) << "accepted: \"" << bad << "\"";
-    if (!parsed.ok()) EXPECT_EQ(parsed.error().kind, core::ErrorKind::invalid_argument);
+    if (!parsed.ok()) {
+      EXPECT_EQ(parsed.error().kind, core::ErrorKind::invalid_argument);
+    }
   }
 }
 
