@@ -13,13 +13,20 @@ std::optional<std::string_view> description_field(std::string_view name, const E
     StaticField field;
   };
   static constexpr std::array kStatic{
-      Entry{"dstuser", StaticField::dstuser},     Entry{"srcuser", StaticField::srcuser},
-      Entry{"srcip", StaticField::srcip},         Entry{"dstip", StaticField::dstip},
-      Entry{"srcport", StaticField::srcport},     Entry{"dstport", StaticField::dstport},
-      Entry{"protocol", StaticField::protocol},   Entry{"action", StaticField::action},
-      Entry{"id", StaticField::id},               Entry{"url", StaticField::url},
-      Entry{"data", StaticField::data},           Entry{"status", StaticField::status},
-      Entry{"extra_data", StaticField::extra_data}, Entry{"system_name", StaticField::system_name},
+      Entry{"dstuser", StaticField::dstuser},
+      Entry{"srcuser", StaticField::srcuser},
+      Entry{"srcip", StaticField::srcip},
+      Entry{"dstip", StaticField::dstip},
+      Entry{"srcport", StaticField::srcport},
+      Entry{"dstport", StaticField::dstport},
+      Entry{"protocol", StaticField::protocol},
+      Entry{"action", StaticField::action},
+      Entry{"id", StaticField::id},
+      Entry{"url", StaticField::url},
+      Entry{"data", StaticField::data},
+      Entry{"status", StaticField::status},
+      Entry{"extra_data", StaticField::extra_data},
+      Entry{"system_name", StaticField::system_name},
   };
   for (const Entry& entry : kStatic) {
     if (name == entry.name) return event.static_field(entry.field);

@@ -23,7 +23,7 @@ struct Alert {
   std::vector<std::string> groups;
   std::vector<std::string> mitre_ids;            // deprecated <mitre><id>
   std::vector<MitreTechnique> mitre_techniques;  // tactic/technique pairs
-  std::optional<std::string> info;  // <info> texts, concatenated
+  std::optional<std::string> info;               // <info> texts, concatenated
   std::optional<std::string> cve;
   std::optional<int> firedtimes;  // how often the rule fired this hour; none with no_counter
   std::optional<int> frequency;   // the frequency attribute, for correlated rules
@@ -35,9 +35,9 @@ struct Alert {
   bool no_ar = false;
 
   // --- The event. ---
-  std::int64_t time = 0;          // seconds since the epoch: when the event was evaluated
+  std::int64_t time = 0;  // seconds since the epoch: when the event was evaluated
   int milliseconds = 0;
-  Event event;                    // the decoded event, as it was
+  Event event;  // the decoded event, as it was
   bool decoder_accumulate = false;
   std::string decoder_ftscomment;
   // The full logs of the earlier events of a correlation, newest first (at most 11), or for

@@ -106,7 +106,8 @@ void add_sca_compliance(json::object& rule, const json::object& data) {
     std::size_t start = 0;
     while (start <= text.size()) {
       const std::size_t end = std::min(text.find(',', start), text.size());
-      if (const std::string_view piece = trim(text.substr(start, end - start)); !piece.empty()) values.emplace_back(piece);
+      if (const std::string_view piece = trim(text.substr(start, end - start)); !piece.empty())
+        values.emplace_back(piece);
       start = end + 1;
     }
     if (json::value* existing = find_nocase(rule, entry.key()); existing != nullptr && existing->is_array()) {
@@ -154,13 +155,16 @@ void add_rootcheck_compliance(json::object& rule, std::string_view log) {
     std::size_t start = 0;
     while (start < list.size()) {
       const std::size_t end = std::min(list.find(',', start), list.size());
-      if (const std::string_view piece = trim(list.substr(start, end - start)); !piece.empty()) values.emplace_back(piece);
+      if (const std::string_view piece = trim(list.substr(start, end - start)); !piece.empty())
+        values.emplace_back(piece);
       start = end + 1;
     }
   }
 }
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // The host of a syslog header at the start of the log: "Mmm dd hh:mm:ss host".
 std::optional<std::string_view> header_host(std::string_view log) {
@@ -184,9 +188,8 @@ void add_rule(json::object& root, const Alert& alert) {
     json::array ids;
     for (const std::string& id : alert.mitre_ids) ids.emplace_back(id);
     for (const MitreTechnique& technique : alert.mitre_techniques) {
-      const bool known = std::any_of(ids.begin(), ids.end(), [&](const json::value& id) {
-        return id.as_string() == technique.technique_id;
-      });
+      const bool known = std::any_of(ids.begin(), ids.end(),
+                                     [&](const json::value& id) { return id.as_string() == technique.technique_id; });
       if (!known) ids.emplace_back(technique.technique_id);
     }
     rule["mitre"] = json::object{{"id", std::move(ids)}};
@@ -286,9 +289,8 @@ void add_derived(json::object& root, const Alert& alert, const AlertJsonOptions&
     add_sca_compliance(rule, data->as_object());
   }
   const json::array& groups = rule["groups"].as_array();
-  const bool rootcheck = std::any_of(groups.begin(), groups.end(), [](const json::value& group) {
-    return group.as_string() == "rootcheck";
-  });
+  const bool rootcheck = std::any_of(groups.begin(), groups.end(),
+                                     [](const json::value& group) { return group.as_string() == "rootcheck"; });
   if (rootcheck) add_rootcheck_compliance(rule, event.full_log);
 }
 

@@ -22,7 +22,7 @@
 namespace herald::analysis {
 
 struct AlertJsonOptions {
-  std::string manager_name = "localhost";  // Wazuh writes the manager's host name
+  std::string manager_name = "localhost";   // Wazuh writes the manager's host name
   std::optional<std::string> cluster_name;  // "cluster" is written when set
   std::optional<std::string> cluster_node;
   int utc_offset_seconds = 0;  // the timestamp is local time with its offset ("+0000")

@@ -11,12 +11,14 @@ namespace {
 // Wazuh records at most this many previous logs (indices 0..10 of last_events).
 constexpr std::size_t kMaxPreviousOutput = 11;
 
-bool same_value(std::optional<std::string_view> a, std::optional<std::string_view> b) { return a && b && *a == *b; }
+bool same_value(std::optional<std::string_view> a, std::optional<std::string_view> b) {
+  return a && b && *a == *b;
+}
 
 }  // namespace
 
-CorrelationState::CorrelationState(std::size_t list_count, int max_timeframe, bool keep_dynamic_fields,
-                                   bool keep_logs, CorrelationLimits limits)
+CorrelationState::CorrelationState(std::size_t list_count, int max_timeframe, bool keep_dynamic_fields, bool keep_logs,
+                                   CorrelationLimits limits)
     : list_count_(list_count),
       max_timeframe_(max_timeframe),
       keep_dynamic_fields_(keep_dynamic_fields),
@@ -116,8 +118,8 @@ bool CorrelationState::search(const Rule& rule, int list, const Event& event, st
   return false;
 }
 
-void CorrelationState::store(const Event& event, std::optional<RuleCategory> category, int matched,
-                             std::int64_t now, std::span<const int> lists) {
+void CorrelationState::store(const Event& event, std::optional<RuleCategory> category, int matched, std::int64_t now,
+                             std::span<const int> lists) {
   Kept kept;
   kept.time = now;
   kept.category = category;

@@ -34,8 +34,8 @@
 namespace herald::analysis {
 
 struct CorrelationLimits {
-  std::size_t max_events = 8192;         // Wazuh's memory_size default
-  std::size_t max_bytes = 64u << 20;     // not in Wazuh
+  std::size_t max_events = 8192;      // Wazuh's memory_size default
+  std::size_t max_bytes = 64u << 20;  // not in Wazuh
 };
 
 // What a search adds to the event being evaluated.
@@ -52,8 +52,8 @@ class CorrelationState {
   // The search of `rule` over list `list` (ignored for last_events searches, which read every
   // kept event). `category` is the current event's (nullopt: none). Returns whether it fires;
   // fills marks either way (the engine clears previous_output on failure, as Wazuh does).
-  bool search(const Rule& rule, int list, const Event& event, std::optional<RuleCategory> category,
-              std::int64_t now, CorrelationMarks& marks);
+  bool search(const Rule& rule, int list, const Event& event, std::optional<RuleCategory> category, std::int64_t now,
+              CorrelationMarks& marks);
 
   // Keeps an alerted event and appends it to the given lists.
   void store(const Event& event, std::optional<RuleCategory> category, int matched, std::int64_t now,
@@ -76,7 +76,7 @@ class CorrelationState {
     std::string text;
     Slice agent_id, full_log, log;
     std::array<Slice, kCorrelatedFieldCount> fields;
-    std::uint32_t dynamic_count = 0;              // how many the event had (Wazuh's nfields)
+    std::uint32_t dynamic_count = 0;               // how many the event had (Wazuh's nfields)
     std::vector<std::pair<Slice, Slice>> dynamic;  // kept only when a rule compares them
     std::size_t bytes = 0;
 

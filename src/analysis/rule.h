@@ -57,7 +57,9 @@ enum class CorrelatedField : std::uint8_t {
 };
 inline constexpr std::size_t kCorrelatedFieldCount = 17;
 using CorrelatedFields = std::uint32_t;  // bit i = CorrelatedField(i)
-constexpr CorrelatedFields bit(CorrelatedField field) { return CorrelatedFields{1} << static_cast<unsigned>(field); }
+constexpr CorrelatedFields bit(CorrelatedField field) {
+  return CorrelatedFields{1} << static_cast<unsigned>(field);
+}
 
 // One test of an event value: a compiled pattern, or for <action> without a type an exact
 // comparison (Wazuh's EXP_TYPE_STRING).
@@ -205,8 +207,8 @@ struct Rule {
   int if_matched_sid = 0;
   std::optional<OsMatch> if_matched_group;
   std::optional<OsRegex> if_matched_regex;
-  int frequency = 2;     // events in the timeframe, this one included (the attribute; 2 if absent)
-  int timeframe = 360;   // seconds (Wazuh's analysisd.default_timeframe)
+  int frequency = 2;    // events in the timeframe, this one included (the attribute; 2 if absent)
+  int timeframe = 360;  // seconds (Wazuh's analysisd.default_timeframe)
   CorrelatedFields same_fields = 0;
   CorrelatedFields different_fields = 0;
   std::vector<std::string> same_dynamic;       // <same_field>
@@ -223,8 +225,8 @@ struct Rule {
   bool no_full_log = false;
   bool no_counter = false;
   bool no_ar = false;
-  std::optional<bool> mail_option;  // alert_by_email / no_email_alert, the last one written
-  std::optional<bool> log_option;   // log_alert / no_log, the last one written
+  std::optional<bool> mail_option;               // alert_by_email / no_email_alert, the last one written
+  std::optional<bool> log_option;                // log_alert / no_log, the last one written
   std::vector<std::string> mitre_ids;            // <mitre><id> (deprecated format)
   std::vector<MitreTechnique> mitre_techniques;  // <mitre><tacticID><techniqueID>
   std::vector<RuleInfoDetail> info_details;

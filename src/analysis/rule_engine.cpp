@@ -144,8 +144,8 @@ std::optional<Alert> RuleEngine::evaluate(const Event& event, const EventDecoder
 
   // Keep the event for the correlations that read this rule's events.
   const RuleSet::Links& links = rules_.links(index);
-  const std::span<const int> lists = links.sid_list >= 0 ? std::span<const int>(&links.sid_list, 1)
-                                                         : std::span<const int>(links.group_lists);
+  const std::span<const int> lists =
+      links.sid_list >= 0 ? std::span<const int>(&links.sid_list, 1) : std::span<const int>(links.group_lists);
   if (!lists.empty() || rules_.searches_last_events()) {
     correlation_.store(event, decoder.category, walk.marks.matched, now_seconds, lists);
   }

@@ -58,7 +58,7 @@ bool compiled_rule_holds(CompiledRule compiled, const Event& event) {
     }
     case CompiledRule::valid_crawler: {
       static constexpr std::array<std::string_view, 8> kCrawlers{"66.249.", "72.14.", "209.85.", "65.55.",
-                                                                  "207.46.", "74.6.",  "72.30.",  "67.195."};
+                                                                 "207.46.", "74.6.",  "72.30.",  "67.195."};
       const std::string_view log = event.log();
       for (std::string_view prefix : kCrawlers) {
         if (log.substr(0, prefix.size()) == prefix) return true;
@@ -116,7 +116,9 @@ bool ValueTest::test(std::string_view value) const {
   return (value == exact) != negate;
 }
 
-bool AddressTest::test(std::string_view address) const { return addresses.matches(address) != negate; }
+bool AddressTest::test(std::string_view address) const {
+  return addresses.matches(address) != negate;
+}
 
 std::optional<std::string_view> correlated_value(const Event& event, CorrelatedField field) {
   switch (field) {

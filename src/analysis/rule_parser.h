@@ -21,12 +21,12 @@ struct ParsedRule {
   // rules are tried first among siblings), or the bare level with accuracy="0".
   int sort_level = 0;
   bool overwrite = false;
-  bool has_if_sid = false;       // an <if_sid> (or one derived from if_matched_sid)
-  std::string if_sid_text;       // raw, parsed as Wazuh's OS_AddChild does
+  bool has_if_sid = false;  // an <if_sid> (or one derived from if_matched_sid)
+  std::string if_sid_text;  // raw, parsed as Wazuh's OS_AddChild does
   bool has_if_level = false;
   bool has_if_group = false;
-  bool context = false;          // Wazuh's `context`: an if_matched_* or check_diff option
-  bool skipped = false;          // Wazuh skips this rule (the warning is recorded)
+  bool context = false;  // Wazuh's `context`: an if_matched_* or check_diff option
+  bool skipped = false;  // Wazuh skips this rule (the warning is recorded)
 };
 
 struct RuleParseContext {
@@ -40,7 +40,6 @@ struct RuleParseContext {
 
 // The rule, or one marked `skipped` (with what was read) when Wazuh skips it with a warning
 // (appended to warnings). A load error is core::invalid_argument "path:line: <element>: what".
-core::Result<ParsedRule> parse_rule(const XmlElement& element, const RuleParseContext& context,
-                                                   LoadWarnings& warnings);
+core::Result<ParsedRule> parse_rule(const XmlElement& element, const RuleParseContext& context, LoadWarnings& warnings);
 
 }  // namespace herald::analysis

@@ -169,8 +169,8 @@ core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_vie
 }
 
 // OS_AddChild (or OS_AddRule for the templates). False: the rule is dropped, as Wazuh drops it.
-core::Result<bool> RuleSetBuilder::place(std::uint32_t rule_index, const ParsedRule& parsed,
-                                         const XmlElement& element, std::string_view path) {
+core::Result<bool> RuleSetBuilder::place(std::uint32_t rule_index, const ParsedRule& parsed, const XmlElement& element,
+                                         std::string_view path) {
   Rule& rule = rules_[rule_index];
   const std::string name = "rule " + std::to_string(rule.id);
   if (rule.id < 10) {
@@ -184,8 +184,9 @@ core::Result<bool> RuleSetBuilder::place(std::uint32_t rule_index, const ParsedR
       // earlier ones, which leaves it dangling there); dropping it outright is the sane reading.
       for (int id : ids) {
         if (id != 0 && !index_by_id_.contains(id)) {
-          warn(path, element, "signature id " + std::to_string(id) + " was not found: invalid if_matched_sid in " +
-                                  name + ", which is ignored (Wazuh 7620)");
+          warn(path, element,
+               "signature id " + std::to_string(id) + " was not found: invalid if_matched_sid in " + name +
+                   ", which is ignored (Wazuh 7620)");
           return false;
         }
       }
@@ -196,8 +197,9 @@ core::Result<bool> RuleSetBuilder::place(std::uint32_t rule_index, const ParsedR
       if (add_under(kTop, placement, rule_index)) {
         added = true;
       } else {
-        warn(path, element, "signature id " + std::to_string(id) + " was not found; it is ignored in the if_sid of " +
-                                name + " (Wazuh 7617)");
+        warn(path, element,
+             "signature id " + std::to_string(id) + " was not found; it is ignored in the if_sid of " + name +
+                 " (Wazuh 7617)");
       }
       if (tree_overflow_) return false;
     }
@@ -211,23 +213,26 @@ core::Result<bool> RuleSetBuilder::place(std::uint32_t rule_index, const ParsedR
     }
     const int level = rule.if_level > INT_MAX / 100 ? INT_MAX : rule.if_level * 100;
     if (!add_under(kTop, Placement{Mode::level, 0, {}, level}, rule_index)) {
-      warn(path, element, "no rule of level " + std::to_string(rule.if_level) + " for the if_level of " + name +
-                              ", which is ignored (Wazuh 7608)");
+      warn(path, element,
+           "no rule of level " + std::to_string(rule.if_level) + " for the if_level of " + name +
+               ", which is ignored (Wazuh 7608)");
       return false;
     }
     return true;
   }
   if (parsed.has_if_group) {
     if (!add_under(kTop, Placement{Mode::group, 0, rule.if_group, 0}, rule_index)) {
-      warn(path, element, "group '" + rule.if_group + "' was not found: invalid if_group in " + name +
-                              ", which is ignored (Wazuh 7610)");
+      warn(path, element,
+           "group '" + rule.if_group + "' was not found: invalid if_group in " + name +
+               ", which is ignored (Wazuh 7610)");
       return false;
     }
     return true;
   }
   if (!add_under(kTop, Placement{}, rule_index)) {
-    warn(path, element, "no top-level rule of category " + std::string(to_string(rule.category)) + " for " + name +
-                            ", which is ignored (Wazuh 7611)");
+    warn(path, element,
+         "no top-level rule of category " + std::string(to_string(rule.category)) + " for " + name +
+             ", which is ignored (Wazuh 7611)");
     return false;
   }
   return true;
@@ -280,8 +285,9 @@ void RuleSetBuilder::insert_sorted(std::uint32_t list, std::uint32_t rule_index,
   nodes_.push_back({rule_index, depth, {}});
   std::vector<std::uint32_t>& siblings = list_of(list);
   const int level = loading_[rule_index].sort_level;
-  auto position = std::find_if(siblings.begin(), siblings.end(),
-                               [&](std::uint32_t sibling) { return level > loading_[nodes_[sibling].rule].sort_level; });
+  auto position = std::find_if(siblings.begin(), siblings.end(), [&](std::uint32_t sibling) {
+    return level > loading_[nodes_[sibling].rule].sort_level;
+  });
   siblings.insert(position, node);
 }
 

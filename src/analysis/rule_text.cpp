@@ -52,9 +52,8 @@ std::vector<std::string> split_groups(std::string_view group_text) {
 bool is_if_sid_list(std::string_view text) {
   // PCRE2's "$" also matches before a final newline.
   if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == ',' || c == ' ';
-  });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == ',' || c == ' '; });
 }
 
 std::vector<int> parse_if_sid_numbers(std::string_view text) {

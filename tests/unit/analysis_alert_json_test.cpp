@@ -203,8 +203,8 @@ TEST(AnalysisAlertJson, ScaAndRootcheckCompliance) {
   EXPECT_EQ(rule.at("pci_dss"), boost::json::array({"1.1", "2.2"}));
   EXPECT_EQ(rule.at("cis"), boost::json::array({"1.1.1", "1.1.2"}));
 
-  Event rootcheck = event_from("System Audit: SSH Hardening - 1: Port 22 {PCI_DSS: 2.2.4, 2.2.5} {CIS: 5.2.1}",
-                               "rootcheck");
+  Event rootcheck =
+      event_from("System Audit: SSH Hardening - 1: Port 22 {PCI_DSS: 2.2.4, 2.2.5} {CIS: 5.2.1}", "rootcheck");
   const auto audit = parsed(alert_for(R"(<group name="ossec,rootcheck,"><rule id="100" level="3"><match>Audit</match>
     <description>d</description></rule></group>)",
                                       rootcheck));

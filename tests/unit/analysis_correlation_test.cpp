@@ -115,7 +115,7 @@ TEST(AnalysisCorrelation, DifferentFields) {
   EXPECT_EQ(fired(engine, attempt("alice"), kStart), 100);
   EXPECT_EQ(fired(engine, attempt("alice"), kStart + 1), 100);
   EXPECT_EQ(fired(engine, attempt("alice"), kStart + 2), 100);  // same user: none counts
-  EXPECT_EQ(fired(engine, attempt("bob"), kStart + 3), 110);     // alice events differ from bob
+  EXPECT_EQ(fired(engine, attempt("bob"), kStart + 3), 110);    // alice events differ from bob
 }
 
 TEST(AnalysisCorrelation, SameFieldNeedsTheValueInBothEvents) {

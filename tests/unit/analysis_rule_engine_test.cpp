@@ -136,9 +136,12 @@ TEST(AnalysisRuleEngine, StaticFieldsAndDecoder) {
   EXPECT_EQ(fired(engine, fields), 104);
 
   Event more = event_from("x", "sshd");
-  for (auto [field, value] : {std::pair{StaticField::action, "drop"}, {StaticField::url, "/admin/x"},
-                              {StaticField::data, "x"}, {StaticField::extra_data, "y"},
-                              {StaticField::system_name, "srv"}, {StaticField::srcport, "1234"}}) {
+  for (auto [field, value] : {std::pair{StaticField::action, "drop"},
+                              {StaticField::url, "/admin/x"},
+                              {StaticField::data, "x"},
+                              {StaticField::extra_data, "y"},
+                              {StaticField::system_name, "srv"},
+                              {StaticField::srcport, "1234"}}) {
     more.set_static_field(field, value);
   }
   EXPECT_EQ(fired(engine, more), 105);
@@ -165,7 +168,7 @@ TEST(AnalysisRuleEngine, PredecodedFieldsLocationDynamicFieldsAndSize) {
   EXPECT_EQ(fired(engine, event_from("loc")), 102);
   Event dynamic = event_from("x");
   dynamic.append_field("audit.key", "passwd_changes");
-  EXPECT_EQ(fired(engine, dynamic), std::nullopt);  // both fields are needed
+  EXPECT_EQ(fired(engine, dynamic), std::nullopt);       // both fields are needed
   dynamic.append_field("Audit.Exe", "/usr/bin/passwd");  // names compare ignoring case
   EXPECT_EQ(fired(engine, dynamic), 103);
   EXPECT_EQ(fired(engine, event_from("big")), std::nullopt);
@@ -180,8 +183,8 @@ TEST(AnalysisRuleEngine, TimeAndWeekdayUseTheInjectedClock) {
   </group>)");
   RuleEngine engine(set);
   EXPECT_EQ(fired(engine, event_from("x"), kNoon), 100);
-  EXPECT_EQ(fired(engine, event_from("x"), kNoon + 7 * 3600), 101);           // 19:00
-  EXPECT_EQ(fired(engine, event_from("x"), kNoon + 3 * 86400), 102);          // Saturday noon
+  EXPECT_EQ(fired(engine, event_from("x"), kNoon + 7 * 3600), 101);   // 19:00
+  EXPECT_EQ(fired(engine, event_from("x"), kNoon + 3 * 86400), 102);  // Saturday noon
   RuleEngineOptions options;
   options.utc_offset_seconds = 8 * 3600;  // 20:00 local
   RuleEngine local(set, options);

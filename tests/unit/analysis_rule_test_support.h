@@ -23,8 +23,9 @@ inline constexpr std::string_view kRuleTemplates = R"(
 
 inline RuleSet rules_from(std::string_view xml, const ListRegistry& lists = {}) {
   LoadWarnings warnings;
-  auto set = RuleSet::load({{"templates.xml", std::string(kRuleTemplates)}, {"rules.xml", std::string(xml)}},
-                           [](std::string_view) { return true; }, lists, warnings);
+  auto set = RuleSet::load(
+      {{"templates.xml", std::string(kRuleTemplates)}, {"rules.xml", std::string(xml)}},
+      [](std::string_view) { return true; }, lists, warnings);
   if (!set.ok()) {
     ADD_FAILURE() << set.error().message;
     std::abort();
