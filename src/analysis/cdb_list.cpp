@@ -78,6 +78,14 @@ std::optional<ListLookup> list_lookup_from_name(std::string_view name) {
 }
 
 core::Result<CdbList> CdbList::parse(std::string_view text, std::string source_name, CdbListOptions options) {
+  try {
+    return parse_text(text, source_name, options);
+  } catch (const std::exception& e) {
+    return core::internal_error("CDB list " + source_name + ": " + e.what());
+  }
+}
+
+core::Result<CdbList> CdbList::parse_text(std::string_view text, std::string source_name, CdbListOptions options) {
   CdbList list;
   list.source_name_ = std::move(source_name);
   std::size_t line_number = 0;
@@ -124,9 +132,13 @@ core::Result<CdbList> CdbList::load(const std::string& path, CdbListOptions opti
     return error == ENOENT ? core::not_found(message) : core::unavailable(message);
   }
   std::string text;
-  char buffer[65536];
-  std::size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, read);
+  try {
+    char buffer[65536];
+    std::size_t read = 0;
+    while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, read);
+  } catch (const std::exception& e) {
+    return core::internal_error(path + ": " + e.what());
+  }
   if (std::ferror(file.get())) return core::unavailable(path + ": read error");
   return parse(text, path, options);
 }

@@ -83,6 +83,7 @@ class CdbList {
 
  private:
   CdbList() = default;
+  static core::Result<CdbList> parse_text(std::string_view text, std::string source_name, CdbListOptions options);
 
   std::string source_name_;
   std::unordered_map<std::string, std::string, core::StringHash, std::equal_to<>> entries_;

@@ -70,6 +70,16 @@ std::string_view view(const json::string& text) {
   return {text.data(), text.size()};
 }
 
+// Runs a JSON-reading body: allocation failures come back as errors, not exceptions.
+template <class Body>
+auto guarded(std::string_view what, Body body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return core::internal_error(std::string(what) + ": " + e.what());
+  }
+}
+
 // "[<id>] (<name>) <ip>->", the prefix remoted gives an agent's locations.
 void append_agent_prefix(const AgentIdentity& agent, std::string& out) {
   out.append("[").append(agent.id).append("] (").append(agent.name).append(") ").append(agent.ip).append("->");
@@ -114,119 +124,127 @@ core::Status parse_legacy_agent_message(const AgentIdentity& agent, std::string_
 }
 
 core::Status parse_legacy_event_line(std::string_view line, Event& event) {
-  event.reset();
-  json::monotonic_resource scratch;
-  const auto value = parse_json(line, &scratch);
-  if (!value || !value->is_object()) return core::invalid_argument("a legacy event line is a JSON object");
-  const auto& object = value->get_object();
-  const auto* agent_id = string_member(object, "agent_id");
-  const auto* agent_name = string_member(object, "agent_name");
-  const auto* queue = string_member(object, "queue");
-  const auto* location = string_member(object, "location");
-  const auto* message = string_member(object, "message");
-  if (agent_id == nullptr || agent_name == nullptr || location == nullptr || message == nullptr) {
-    return core::invalid_argument("a legacy event line needs the strings agent_id, agent_name, location and message");
-  }
-  if (queue == nullptr || queue->size() != 1) {
-    return core::invalid_argument("a legacy event line needs \"queue\", a one-character string");
-  }
-  event.queue = (*queue)[0];
-  event.agent_id.assign(view(*agent_id));
-  event.agent_name.assign(view(*agent_name));
-  append_unescaped(view(*location), event.location);
-  event.full_log.assign(c_string(view(*message)));
-  return core::ok_status();
+  return guarded("parse_legacy_event_line", [&]() -> core::Status {
+    event.reset();
+    json::monotonic_resource scratch;
+    const auto value = parse_json(line, &scratch);
+    if (!value || !value->is_object()) return core::invalid_argument("a legacy event line is a JSON object");
+    const auto& object = value->get_object();
+    const auto* agent_id = string_member(object, "agent_id");
+    const auto* agent_name = string_member(object, "agent_name");
+    const auto* queue = string_member(object, "queue");
+    const auto* location = string_member(object, "location");
+    const auto* message = string_member(object, "message");
+    if (agent_id == nullptr || agent_name == nullptr || location == nullptr || message == nullptr) {
+      return core::invalid_argument("a legacy event line needs the strings agent_id, agent_name, location and message");
+    }
+    if (queue == nullptr || queue->size() != 1) {
+      return core::invalid_argument("a legacy event line needs \"queue\", a one-character string");
+    }
+    event.queue = (*queue)[0];
+    event.agent_id.assign(view(*agent_id));
+    event.agent_name.assign(view(*agent_name));
+    append_unescaped(view(*location), event.location);
+    event.full_log.assign(c_string(view(*message)));
+    return core::ok_status();
+  });
 }
 
 core::Result<AgentIdentity> parse_stateless_agent(std::string_view metadata_line) {
-  json::monotonic_resource scratch;
-  const auto value = parse_json(metadata_line, &scratch);
-  const json::object* agent = nullptr;
-  if (value && value->is_object()) agent = object_member(value->get_object(), "agent");
-  if (agent == nullptr) return core::invalid_argument("the metadata line is an object {\"agent\":{...}}");
-  const auto* id = string_member(*agent, "id");
-  const auto* name = string_member(*agent, "name");
-  if (id == nullptr || id->empty() || name == nullptr) {
-    return core::invalid_argument("the agent metadata needs agent.id (a non-empty string) and agent.name (a string)");
-  }
-  AgentIdentity identity{std::string(view(*id)), std::string(view(*name)), "any"};
-  if (const auto* host = object_member(*agent, "host")) {
-    if (const auto* ip = host->if_contains("ip")) {
-      if (ip->is_string()) {
-        identity.ip = std::string(view(ip->get_string()));
-      } else if (ip->is_array() && !ip->get_array().empty() && ip->get_array().front().is_string()) {
-        identity.ip = std::string(view(ip->get_array().front().get_string()));
+  return guarded("parse_stateless_agent", [&]() -> core::Result<AgentIdentity> {
+    json::monotonic_resource scratch;
+    const auto value = parse_json(metadata_line, &scratch);
+    const json::object* agent = nullptr;
+    if (value && value->is_object()) agent = object_member(value->get_object(), "agent");
+    if (agent == nullptr) return core::invalid_argument("the metadata line is an object {\"agent\":{...}}");
+    const auto* id = string_member(*agent, "id");
+    const auto* name = string_member(*agent, "name");
+    if (id == nullptr || id->empty() || name == nullptr) {
+      return core::invalid_argument("the agent metadata needs agent.id (a non-empty string) and agent.name (a string)");
+    }
+    AgentIdentity identity{std::string(view(*id)), std::string(view(*name)), "any"};
+    if (const auto* host = object_member(*agent, "host")) {
+      if (const auto* ip = host->if_contains("ip")) {
+        if (ip->is_string()) {
+          identity.ip = std::string(view(ip->get_string()));
+        } else if (ip->is_array() && !ip->get_array().empty() && ip->get_array().front().is_string()) {
+          identity.ip = std::string(view(ip->get_array().front().get_string()));
+        }
       }
     }
-  }
-  if (identity.ip.empty()) identity.ip = "any";
-  return identity;
+    if (identity.ip.empty()) identity.ip = "any";
+    return identity;
+  });
 }
 
 core::Status parse_stateless_event(const AgentIdentity& agent, std::string_view header_line, std::string_view data_line,
                                    Event& event) {
-  event.reset();
-  json::monotonic_resource scratch;
-  const auto header = parse_json(header_line, &scratch);
-  if (!header || !header->is_object()) return core::invalid_argument("a stateless header is a JSON object");
-  const auto data = parse_json(data_line, &scratch);
-  if (!data || !data->is_object()) return core::invalid_argument("a stateless data line is a JSON object");
+  return guarded("parse_stateless_event", [&]() -> core::Status {
+    event.reset();
+    json::monotonic_resource scratch;
+    const auto header = parse_json(header_line, &scratch);
+    if (!header || !header->is_object()) return core::invalid_argument("a stateless header is a JSON object");
+    const auto data = parse_json(data_line, &scratch);
+    if (!data || !data->is_object()) return core::invalid_argument("a stateless data line is a JSON object");
 
-  const json::string* original = nullptr;
-  if (const auto* event_object = object_member(data->get_object(), "event")) {
-    original = string_member(*event_object, "original");
-  }
-  if (original == nullptr) return core::invalid_argument("the stateless data has no event.original string");
+    const json::string* original = nullptr;
+    if (const auto* event_object = object_member(data->get_object(), "event")) {
+      original = string_member(*event_object, "original");
+    }
+    if (original == nullptr) return core::invalid_argument("the stateless data has no event.original string");
 
-  const json::string* path = nullptr;
-  if (const auto* log = object_member(data->get_object(), "log")) {
-    if (const auto* file = object_member(*log, "file")) path = string_member(*file, "path");
-  }
-  if (path == nullptr) path = string_member(header->get_object(), "collector");
-  if (path == nullptr) path = string_member(header->get_object(), "module");
+    const json::string* path = nullptr;
+    if (const auto* log = object_member(data->get_object(), "log")) {
+      if (const auto* file = object_member(*log, "file")) path = string_member(*file, "path");
+    }
+    if (path == nullptr) path = string_member(header->get_object(), "collector");
+    if (path == nullptr) path = string_member(header->get_object(), "module");
 
-  event.queue = '1';
-  event.agent_id.assign(agent.id);
-  event.agent_name.assign(agent.name);
-  event.agent_ip.assign(agent.ip);
-  append_agent_prefix(agent, event.location);
-  if (path != nullptr) event.location.append(view(*path));
-  if (event.location.size() > kMaxLocationLength) event.location.resize(kMaxLocationLength);
-  event.full_log.assign(c_string(view(*original)));
-  return core::ok_status();
+    event.queue = '1';
+    event.agent_id.assign(agent.id);
+    event.agent_name.assign(agent.name);
+    event.agent_ip.assign(agent.ip);
+    append_agent_prefix(agent, event.location);
+    if (path != nullptr) event.location.append(view(*path));
+    if (event.location.size() > kMaxLocationLength) event.location.resize(kMaxLocationLength);
+    event.full_log.assign(c_string(view(*original)));
+    return core::ok_status();
+  });
 }
 
 core::Status parse_logtest_request(std::string_view request_json, Event& event) {
-  event.reset();
-  json::monotonic_resource scratch;
-  const auto value = parse_json(request_json, &scratch);
-  if (!value || !value->is_object()) return core::invalid_argument("a logtest request is a JSON object");
-  const json::object* request = &value->get_object();
-  // The logtest socket's form: {"command":"log_processing","parameters":{...}}.
-  if (request->if_contains("event") == nullptr) {
-    if (const auto* parameters = object_member(*request, "parameters")) request = parameters;
-  }
+  return guarded("parse_logtest_request", [&]() -> core::Status {
+    event.reset();
+    json::monotonic_resource scratch;
+    const auto value = parse_json(request_json, &scratch);
+    if (!value || !value->is_object()) return core::invalid_argument("a logtest request is a JSON object");
+    const json::object* request = &value->get_object();
+    // The logtest socket's form: {"command":"log_processing","parameters":{...}}.
+    if (request->if_contains("event") == nullptr) {
+      if (const auto* parameters = object_member(*request, "parameters")) request = parameters;
+    }
 
-  const auto* location = string_member(*request, "location");
-  if (location == nullptr || location->empty()) {
-    return core::invalid_argument("a logtest request needs \"location\", a non-empty string");
-  }
-  const auto* log_format = string_member(*request, "log_format");
-  if (log_format == nullptr || log_format->empty()) {
-    return core::invalid_argument("a logtest request needs \"log_format\", a non-empty string");
-  }
-  const auto* log = request->if_contains("event");
-  if (log == nullptr) return core::invalid_argument("a logtest request needs \"event\"");
-  if (log->is_string() && !log->get_string().empty()) {
-    event.full_log.assign(c_string(view(log->get_string())));
-  } else if (log->is_object() && !log->get_object().empty()) {
-    event.full_log = json::serialize(*log);
-  } else {
-    return core::invalid_argument("a logtest \"event\" is a non-empty string or a non-empty object");
-  }
-  event.queue = '1';
-  event.location.assign(view(*location).substr(0, kMaxLocationLength));
-  return core::ok_status();
+    const auto* location = string_member(*request, "location");
+    if (location == nullptr || location->empty()) {
+      return core::invalid_argument("a logtest request needs \"location\", a non-empty string");
+    }
+    const auto* log_format = string_member(*request, "log_format");
+    if (log_format == nullptr || log_format->empty()) {
+      return core::invalid_argument("a logtest request needs \"log_format\", a non-empty string");
+    }
+    const auto* log = request->if_contains("event");
+    if (log == nullptr) return core::invalid_argument("a logtest request needs \"event\"");
+    if (log->is_string() && !log->get_string().empty()) {
+      event.full_log.assign(c_string(view(log->get_string())));
+    } else if (log->is_object() && !log->get_object().empty()) {
+      event.full_log = json::serialize(*log);
+    } else {
+      return core::invalid_argument("a logtest \"event\" is a non-empty string or a non-empty object");
+    }
+    event.queue = '1';
+    event.location.assign(view(*location).substr(0, kMaxLocationLength));
+    return core::ok_status();
+  });
 }
 
 }  // namespace herald::analysis
