@@ -9,11 +9,13 @@
 #          legacy_frame legacy_enrollment
 #          predecoder
 #          os_regex
+#          rules
 set -euo pipefail
 cd "$(dirname "$0")/.."
 all=(http_request command_parser stateful_events stateless_events agent_query config jwt legacy_frame legacy_enrollment)
 all+=(predecoder)
 all+=(os_regex)
+all+=(rules)
 configure_and_build() {
   # -O1 and line tables only: quick to compile, still fast to run, stack traces with lines.
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -33,6 +35,7 @@ declare -A max_len=([http_request]=4096 [command_parser]=4096 [stateful_events]=
                     [agent_query]=8192 [config]=4096 [jwt]=2048 [legacy_frame]=8192 [legacy_enrollment]=4096)
 max_len[predecoder]=8192
 max_len[os_regex]=4096
+max_len[rules]=8192
 configure_and_build "${targets[@]/#/fuzz_}"
 run() {
   local target=$1 work=build-fuzz/long/$1
