@@ -532,6 +532,19 @@ TEST(AnalysisDecoderSet, FieldsFromCaptures) {
   EXPECT_EQ(d.dynamic, (Fields{{"dyn.one", "v"}}));
 }
 
+TEST(AnalysisDecoderSet, AFullEventTakesNoMoreCaptures) {
+  // Wazuh stops before writing any capture, static ones included, once the event holds
+  // decoder_order_size dynamic fields.
+  const DecoderSet set = must_load(R"(<decoder name="f"><prematch>^f </prematch>)"
+                                   R"(<regex>^f (\S+)</regex><order>srcip</order></decoder>)");
+  Event e = event("f 1.1.1.1");
+  for (std::size_t i = 0; i < kDecoderOrderSize; ++i) e.append_field("k" + std::to_string(i), "v");
+  DecodeState state;
+  set.decode(e, state);
+  EXPECT_EQ(e.decoder_name, "f");
+  EXPECT_EQ(static_field(e, StaticField::srcip), "<unset>");
+}
+
 TEST(AnalysisDecoderSet, PcreRegexesAndProgramNames) {
   const DecoderSet set = must_load(R"(
 <decoder name="pc">
@@ -616,6 +629,15 @@ TEST(AnalysisDecoderSet, APluginReadsTheOptionsOfTheEventsDecoder) {
   <json_null_field>discard</json_null_field></decoder>
 )");
   EXPECT_EQ(decode(second, R"({"n":null})").dynamic, (Fields{{"n", "null"}}));
+}
+
+TEST(AnalysisDecoderSet, JsonPluginHasNoInputAfterARegex) {
+  const DecoderSet set = must_load(R"(
+<decoder name="p"><prematch>^p </prematch></decoder>
+<decoder name="c"><parent>p</parent><regex>^p (\w+)</regex><order>first</order></decoder>
+<decoder name="c"><parent>p</parent><plugin_decoder offset="after_regex">JSON_Decoder</plugin_decoder></decoder>
+)");
+  EXPECT_EQ(decode(set, R"(p x{"a":"1"})").dynamic, (Fields{{"first", "x"}}));
 }
 
 TEST(AnalysisDecoderSet, SonicWallPluginSetsTheEventsType) {
