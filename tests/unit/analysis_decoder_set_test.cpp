@@ -632,12 +632,23 @@ TEST(AnalysisDecoderSet, APluginReadsTheOptionsOfTheEventsDecoder) {
 }
 
 TEST(AnalysisDecoderSet, JsonPluginHasNoInputAfterARegex) {
-  const DecoderSet set = must_load(R"(
-<decoder name="p"><prematch>^p </prematch></decoder>
-<decoder name="c"><parent>p</parent><regex>^p (\w+)</regex><order>first</order></decoder>
-<decoder name="c"><parent>p</parent><plugin_decoder offset="after_regex">JSON_Decoder</plugin_decoder></decoder>
-)");
-  EXPECT_EQ(decode(set, R"(p x{"a":"1"})").dynamic, (Fields{{"first", "x"}}));
+  // Wazuh's JSON decoder knows no after_regex input: it decodes nothing.
+  const char* xml = R"(
+<decoder name="p"><prematch>^{</prematch></decoder>
+<decoder name="c"><parent>p</parent><prematch>^{"</prematch><plugin_decoder offset="OFFSET">JSON_Decoder</plugin_decoder></decoder>
+)";
+  auto with_offset = [&](const std::string& offset) {
+    std::string text = xml;
+    text.replace(text.find("OFFSET"), 6, offset);
+    return must_load(text);
+  };
+  EXPECT_TRUE(decode(with_offset("after_regex"), R"({"a":"1"})").dynamic.empty());
+  EXPECT_EQ(decode(with_offset("after_parent"), R"({"a":"1"})").dynamic, Fields{});  // reads `"a":"1"}`
+  EXPECT_EQ(decode(must_load(R"(<decoder name="p"><prematch>^{</prematch></decoder>
+<decoder name="c"><parent>p</parent><prematch>^{"</prematch><plugin_decoder>JSON_Decoder</plugin_decoder></decoder>)"),
+                   R"({"a":"1"})")
+                .dynamic,
+            (Fields{{"a", "1"}}));
 }
 
 TEST(AnalysisDecoderSet, SonicWallPluginSetsTheEventsType) {
