@@ -6,10 +6,11 @@
 #                                            two at a time, niced, over its own copy of the seeds in
 #                                            build-fuzz/long/<target>/ (grown corpus, log, artifacts)
 # Targets: http_request command_parser stateful_events stateless_events agent_query config jwt
-#          legacy_frame legacy_enrollment
+#          legacy_frame legacy_enrollment ruleset_xml
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(http_request command_parser stateful_events stateless_events agent_query config jwt legacy_frame legacy_enrollment)
+all=(http_request command_parser stateful_events stateless_events agent_query config jwt legacy_frame legacy_enrollment
+     ruleset_xml)
 configure_and_build() {
   # -O1 and line tables only: quick to compile, still fast to run, stack traces with lines.
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -26,7 +27,8 @@ shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 declare -A max_len=([http_request]=4096 [command_parser]=4096 [stateful_events]=8192 [stateless_events]=8192
-                    [agent_query]=8192 [config]=4096 [jwt]=2048 [legacy_frame]=8192 [legacy_enrollment]=4096)
+                    [agent_query]=8192 [config]=4096 [jwt]=2048 [legacy_frame]=8192 [legacy_enrollment]=4096
+                    [ruleset_xml]=8192)
 configure_and_build "${targets[@]/#/fuzz_}"
 run() {
   local target=$1 work=build-fuzz/long/$1
