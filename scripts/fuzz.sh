@@ -10,12 +10,15 @@
 #          predecoder
 #          decoders
 #          os_regex
+#          rules ruleset_xml
 set -euo pipefail
 cd "$(dirname "$0")/.."
 all=(http_request command_parser stateful_events stateless_events agent_query config jwt legacy_frame legacy_enrollment)
 all+=(predecoder)
 all+=(decoders)
 all+=(os_regex)
+all+=(rules)
+all+=(ruleset_xml)
 configure_and_build() {
   # -O1 and line tables only: quick to compile, still fast to run, stack traces with lines.
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -36,6 +39,8 @@ declare -A max_len=([http_request]=4096 [command_parser]=4096 [stateful_events]=
 max_len[predecoder]=8192
 max_len[decoders]=8192
 max_len[os_regex]=4096
+max_len[rules]=8192
+max_len[ruleset_xml]=8192
 configure_and_build "${targets[@]/#/fuzz_}"
 run() {
   local target=$1 work=build-fuzz/long/$1

@@ -14,6 +14,7 @@ constexpr std::size_t kMaxLocation = 1023;  // json_extended.c's MAX_STRING buff
 constexpr std::size_t kMaxRootcheckLog = 1023;
 constexpr std::size_t kRootcheckMatches = 10;     // MAX_MATCHES
 constexpr std::size_t kRootcheckMatchBytes = 29;  // MAX_STRING_LESS - 1
+constexpr std::size_t kMaxFieldNesting = 16;
 
 std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
   const std::int64_t quotient = value / divisor;
@@ -29,28 +30,31 @@ json::value* find_nocase(json::object& object, std::string_view key) {
 }
 
 // W_JSON_AddField: "a.b.c" nests, an existing leaf is kept, "[...]" that parses is an array.
-void add_field(json::object& into, std::string_view key, std::string_view value) {
-  const std::size_t dot = key.find('.');
-  if (dot != std::string_view::npos) {
+// Nesting stops at kMaxFieldNesting levels (Wazuh has no bound): the rest of the name is one key.
+void add_field(json::object& data, std::string_view key, std::string_view value) {
+  json::object* into = &data;
+  for (std::size_t depth = 0;; ++depth) {
+    const std::size_t dot = depth < kMaxFieldNesting ? key.find('.') : std::string_view::npos;
+    if (dot == std::string_view::npos) break;
     const std::string_view head = key.substr(0, dot);
-    if (json::value* existing = find_nocase(into, head)) {
-      if (existing->is_object()) add_field(existing->as_object(), key.substr(dot + 1), value);
-      return;
+    if (json::value* existing = find_nocase(*into, head)) {
+      if (!existing->is_object()) return;
+      into = &existing->as_object();
+    } else {
+      into = &(*into)[head].emplace_object();
     }
-    json::object& nested = into[head].emplace_object();
-    add_field(nested, key.substr(dot + 1), value);
-    return;
+    key.remove_prefix(dot + 1);
   }
-  if (find_nocase(into, key) != nullptr) return;
+  if (find_nocase(*into, key) != nullptr) return;
   if (!value.empty() && value.front() == '[' && value.back() == ']') {
     boost::system::error_code error;
     json::value parsed = json::parse(value, error);
     if (!error) {
-      into[key] = std::move(parsed);
+      (*into)[key] = std::move(parsed);
       return;
     }
   }
-  into[key] = value;
+  (*into)[key] = value;
 }
 
 std::string_view trim(std::string_view text) {

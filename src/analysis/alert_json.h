@@ -8,7 +8,8 @@
 //   previous_output (two or more previous logs), full_log (not with no_full_log),
 //   predecoder{program_name, timestamp, hostname}, decoder{accumulate, parent, name,
 //   ftscomment}, previous_log (check_diff), data{static fields, then the dynamic fields with
-//   dotted names nested, "[...]" values that parse kept as JSON arrays}, location, agentless.
+//   dotted names nested (16 levels at most; Wazuh has no bound), "[...]" values that parse kept
+//   as JSON arrays (Boost.JSON's default depth of 32; cJSON allows 1000)}, location, agentless.
 //
 // Not done: MITRE tactic and technique names (Wazuh looks them up in its MITRE SQLite
 // database and, without it, drops "mitre"; Herald writes the ids only), the "syscheck" object of

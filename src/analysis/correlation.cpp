@@ -19,8 +19,7 @@ bool same_value(std::optional<std::string_view> a, std::optional<std::string_vie
 
 CorrelationState::CorrelationState(std::size_t list_count, int max_timeframe, bool keep_dynamic_fields, bool keep_logs,
                                    CorrelationLimits limits)
-    : list_count_(list_count),
-      max_timeframe_(max_timeframe),
+    : max_timeframe_(max_timeframe),
       keep_dynamic_fields_(keep_dynamic_fields),
       keep_logs_(keep_logs),
       limits_(limits),

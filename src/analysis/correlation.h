@@ -95,7 +95,6 @@ class CorrelationState {
   void evict(std::int64_t now);
   Kept* find(std::uint64_t sequence);
 
-  std::size_t list_count_;
   int max_timeframe_;
   bool keep_dynamic_fields_;
   bool keep_logs_;

@@ -16,6 +16,12 @@
 // names written (children's own names included) and Wazuh's internal decoders' names, sorted
 // bytewise; a child without use_own_name has its parent's id.
 //
+// Where Herald differs, on purpose: Wazuh's decoder_order_size is fixed at its default (256);
+// SonicWall and OSSECAlert change the type of the event (DecodeState::type()) where Wazuh
+// changes the shared decoder; a PCRE2 regex without groups does not see the captures a
+// previous pattern left behind; the local decoder file that may be empty is any file named
+// local_decoder.xml; a JSON array printed past kMaxJsonArrayText is dropped.
+//
 // Immutable after load, safe for concurrent use (each thread with its own DecodeState).
 #include <cstddef>
 #include <cstdint>

@@ -80,6 +80,9 @@ core::Result<ParsedRule> RuleReader::read() {
 
   parsed_.sort_level = rule.level == 0 ? 99 : rule.level;
   if (attributes->accuracy != 0) parsed_.sort_level *= 100;
+  // Wazuh turns the 99 back into 0 only when it was multiplied: level="0" accuracy="0" ends
+  // as level 99.
+  if (attributes->accuracy == 0 && rule.level == 0) rule.level = 99;
 
   rule.group_text = std::string(context_.group_name);
   if (element_.children.empty()) {

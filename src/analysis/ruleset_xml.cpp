@@ -8,9 +8,13 @@
 namespace herald::analysis {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -26,8 +30,16 @@ std::string lowered(std::string_view text) {
   return out;
 }
 
+// A name as shown in an error message: long ones are cut (they may be as long as the file).
+std::string shown(std::string_view name) {
+  constexpr std::size_t kShown = 64;
+  return name.size() <= kShown ? std::string(name) : std::string(name.substr(0, kShown)) + "...";
+}
+
 // Where a variable name stops (besides the end of the text), per Wazuh.
-bool ends_variable_name(char c) { return c == '$' || c == '.' || c == '|' || c == ',' || c == ' '; }
+bool ends_variable_name(char c) {
+  return c == '$' || c == '.' || c == '|' || c == ',' || c == ' ';
+}
 
 constexpr std::size_t kMaxVariableName = 255;  // Wazuh: XML_VARIABLE_MAXSIZE - 1
 
@@ -87,7 +99,7 @@ class Parser {
     }
     if (!open_.empty()) {
       const XmlElement& unclosed = open_.back().element;
-      return error_at(unclosed.line, "element <" + unclosed.name + "> is not closed");
+      return error_at(unclosed.line, "element <" + shown(unclosed.name) + "> is not closed");
     }
     return std::move(roots_);
   }
@@ -130,9 +142,9 @@ class Parser {
     const std::size_t close = text_.find('>', pos_ + 2);
     if (close == std::string_view::npos) return fail(start, "end tag is not closed");
     const std::string_view name = text_.substr(pos_ + 2, close - pos_ - 2);
-    if (open_.empty()) return fail(start, "end tag </" + std::string(name) + "> without an open element");
+    if (open_.empty()) return fail(start, "end tag </" + shown(name) + "> without an open element");
     if (name != open_.back().element.name) {
-      return fail(start, "end tag </" + std::string(name) + "> does not close <" + open_.back().element.name + ">");
+      return fail(start, "end tag </" + shown(name) + "> does not close <" + shown(open_.back().element.name) + ">");
     }
     pos_ = close + 1;
     OpenElement done = std::move(open_.back());
@@ -152,7 +164,7 @@ class Parser {
     const std::string& name = open.element.name;
     if (name.empty()) return fail(start, "element without a name");
     if (name.size() > kMaxRulesetXmlText) return fail(start, "element name longer than 20479 bytes");
-    if (name.find_first_of("<='\"") != std::string::npos) return fail(start, "bad element name '" + name + "'");
+    if (name.find_first_of("<='\"") != std::string::npos) return fail(start, "bad element name '" + shown(name) + "'");
     open.is_variable = iequals(name, "var");
 
     pos_ = i;
@@ -182,13 +194,13 @@ class Parser {
     auto& attributes = open.element.attributes;
     while (true) {
       while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
-      if (pos_ >= text_.size()) return fail(pos_, "end of file inside the tag of <" + open.element.name + ">");
+      if (pos_ >= text_.size()) return fail(pos_, "end of file inside the tag of <" + shown(open.element.name) + ">");
       if (text_[pos_] == '>') {
         ++pos_;
         return std::nullopt;
       }
       if (text_[pos_] == '/') {
-        if (!next_is('>')) return fail(pos_, "'/' not followed by '>' in <" + open.element.name + ">");
+        if (!next_is('>')) return fail(pos_, "'/' not followed by '>' in <" + shown(open.element.name) + ">");
         pos_ += 2;
         self_closing = true;
         return std::nullopt;
@@ -202,27 +214,28 @@ class Parser {
       }
       std::string name(text_.substr(name_start, pos_ - name_start));
       if (name.size() > kMaxRulesetXmlText) return fail(name_start, "attribute name longer than 20479 bytes");
-      if (pos_ >= text_.size()) return fail(pos_, "end of file inside attribute '" + name + "'");
-      if (text_[pos_] != '=') return fail(pos_, "attribute '" + name + "' has no value");
+      if (pos_ >= text_.size()) return fail(pos_, "end of file inside attribute '" + shown(name) + "'");
+      if (text_[pos_] != '=') return fail(pos_, "attribute '" + shown(name) + "' has no value");
       for (const auto& [existing, value] : attributes) {
-        if (existing == name) return fail(name_start, "attribute '" + name + "' given twice");
+        if (existing == name) return fail(name_start, "attribute '" + shown(name) + "' given twice");
       }
       ++pos_;
       while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
       if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\'')) {
-        return fail(pos_, "value of attribute '" + name + "' is not quoted");
+        return fail(pos_, "value of attribute '" + shown(name) + "' is not quoted");
       }
       const char quote = text_[pos_];
       const std::size_t value_start = ++pos_;
       const std::size_t value_end = text_.find_first_of(quote == '"' ? "\">" : "'>", value_start);
-      if (value_end == std::string_view::npos) return fail(value_start, "attribute '" + name + "' is not closed");
-      if (text_[value_end] == '>') return fail(value_end, "'>' inside the value of attribute '" + name + "'");
+      if (value_end == std::string_view::npos)
+        return fail(value_start, "attribute '" + shown(name) + "' is not closed");
+      if (text_[value_end] == '>') return fail(value_end, "'>' inside the value of attribute '" + shown(name) + "'");
       if (value_end - value_start > kMaxRulesetXmlText) {
-        return fail(value_start, "value of attribute '" + name + "' longer than 20479 bytes");
+        return fail(value_start, "value of attribute '" + shown(name) + "' longer than 20479 bytes");
       }
       pos_ = value_end + 1;
       if (pos_ < text_.size() && !is_space(text_[pos_]) && text_[pos_] != '>' && text_[pos_] != '/') {
-        return fail(pos_, "bad character after attribute '" + name + "'");
+        return fail(pos_, "bad character after attribute '" + shown(name) + "'");
       }
       std::string value(text_.substr(value_start, value_end - value_start));
       // The name of a variable is taken as written.
@@ -271,7 +284,7 @@ class Parser {
       } else if (name.empty() || name.front() == '(') {
         out.append(text, i, end - i);
       } else {
-        return error_at(line, "unknown variable '$" + std::string(name) + "'");
+        return error_at(line, "unknown variable '$" + shown(name) + "'");
       }
       i = end;  // the character that ended the name is read again: it may start the next one
     }

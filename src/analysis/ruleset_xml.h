@@ -48,7 +48,7 @@ struct XmlElement {
   std::vector<std::pair<std::string, std::string>> attributes;  // in document order
   std::string content;                                          // variables expanded
   std::vector<XmlElement> children;                             // in document order
-  int line = 0;  // 1-based line of the element's `<`
+  int line = 0;                                                 // 1-based line of the element's `<`
 
   // The value of the first attribute whose name equals `name` ignoring ASCII case (how Wazuh
   // looks attributes up), or nullptr.

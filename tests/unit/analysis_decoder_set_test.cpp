@@ -532,6 +532,19 @@ TEST(AnalysisDecoderSet, FieldsFromCaptures) {
   EXPECT_EQ(d.dynamic, (Fields{{"dyn.one", "v"}}));
 }
 
+TEST(AnalysisDecoderSet, AFullEventTakesNoMoreCaptures) {
+  // Wazuh stops before writing any capture, static ones included, once the event holds
+  // decoder_order_size dynamic fields.
+  const DecoderSet set = must_load(R"(<decoder name="f"><prematch>^f </prematch>)"
+                                   R"(<regex>^f (\S+)</regex><order>srcip</order></decoder>)");
+  Event e = event("f 1.1.1.1");
+  for (std::size_t i = 0; i < kDecoderOrderSize; ++i) e.append_field("k" + std::to_string(i), "v");
+  DecodeState state;
+  set.decode(e, state);
+  EXPECT_EQ(e.decoder_name, "f");
+  EXPECT_EQ(static_field(e, StaticField::srcip), "<unset>");
+}
+
 TEST(AnalysisDecoderSet, PcreRegexesAndProgramNames) {
   const DecoderSet set = must_load(R"(
 <decoder name="pc">
@@ -616,6 +629,26 @@ TEST(AnalysisDecoderSet, APluginReadsTheOptionsOfTheEventsDecoder) {
   <json_null_field>discard</json_null_field></decoder>
 )");
   EXPECT_EQ(decode(second, R"({"n":null})").dynamic, (Fields{{"n", "null"}}));
+}
+
+TEST(AnalysisDecoderSet, JsonPluginHasNoInputAfterARegex) {
+  // Wazuh's JSON decoder knows no after_regex input: it decodes nothing.
+  const char* xml = R"(
+<decoder name="p"><prematch>^{</prematch></decoder>
+<decoder name="c"><parent>p</parent><prematch>^{"</prematch><plugin_decoder offset="OFFSET">JSON_Decoder</plugin_decoder></decoder>
+)";
+  auto with_offset = [&](const std::string& offset) {
+    std::string text = xml;
+    text.replace(text.find("OFFSET"), 6, offset);
+    return must_load(text);
+  };
+  EXPECT_TRUE(decode(with_offset("after_regex"), R"({"a":"1"})").dynamic.empty());
+  EXPECT_EQ(decode(with_offset("after_parent"), R"({"a":"1"})").dynamic, Fields{});  // reads `"a":"1"}`
+  EXPECT_EQ(decode(must_load(R"(<decoder name="p"><prematch>^{</prematch></decoder>
+<decoder name="c"><parent>p</parent><prematch>^{"</prematch><plugin_decoder>JSON_Decoder</plugin_decoder></decoder>)"),
+                   R"({"a":"1"})")
+                .dynamic,
+            (Fields{{"a", "1"}}));
 }
 
 TEST(AnalysisDecoderSet, SonicWallPluginSetsTheEventsType) {

@@ -108,25 +108,99 @@ struct Ruleset {
 
 // Options Wazuh 4.x accepts in a decoder (analysisd/decoders/decode-xml.c).
 const std::set<std::string> kDecoderOptions = {
-    "parent", "program_name", "prematch",        "regex",           "order",         "plugin_decoder",
-    "type",   "fts",          "ftscomment",      "use_own_name",    "accumulate",    "json_null_field",
-    "json_array_structure"};
+    "parent", "program_name", "prematch",     "regex",      "order",           "plugin_decoder",      "type",
+    "fts",    "ftscomment",   "use_own_name", "accumulate", "json_null_field", "json_array_structure"};
 
 // Options Wazuh 4.x accepts in a rule (analysisd/rules.c).
-const std::set<std::string> kRuleOptions = {
-    "regex", "match", "decoded_as", "category", "cve", "info", "time", "weekday", "description", "ignore",
-    "check_if_ignored", "srcip", "srcgeoip", "srcport", "dstip", "dstgeoip", "dstport", "user", "url", "id", "data",
-    "extra_data", "hostname", "program_name", "status", "protocol", "system_name", "action", "compiled_rule",
-    "field", "location", "list", "if_sid", "if_group", "if_level", "if_fts", "if_matched_regex",
-    "if_matched_group", "if_matched_sid", "same_source_ip", "same_srcip", "same_src_port", "same_srcport",
-    "same_dst_port", "same_dstport", "same_srcuser", "same_user", "same_location", "same_id", "check_diff",
-    "same_field", "same_dstip", "same_url", "same_srcgeoip", "same_protocol", "same_action", "same_data",
-    "same_extra_data", "same_status", "same_system_name", "same_dstgeoip", "different_url", "different_srcip",
-    "different_srcgeoip", "different_dstip", "different_src_port", "different_srcport", "different_dst_port",
-    "different_dstport", "different_location", "different_protocol", "different_action", "different_srcuser",
-    "different_user", "different_id", "different_data", "different_extra_data", "different_status",
-    "different_system_name", "different_dstgeoip", "different_field", "not_same_source_ip", "not_same_user",
-    "not_same_id", "not_same_field", "global_frequency", "options", "mitre", "group"};
+const std::set<std::string> kRuleOptions = {"regex",
+                                            "match",
+                                            "decoded_as",
+                                            "category",
+                                            "cve",
+                                            "info",
+                                            "time",
+                                            "weekday",
+                                            "description",
+                                            "ignore",
+                                            "check_if_ignored",
+                                            "srcip",
+                                            "srcgeoip",
+                                            "srcport",
+                                            "dstip",
+                                            "dstgeoip",
+                                            "dstport",
+                                            "user",
+                                            "url",
+                                            "id",
+                                            "data",
+                                            "extra_data",
+                                            "hostname",
+                                            "program_name",
+                                            "status",
+                                            "protocol",
+                                            "system_name",
+                                            "action",
+                                            "compiled_rule",
+                                            "field",
+                                            "location",
+                                            "list",
+                                            "if_sid",
+                                            "if_group",
+                                            "if_level",
+                                            "if_fts",
+                                            "if_matched_regex",
+                                            "if_matched_group",
+                                            "if_matched_sid",
+                                            "same_source_ip",
+                                            "same_srcip",
+                                            "same_src_port",
+                                            "same_srcport",
+                                            "same_dst_port",
+                                            "same_dstport",
+                                            "same_srcuser",
+                                            "same_user",
+                                            "same_location",
+                                            "same_id",
+                                            "check_diff",
+                                            "same_field",
+                                            "same_dstip",
+                                            "same_url",
+                                            "same_srcgeoip",
+                                            "same_protocol",
+                                            "same_action",
+                                            "same_data",
+                                            "same_extra_data",
+                                            "same_status",
+                                            "same_system_name",
+                                            "same_dstgeoip",
+                                            "different_url",
+                                            "different_srcip",
+                                            "different_srcgeoip",
+                                            "different_dstip",
+                                            "different_src_port",
+                                            "different_srcport",
+                                            "different_dst_port",
+                                            "different_dstport",
+                                            "different_location",
+                                            "different_protocol",
+                                            "different_action",
+                                            "different_srcuser",
+                                            "different_user",
+                                            "different_id",
+                                            "different_data",
+                                            "different_extra_data",
+                                            "different_status",
+                                            "different_system_name",
+                                            "different_dstgeoip",
+                                            "different_field",
+                                            "not_same_source_ip",
+                                            "not_same_user",
+                                            "not_same_id",
+                                            "not_same_field",
+                                            "global_frequency",
+                                            "options",
+                                            "mitre",
+                                            "group"};
 
 bool is_correlation_option(const std::string& option) {
   return option.rfind("same_", 0) == 0 || option.rfind("different_", 0) == 0 || option.rfind("not_same_", 0) == 0 ||
@@ -160,7 +234,8 @@ void load_decoders(Ruleset& ruleset) {
       }
       if (has_regex != has_order) ruleset.problems.push_back(where + ": regex and order go together");
       if (parent == nullptr) {
-        if (!has_prematch && !has_program) ruleset.problems.push_back(where + ": a root needs prematch or program_name");
+        if (!has_prematch && !has_program)
+          ruleset.problems.push_back(where + ": a root needs prematch or program_name");
         roots.insert(*name);
         ruleset.reported_decoder_names.insert(*name);
       } else if (!roots.count(parent->content)) {
@@ -195,8 +270,9 @@ void check_rule_references(Ruleset& ruleset, const XmlElement& rule, const std::
     context |= name.rfind("if_matched_", 0) == 0;
   }
   const bool wants_context = rule.attribute("frequency") != nullptr ||
-                             std::any_of(rule.children.begin(), rule.children.end(),
-                                         [](const XmlElement& option) { return is_correlation_option(lower(option.name)); });
+                             std::any_of(rule.children.begin(), rule.children.end(), [](const XmlElement& option) {
+                               return is_correlation_option(lower(option.name));
+                             });
   if (wants_context && !context) ruleset.problems.push_back(where + ": frequency/same_*/different_* need if_matched_*");
 }
 
@@ -279,7 +355,9 @@ struct Corpus {
   std::vector<std::string> problems;
 };
 
-bool is_string(const YAML::Node& node) { return node.IsScalar(); }
+bool is_string(const YAML::Node& node) {
+  return node.IsScalar();
+}
 
 void check_agent(const YAML::Node& agent, const std::string& where, std::vector<std::string>& problems) {
   if (!agent.IsMap() || !agent["id"] || !agent["id"].IsScalar()) {
@@ -380,7 +458,8 @@ void read_corpus_file(const fs::path& path, Corpus& corpus) {
       if (key == "agent") {
         check_agent(entry.second, where, corpus.problems);
       } else if (key == "sequence") {
-        if (!entry.second.IsSequence() || entry.second.size() == 0) corpus.problems.push_back(where + ": empty sequence");
+        if (!entry.second.IsSequence() || entry.second.size() == 0)
+          corpus.problems.push_back(where + ": empty sequence");
         for (const YAML::Node& event : entry.second) check_event(event, where, corpus.problems);
       } else if (key == "interval") {
         if (entry.second.as<int>() < 0) corpus.problems.push_back(where + ": negative interval");
@@ -436,7 +515,8 @@ TEST(AnalysisDefaultRuleset, CorpusExpectationsAgreeWithTheRuleset) {
     alerting += rule->second.level > 0 ? 1 : 0;
   }
   // Both what must alert and what must not are well represented (about 60% alert).
-  const double share = static_cast<double>(alerting) / static_cast<double>(std::max<std::size_t>(1, corpus().cases.size()));
+  const double share =
+      static_cast<double>(alerting) / static_cast<double>(std::max<std::size_t>(1, corpus().cases.size()));
   EXPECT_GT(share, 0.5);
   EXPECT_LT(share, 0.75);
 }

@@ -248,8 +248,11 @@ TEST(AnalysisRuleSet, SiblingsAreSortedByLevelLevelZeroFirstAccuracyZeroLast) {
     <rule id="104" level="5"><if_sid>100</if_sid><description>d</description></rule>
     <rule id="105" level="0"><if_sid>100</if_sid><description>e</description></rule>
     <rule id="106" level="16"><if_sid>100</if_sid><description>f</description></rule>
+    <rule id="107" level="0" accuracy="0"><if_sid>100</if_sid><description>g</description></rule>
   </group>)");
-  EXPECT_EQ(children_of(set, 100), (std::vector<int>{105, 106, 103, 101, 104, 102}));
+  EXPECT_EQ(children_of(set, 100), (std::vector<int>{105, 106, 103, 101, 104, 107, 102}));
+  EXPECT_EQ(set.find(102)->level, 10);
+  EXPECT_EQ(set.find(107)->level, 99);  // Wazuh's quirk: 0 counts as 99 and is never divided back
 }
 
 TEST(AnalysisRuleSet, ChildrenOfARuleUnderTwoParents) {

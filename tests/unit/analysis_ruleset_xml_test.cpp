@@ -1,5 +1,3 @@
-#include "analysis/ruleset_xml.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -9,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "analysis/ruleset_xml.h"
 
 namespace herald::analysis {
 namespace {
@@ -179,6 +179,12 @@ TEST(AnalysisRulesetXml, StructureErrors) {
   EXPECT_EQ(parse_error("<a<b>"), "t.xml:1: bad element name 'a<b'");
   EXPECT_EQ(parse_error("<a/b>"), "t.xml:1: '/' not followed by '>' in <a>");
   EXPECT_EQ(parse_error(std::string("<a>\n\n<b>x\0y</b></a>", 19)), "t.xml:3: NUL byte in the file");
+}
+
+TEST(AnalysisRulesetXml, LongNamesAreCutInMessages) {
+  const std::string name(5000, 'n');
+  const std::string message = parse_error("</" + name + ">");
+  EXPECT_EQ(message, "t.xml:1: end tag </" + std::string(64, 'n') + "...> without an open element");
 }
 
 TEST(AnalysisRulesetXml, SizeLimits) {
