@@ -20,6 +20,7 @@ class AnalyzerState {
   Event event;
   DecodeState decode;
   RuleEngine engine;
+  std::optional<Alert> result;  // the rule the last event ended at
   AlertJsonOptions json;
 
  private:
@@ -69,7 +70,7 @@ void Analyzer::replace_ruleset(std::shared_ptr<const Ruleset> ruleset) {
   ruleset_ = std::move(ruleset);
 }
 
-std::optional<AlertRecord> Analyzer::analyze(const RawEvent& raw, std::int64_t now_seconds) {
+void Analyzer::fill(const RawEvent& raw) {
   Event& event = state_->event;
   event.reset();
   event.queue = raw.queue;
@@ -86,7 +87,35 @@ std::optional<AlertRecord> Analyzer::analyze(const RawEvent& raw, std::int64_t n
     event.location.append(raw.location);
   }
   event.full_log.assign(until_nul(raw.message));
-  return analyze_filled(now_seconds);
+}
+
+std::optional<AlertRecord> Analyzer::analyze(const RawEvent& raw, std::int64_t now_seconds) {
+  fill(raw);
+  if (!run(now_seconds)) return std::nullopt;
+  return record();
+}
+
+Analyzer::Trace Analyzer::trace(const RawEvent& raw, std::int64_t now_seconds) {
+  fill(raw);
+  if (!run(now_seconds)) return Trace{&state_->event};
+  return traced();
+}
+
+core::Result<Analyzer::Trace> Analyzer::trace_logtest(std::string_view request_json, std::int64_t now_seconds) {
+  if (auto parsed = parse_logtest_request(request_json, state_->event); !parsed) return parsed.error();
+  if (!run(now_seconds)) return Trace{&state_->event};
+  return traced();
+}
+
+Analyzer::Trace Analyzer::traced() const {
+  Trace trace{&state_->event};
+  if (state_->result) trace.rule_result = &*state_->result;
+  if (const Rule* rule = state_->engine.last_matched_rule()) {
+    trace.rule_id = rule->id;
+    trace.rule_level = rule->level;
+  }
+  trace.alert_raised = state_->result && state_->result->log && state_->result->level > 0;
+  return trace;
 }
 
 std::size_t Analyzer::analyze_stateless(std::string_view agent_id, std::string_view body, std::int64_t now_seconds,
@@ -103,21 +132,28 @@ std::size_t Analyzer::analyze_stateless(std::string_view agent_id, std::string_v
   while (lines.next(header) && lines.next(data)) {
     if (!parse_stateless_event(*agent, header, data, state_->event)) continue;
     ++analysed;
-    if (auto alert = analyze_filled(now_seconds)) on_alert(std::move(*alert));
+    if (!run(now_seconds)) continue;
+    if (auto alert = record()) on_alert(std::move(*alert));
   }
   return analysed;
 }
 
-std::optional<AlertRecord> Analyzer::analyze_filled(std::int64_t now_seconds) {
+bool Analyzer::run(std::int64_t now_seconds) {
   Event& event = state_->event;
+  state_->result.reset();
   PredecodeOptions predecode_options;
   predecode_options.manager_hostname = options_.manager_name;
-  if (!predecode(event, predecode_options)) return std::nullopt;  // analysisd drops these too
+  if (!predecode(event, predecode_options)) return false;  // analysisd drops these too
   state_->decode.set_time(now_seconds);
   ruleset_->decoders().decode(event, state_->decode);
-  auto alert = state_->engine.evaluate(
+  state_->result = state_->engine.evaluate(
       event, ruleset_->decoder_info(state_->decode.decoder(), state_->decode.type()), now_seconds);
-  if (!alert || !alert->log) return std::nullopt;
+  return true;
+}
+
+std::optional<AlertRecord> Analyzer::record() {
+  const auto& alert = state_->result;
+  if (!alert || !alert->log || alert->level <= 0) return std::nullopt;
   auto& sequence = options_.alert_sequence != nullptr ? *options_.alert_sequence : own_sequence_;
   const std::uint64_t offset = sequence.fetch_add(1, std::memory_order_relaxed);
   AlertRecord record;

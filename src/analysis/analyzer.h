@@ -11,10 +11,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.h"
+
 namespace herald::analysis {
 
 class Ruleset;
 class AnalyzerState;
+class Event;
+struct Alert;
 
 // An event as an agent sent it, split the way remoted hands it to analysisd.
 struct RawEvent {
@@ -61,14 +65,37 @@ class Analyzer {
   std::size_t analyze_stateless(std::string_view agent_id, std::string_view body, std::int64_t now_seconds,
                                 const std::function<void(AlertRecord&&)>& on_alert);
 
+  // What analysis made of one event, for logtest and the corpus: the decoded event and the rule
+  // it ended at (also of level 0 or below the alert level, then `alert_raised` is false).
+  // Both views stay valid until the next call.
+  struct Trace {
+    const Event* event = nullptr;
+    const Alert* rule_result = nullptr;  // the alert the rule built; null for level 0 or none
+    int rule_id = 0;                     // the rule the event ended at, 0 for none
+    int rule_level = 0;
+    bool alert_raised = false;
+  };
+  // As analyze(); `predecoded` is false (and nothing else set) when the event was dropped at
+  // pre-decoding (a location Wazuh rejects).
+  Trace trace(const RawEvent& event, std::int64_t now_seconds);
+  // A wazuh-logtest request {"event", "log_format", "location"}. Errors: invalid_argument naming
+  // the field.
+  core::Result<Trace> trace_logtest(std::string_view request_json, std::int64_t now_seconds);
+
   // Switches to another ruleset; the correlation state starts empty (rule ids may mean other
   // things now).
   void replace_ruleset(std::shared_ptr<const Ruleset> ruleset);
   const std::shared_ptr<const Ruleset>& ruleset() const { return ruleset_; }
 
  private:
-  // Decodes and matches the event in the state (its source fields set).
-  std::optional<AlertRecord> analyze_filled(std::int64_t now_seconds);
+  // Fills the state's event from `raw` (reset first).
+  void fill(const RawEvent& raw);
+  // Pre-decodes, decodes and matches the state's event (its source fields set): the rule result
+  // in the state, or false when pre-decoding dropped it.
+  bool run(std::int64_t now_seconds);
+  Trace traced() const;
+  // The state's rule result as an alert record, if it is an alert.
+  std::optional<AlertRecord> record();
 
   std::shared_ptr<const Ruleset> ruleset_;
   AnalyzerOptions options_;

@@ -110,6 +110,7 @@ std::optional<Alert> RuleEngine::evaluate(const Event& event, const EventDecoder
     std::fill(firedtimes_.begin(), firedtimes_.end(), 0);
     hour_ = hour;
   }
+  last_matched_ = nullptr;
   if (!decoder.category) return std::nullopt;
 
   Walk walk{event, decoder, local_clock(now_seconds, options_.utc_offset_seconds), now_seconds, {}, {}, {}, -1};
@@ -120,6 +121,7 @@ std::optional<Alert> RuleEngine::evaluate(const Event& event, const EventDecoder
   }
   if (!fired) return std::nullopt;
   std::uint32_t index = *fired;
+  last_matched_ = &rules_.rules()[index];
   if (rules_.rules()[index].level == 0) return std::nullopt;
 
   // ignore="N": within N seconds of its last alert the rule defers to its parent.

@@ -80,6 +80,9 @@ class RuleEngine {
 
   // How often the rule fired in the current hour (Wazuh resets the counters every hour).
   int firedtimes(int rule_id) const;
+  // The rule the last evaluate() ended at, level 0 included (logtest and the corpus show it
+  // although it raises no alert); null when no rule matched.
+  const Rule* last_matched_rule() const { return last_matched_; }
 
   const CorrelationState& correlation() const { return correlation_; }
   const FirstTimeSeen& first_time_seen() const { return fts_; }
@@ -94,6 +97,7 @@ class RuleEngine {
   const RuleSet& rules_;
   RuleEngineOptions options_;
   std::vector<int> firedtimes_;
+  const Rule* last_matched_ = nullptr;
   std::vector<std::int64_t> ignored_since_;  // per rule; kNever when not ignoring
   std::int64_t hour_ = 0;
   CorrelationState correlation_;
