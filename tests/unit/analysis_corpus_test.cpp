@@ -86,7 +86,9 @@ void check_case(const std::string& file, const YAML::Node& test, const Source& d
   const auto trace = run(analyzer, source, test["log"].as<std::string>(), at);
   ASSERT_NE(trace.event, nullptr);
   const auto& expect = test["expect"];
-  if (expect["decoder"]) EXPECT_EQ(trace.event->decoder_name, expect["decoder"].as<std::string>());
+  if (expect["decoder"]) {
+    EXPECT_EQ(trace.event->decoder_name, expect["decoder"].as<std::string>());
+  }
   if (auto fields = expect["fields"]) {
     for (const auto& field : fields) {
       const auto key = field.first.as<std::string>();
@@ -99,7 +101,9 @@ void check_case(const std::string& file, const YAML::Node& test, const Source& d
     return;
   }
   EXPECT_EQ(std::to_string(trace.rule_id), expected_rule);
-  if (expect["level"]) EXPECT_EQ(trace.rule_level, expect["level"].as<int>());
+  if (expect["level"]) {
+    EXPECT_EQ(trace.rule_level, expect["level"].as<int>());
+  }
   if (auto groups = expect["groups"]) {
     ASSERT_NE(trace.rule_result, nullptr) << "groups expected of a rule that raised no alert";
     for (const auto& group : groups) {
