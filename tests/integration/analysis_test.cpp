@@ -1,0 +1,175 @@
+// The analysis engine in heraldd (issue 16): events that real agents send over the Comms API and
+// the 4.x secure channel are decoded and matched against the default ruleset; alerts go to
+// alerts/alerts.json and to NATS; a frequency rule fires on the 8th event and not before; a
+// ruleset that does not load stops the start with its file and line.
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "auth/secrets.h"
+#include "support/agents.h"
+#include "support/heraldd_process.h"
+#include "support/http_client.h"
+#include "support/legacy_agent.h"
+#include "support/nats_server.h"
+#include "support/nats_watcher.h"
+#include "support/temp_dir.h"
+#include "support/test_agent.h"
+
+namespace herald::test {
+namespace {
+
+namespace json = boost::json;
+
+// A stateless body as the new agent's logcollector sends it: metadata, then header + data.
+std::string stateless_body(const TestAgent& agent, const std::vector<std::string>& logs) {
+  std::string body = agent.metadata_line() + "\n";
+  for (const auto& log : logs) {
+    body += R"({"module":"logcollector","collector":"file"})" "\n";
+    body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
+                                         {"event", {{"original", log}, {"created", "2026-12-07T10:00:00Z"}}}}) +
+            "\n";
+  }
+  return body;
+}
+
+std::string failed_password(int port) {
+  return "Dec  7 10:00:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " + std::to_string(port) +
+         " ssh2";
+}
+
+class Analysis : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!NatsServer::installed()) GTEST_SKIP() << "nats-server is not installed (scripts/deps.sh installs it)";
+    nats_.start();
+    watcher_ = std::make_unique<NatsWatcher>(nats_.url(), "wazuh.alerts.>");
+    server_.set_config_yaml("node: {name: node-a}\nnats: {enabled: yes, url: \"" + nats_.url() + "\"}\n");
+    server_.start();
+    admin_ = std::make_unique<HttpClient>(server_.admin_client());
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "heraldd output:\n" << server_.output() << std::endl;
+  }
+
+  std::unique_ptr<TestAgent> new_agent(const std::string& name) {
+    auto key = auth::random_alnum(32);
+    auto id = random_uuid_v4();
+    EXPECT_EQ(admin_->post("/agents", enrollment_body(id, name, key)).status, 201u);
+    auto agent = std::make_unique<TestAgent>(server_.comms_url(), id, key, name);
+    EXPECT_EQ(agent->authenticate().status, 200u);
+    return agent;
+  }
+
+  // The alerts in alerts.json, parsed.
+  std::vector<json::object> alerts() const {
+    std::vector<json::object> out;
+    std::ifstream in(server_.data_dir() / "alerts" / "alerts.json");
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) out.push_back(json::parse(line).as_object());
+    }
+    return out;
+  }
+  std::vector<json::object> alerts_of_rule(const std::string& rule_id) const {
+    std::vector<json::object> out;
+    for (auto& alert : alerts()) {
+      if (alert.at("rule").at("id").as_string() == rule_id) out.push_back(std::move(alert));
+    }
+    return out;
+  }
+  double analysed() const { return metric_value(server_.management_url(), "herald_analysis_events_total"); }
+
+  NatsServer nats_;
+  std::unique_ptr<NatsWatcher> watcher_;
+  HeralddProcess server_;
+  std::unique_ptr<HttpClient> admin_;
+};
+
+TEST_F(Analysis, AnHttpAgentsFailedLoginBecomesAWazuhAlertInTheFileAndOnNats) {
+  auto agent = new_agent("web1");
+  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {failed_password(40000)})).status, 204u);
+
+  auto published = watcher_->wait_for("wazuh.alerts.5.200201");
+  ASSERT_TRUE(published) << "no alert on NATS";
+  ASSERT_TRUE(eventually([&] { return alerts_of_rule("200201").size() == 1; }));
+  const auto alert = alerts_of_rule("200201")[0];
+  EXPECT_EQ(json::parse(published->payload).as_object(), alert);
+  EXPECT_EQ(alert.at("rule").at("level").as_int64(), 5);
+  EXPECT_EQ(alert.at("agent").at("id").as_string(), agent->id());
+  EXPECT_EQ(alert.at("agent").at("name").as_string(), "web1");
+  EXPECT_EQ(alert.at("manager").at("name").as_string(), "node-a");
+  EXPECT_EQ(alert.at("decoder").at("name").as_string(), "herald-sshd");
+  EXPECT_EQ(alert.at("data").at("srcip").as_string(), "203.0.113.50");
+  EXPECT_EQ(alert.at("data").at("dstuser").as_string(), "root");
+  EXPECT_EQ(alert.at("full_log").as_string(), failed_password(40000));
+  EXPECT_EQ(alert.at("predecoder").at("program_name").as_string(), "sshd");
+  EXPECT_NE(std::string(alert.at("location").as_string()).find("/var/log/auth.log"), std::string::npos);
+  EXPECT_TRUE(alert.contains("timestamp") && alert.contains("id"));
+
+  // A line no rule cares about raises nothing.
+  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {"Dec  7 10:00:01 web1 cron[1]: nothing to see"})).status,
+            204u);
+  ASSERT_TRUE(eventually([&] { return analysed() == 2.0; }));
+  EXPECT_EQ(alerts().size(), 1u);
+}
+
+TEST_F(Analysis, EightFailuresFromOneSourceFireTheBruteForceRuleOnTheEighth) {
+  auto agent = new_agent("web2");
+  std::vector<std::string> seven;
+  for (int i = 0; i < 7; ++i) seven.push_back(failed_password(41000 + i));
+  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, seven)).status, 204u);
+  ASSERT_TRUE(eventually([&] { return analysed() == 7.0; }));
+  EXPECT_EQ(alerts_of_rule("200201").size(), 7u);
+  EXPECT_TRUE(alerts_of_rule("200220").empty()) << "fired before the 8th failure";
+
+  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {failed_password(41007)})).status, 204u);
+  ASSERT_TRUE(eventually([&] { return alerts_of_rule("200220").size() == 1; }));
+  const auto brute_force = alerts_of_rule("200220")[0];
+  EXPECT_EQ(brute_force.at("rule").at("level").as_int64(), 10);
+  EXPECT_EQ(brute_force.at("data").at("srcip").as_string(), "203.0.113.50");
+  EXPECT_TRUE(watcher_->wait_for("wazuh.alerts.10.200220"));
+}
+
+TEST_F(Analysis, A4xAgentsEventsAreAnalysedToo) {
+  auto agent = std::make_unique<LegacyAgent>(legacy_enroll(server_.enrollment_address(), "legacy1"));
+  agent->connect(server_.remote_address());
+  ASSERT_TRUE(agent->start_up());
+  ASSERT_TRUE(agent->send("1:/var/log/auth.log:" + failed_password(42000)));
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& alert : alerts_of_rule("200201")) {
+      if (alert.at("agent").at("name").as_string() == "legacy1") return true;
+    }
+    return false;
+  }));
+  const auto alert = alerts_of_rule("200201").back();
+  EXPECT_EQ(alert.at("agent").at("id").as_string(), "001");
+  EXPECT_EQ(alert.at("location").as_string(), "/var/log/auth.log");
+}
+
+TEST(AnalysisStartup, ARulesFileThatDoesNotLoadStopsTheStartWithItsLine) {
+  TempDir rules;
+  {
+    std::ofstream file(rules.path() / "local_rules.xml");
+    file << "<group name=\"local,\">\n  <rule id=\"100001\" level=\"5\">\n    <if_sid>999999999</if_sid>\n"
+            "    <bogus_option>x</bogus_option>\n  </rule>\n</group>\n";
+  }
+  HeralddProcess server("analysis: {ruleset_dirs: [\"" + rules.path().string() + "\"]}\n");
+  std::string output;
+  EXPECT_NE(server.run_expecting_exit(output), 0);
+  EXPECT_NE(output.find("local_rules.xml:"), std::string::npos) << output;
+  EXPECT_NE(output.find("bogus_option"), std::string::npos) << output;
+}
+
+TEST(AnalysisStartup, AnalysisCanBeTurnedOff) {
+  HeralddProcess server("analysis: {enabled: false}\n");
+  server.start();
+  EXPECT_EQ(metric_value(server.management_url(), "herald_analysis_events_total"), -1.0);
+  EXPECT_FALSE(std::filesystem::exists(server.data_dir() / "alerts" / "alerts.json"));
+}
+
+}  // namespace
+}  // namespace herald::test
