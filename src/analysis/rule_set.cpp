@@ -73,7 +73,7 @@ class RuleSetBuilder {
   };
 
   core::Status add_rule(const XmlElement& element, std::string_view path, std::string_view group_name);
-  void summarize(const Rule& rule, RuleSummary::Status status);
+  void summarize_skipped(const Rule& rule);
   core::Result<bool> place(std::uint32_t rule_index, const ParsedRule& parsed, const XmlElement& element,
                            std::string_view path);
   bool add_under(std::uint32_t list, const Placement& placement, std::uint32_t rule_index);
@@ -101,7 +101,13 @@ class RuleSetBuilder {
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> top_;
   std::size_t list_count_ = 0;
-  std::vector<RuleSummary> summaries_;
+  // In file order: a loaded rule (its summary is made at the end, after any overwrite) or a
+  // skipped one.
+  struct SummarySlot {
+    std::ptrdiff_t rule = -1;
+    RuleSummary skipped;
+  };
+  std::vector<SummarySlot> summaries_;
   bool tree_overflow_ = false;
 };
 
@@ -128,8 +134,9 @@ core::Status RuleSetBuilder::add_file(const RulesetFile& file) {
   return core::ok_status();
 }
 
-void RuleSetBuilder::summarize(const Rule& rule, RuleSummary::Status status) {
-  summaries_.push_back({rule.id, rule.level, rule.description, rule.groups, rule.file, rule.line, status});
+void RuleSetBuilder::summarize_skipped(const Rule& rule) {
+  summaries_.push_back(
+      {-1, {rule.id, rule.level, rule.description, rule.groups, rule.file, rule.line, RuleSummary::Status::skipped}});
 }
 
 core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_view path, std::string_view group_name) {
@@ -142,7 +149,7 @@ core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_vie
   auto parsed = parse_rule(element, context, warnings_);
   if (!parsed) return parsed.error();
   if (parsed->skipped) {
-    summarize(parsed->rule, RuleSummary::Status::skipped);
+    summarize_skipped(parsed->rule);
     return core::ok_status();
   }
   if (parsed->overwrite && parsed->rule.id >= 10) {
@@ -163,7 +170,7 @@ core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_vie
   }
   if (!placed) return placed.error();
   if (!*placed) {
-    summarize(rules_.back(), RuleSummary::Status::skipped);
+    summarize_skipped(rules_.back());
     rules_.pop_back();
     loading_.pop_back();
     links_.pop_back();
@@ -171,7 +178,7 @@ core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_vie
   }
   index_by_id_.emplace(rules_[rule_index].id, rule_index);
   link_correlation(rule_index);
-  summarize(rules_[rule_index], RuleSummary::Status::enabled);
+  summaries_.push_back({static_cast<std::ptrdiff_t>(rule_index), {}});
   return core::ok_status();
 }
 
@@ -347,7 +354,6 @@ void RuleSetBuilder::overwrite(std::uint32_t original, ParsedRule& parsed, const
   replacement.context = parsed.context;
   target = std::move(replacement);
   loading_[original].sort_level = parsed.sort_level;
-  summarize(target, RuleSummary::Status::enabled);
 }
 
 // OS_MarkID / OS_MarkGroup, and the choice of Wazuh's event_search.
@@ -396,7 +402,15 @@ RuleSet RuleSetBuilder::finish() {
   set.index_by_id_ = std::move(index_by_id_);
   set.links_ = std::move(links_);
   set.list_count_ = list_count_;
-  set.summaries_ = std::move(summaries_);
+  for (SummarySlot& slot : summaries_) {
+    if (slot.rule < 0) {
+      set.summaries_.push_back(std::move(slot.skipped));
+      continue;
+    }
+    const Rule& rule = set.rules_[static_cast<std::size_t>(slot.rule)];
+    set.summaries_.push_back(
+        {rule.id, rule.level, rule.description, rule.groups, rule.file, rule.line, RuleSummary::Status::enabled});
+  }
   return set;
 }
 
