@@ -11,7 +11,8 @@
 //   any                 every address
 //   !<pattern>          negated: matches addresses the pattern does not
 // Octets have no leading zeros ("010.0.0.1" is refused), as Wazuh's pattern checks require;
-// event addresses are read by inet_pton, which refuses them too.
+// event addresses are read by inet_pton, which refuses them too. Herald also takes "::/<prefix>",
+// which Wazuh's patterns happen to refuse (a bare "::" they take).
 //
 // Two deliberate differences from Wazuh 4.14, both where Wazuh misbehaves:
 //   - '!' negates, as Wazuh's documentation says; 4.14 drops the '!' while parsing (so "!10.0.0.1"

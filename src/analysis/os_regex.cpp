@@ -196,13 +196,15 @@ core::Result<OsRegex> OsRegex::compile(std::string_view pattern) {
     alternative.size = static_cast<std::uint32_t>(body.size());
     compiled.program_.append(body);
     compiled.program_.append(kPadding, static_cast<char>(kEnd));
-    compiled.mark_slots_.resize(compiled.program_.size(), 0);
     std::uint16_t marks = 0;
     for (std::size_t i = 0; i < body.size(); ++i) {
       const auto byte = static_cast<unsigned char>(body[i]);
       if (byte == kClass) {
         ++i;  // skip the class id
       } else if (byte == kMark) {
+        // Only alternatives with groups look slots up, so the table exists only for them.
+        if (compiled.mark_slots_.size() < compiled.program_.size())
+          compiled.mark_slots_.resize(compiled.program_.size());
         compiled.mark_slots_[alternative.start + i] = marks++;
       }
     }
@@ -282,7 +284,7 @@ std::ptrdiff_t OsRegex::run(const Alternative& alternative, std::string_view sub
   std::size_t pc = 0;
   std::ptrdiff_t last = 0;               // Wazuh's running "end of match"
   std::ptrdiff_t restart_from = kUnset;  // where the current attempt's first fixed element matched
-  bool in_run = false;                   // inside a +/* run past its first byte
+  bool in_run = false;                   // a +/* run has taken a byte (Wazuh does not always clear it after)
 
   std::uint64_t budget =
       std::clamp(kStepsPerCell * (static_cast<std::uint64_t>(size) + 1) * (alternative.size + 1), kMinSteps, kMaxSteps);

@@ -89,7 +89,8 @@ class OsRegex {
   std::string source_;
   std::string program_;
   std::vector<Alternative> alternatives_;
-  // Parallel to program_: at a group marker, its index among its alternative's markers.
+  // Parallel to program_ (up to the last alternative with groups): at a group marker, its
+  // index among its alternative's markers.
   std::vector<std::uint16_t> mark_slots_;
   std::size_t capture_count_ = 0;
 };

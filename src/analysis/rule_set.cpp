@@ -54,7 +54,9 @@ class RuleSetBuilder {
   struct BuildNode {
     std::uint32_t rule;
     std::uint32_t depth;
+    std::uint32_t parent;  // kTop for a top-level node
     std::vector<std::uint32_t> children;
+    std::uint32_t mark = 0;  // == epoch_: an ancestor of a node the current if_sid search wants
   };
   // Per loaded rule, what loading needs besides the Rule.
   struct Loading {
@@ -71,10 +73,13 @@ class RuleSetBuilder {
   };
 
   core::Status add_rule(const XmlElement& element, std::string_view path, std::string_view group_name);
-  void summarize(const Rule& rule, RuleSummary::Status status);
+  void summarize_skipped(const Rule& rule);
   core::Result<bool> place(std::uint32_t rule_index, const ParsedRule& parsed, const XmlElement& element,
                            std::string_view path);
   bool add_under(std::uint32_t list, const Placement& placement, std::uint32_t rule_index);
+  // Marks the ancestors of every node of rule `sid`: an if_sid search need not enter the other
+  // subtrees, which it would walk through without adding anything.
+  bool mark_ancestors(int sid);
   void insert_sorted(std::uint32_t list, std::uint32_t rule_index, std::uint32_t depth);
   std::vector<std::uint32_t>& list_of(std::uint32_t list) { return list == kTop ? top_ : nodes_[list].children; }
   void overwrite(std::uint32_t original, ParsedRule& parsed, const XmlElement& element, std::string_view path);
@@ -92,9 +97,17 @@ class RuleSetBuilder {
   std::vector<RuleSet::Links> links_;
   std::map<int, std::uint32_t> index_by_id_;
   std::vector<BuildNode> nodes_;
+  std::map<int, std::vector<std::uint32_t>> nodes_by_id_;
+  std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> top_;
   std::size_t list_count_ = 0;
-  std::vector<RuleSummary> summaries_;
+  // In file order: a loaded rule (its summary is made at the end, after any overwrite) or a
+  // skipped one.
+  struct SummarySlot {
+    std::ptrdiff_t rule = -1;
+    RuleSummary skipped;
+  };
+  std::vector<SummarySlot> summaries_;
   bool tree_overflow_ = false;
 };
 
@@ -121,8 +134,9 @@ core::Status RuleSetBuilder::add_file(const RulesetFile& file) {
   return core::ok_status();
 }
 
-void RuleSetBuilder::summarize(const Rule& rule, RuleSummary::Status status) {
-  summaries_.push_back({rule.id, rule.level, rule.description, rule.groups, rule.file, rule.line, status});
+void RuleSetBuilder::summarize_skipped(const Rule& rule) {
+  summaries_.push_back(
+      {-1, {rule.id, rule.level, rule.description, rule.groups, rule.file, rule.line, RuleSummary::Status::skipped}});
 }
 
 core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_view path, std::string_view group_name) {
@@ -135,7 +149,7 @@ core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_vie
   auto parsed = parse_rule(element, context, warnings_);
   if (!parsed) return parsed.error();
   if (parsed->skipped) {
-    summarize(parsed->rule, RuleSummary::Status::skipped);
+    summarize_skipped(parsed->rule);
     return core::ok_status();
   }
   if (parsed->overwrite && parsed->rule.id >= 10) {
@@ -156,7 +170,7 @@ core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_vie
   }
   if (!placed) return placed.error();
   if (!*placed) {
-    summarize(rules_.back(), RuleSummary::Status::skipped);
+    summarize_skipped(rules_.back());
     rules_.pop_back();
     loading_.pop_back();
     links_.pop_back();
@@ -164,7 +178,7 @@ core::Status RuleSetBuilder::add_rule(const XmlElement& element, std::string_vie
   }
   index_by_id_.emplace(rules_[rule_index].id, rule_index);
   link_correlation(rule_index);
-  summarize(rules_[rule_index], RuleSummary::Status::enabled);
+  summaries_.push_back({static_cast<std::ptrdiff_t>(rule_index), {}});
   return core::ok_status();
 }
 
@@ -194,7 +208,7 @@ core::Result<bool> RuleSetBuilder::place(std::uint32_t rule_index, const ParsedR
     bool added = false;
     for (int id : ids) {
       const Placement placement{id != 0 ? Mode::sid : Mode::category, id, {}, 0};
-      if (add_under(kTop, placement, rule_index)) {
+      if ((id == 0 || mark_ancestors(id)) && add_under(kTop, placement, rule_index)) {
         added = true;
       } else {
         warn(path, element,
@@ -270,9 +284,23 @@ bool RuleSetBuilder::add_under(std::uint32_t list, const Placement& placement, s
         insert_sorted(node, rule_index, nodes_[node].depth + 1);
         return true;
     }
-    if (!nodes_[node].children.empty() && add_under(node, placement, rule_index)) added = true;
+    const bool wanted = placement.mode != Mode::sid || nodes_[node].mark == epoch_;
+    if (!nodes_[node].children.empty() && wanted && add_under(node, placement, rule_index)) added = true;
   }
   return added;
+}
+
+bool RuleSetBuilder::mark_ancestors(int sid) {
+  const auto found = nodes_by_id_.find(sid);
+  if (found == nodes_by_id_.end()) return false;
+  ++epoch_;
+  for (std::uint32_t node : found->second) {
+    for (std::uint32_t parent = nodes_[node].parent; parent != kTop && nodes_[parent].mark != epoch_;
+         parent = nodes_[parent].parent) {
+      nodes_[parent].mark = epoch_;
+    }
+  }
+  return true;
 }
 
 // _OS_AddRule: before the first sibling of a lower level, else last.
@@ -282,7 +310,8 @@ void RuleSetBuilder::insert_sorted(std::uint32_t list, std::uint32_t rule_index,
     return;
   }
   const auto node = static_cast<std::uint32_t>(nodes_.size());
-  nodes_.push_back({rule_index, depth, {}});
+  nodes_.push_back({rule_index, depth, list, {}});
+  nodes_by_id_[rules_[rule_index].id].push_back(node);
   std::vector<std::uint32_t>& siblings = list_of(list);
   const int level = loading_[rule_index].sort_level;
   auto position = std::find_if(siblings.begin(), siblings.end(), [&](std::uint32_t sibling) {
@@ -325,7 +354,6 @@ void RuleSetBuilder::overwrite(std::uint32_t original, ParsedRule& parsed, const
   replacement.context = parsed.context;
   target = std::move(replacement);
   loading_[original].sort_level = parsed.sort_level;
-  summarize(target, RuleSummary::Status::enabled);
 }
 
 // OS_MarkID / OS_MarkGroup, and the choice of Wazuh's event_search.
@@ -374,7 +402,15 @@ RuleSet RuleSetBuilder::finish() {
   set.index_by_id_ = std::move(index_by_id_);
   set.links_ = std::move(links_);
   set.list_count_ = list_count_;
-  set.summaries_ = std::move(summaries_);
+  for (SummarySlot& slot : summaries_) {
+    if (slot.rule < 0) {
+      set.summaries_.push_back(std::move(slot.skipped));
+      continue;
+    }
+    const Rule& rule = set.rules_[static_cast<std::size_t>(slot.rule)];
+    set.summaries_.push_back(
+        {rule.id, rule.level, rule.description, rule.groups, rule.file, rule.line, RuleSummary::Status::enabled});
+  }
   return set;
 }
 

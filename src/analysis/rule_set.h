@@ -47,7 +47,7 @@
 namespace herald::analysis {
 
 inline constexpr std::size_t kMaxRuleTreeDepth = 128;
-inline constexpr std::size_t kMaxRuleTreeNodes = 1'000'000;
+inline constexpr std::size_t kMaxRuleTreeNodes = 250'000;  // Wazuh's own ruleset makes 8,510
 
 // Whether a decoder of that name exists, for <decoded_as>. Wazuh also knows its internal
 // decoders (rootcheck, syscheck_*, windows_eventchannel, sca, ...): the callback should too.

@@ -13,7 +13,8 @@
 //   - "12 am" is 00, "12 pm" is 12, "h pm" adds 12 and must stay below 24, "13 am" is 13;
 //   - minutes are not checked against 60 ("6:75" sorts as 06:75, between 06:59 and 07:00), and a
 //     one-digit minute swallows the character after it ("6:5 pm" is 18:05, "6:5pm" is refused).
-// Herald refuses hours and minutes that do not start with a digit, which Wazuh would read as 0.
+// Herald refuses hours and minutes that are missing or do not start with a digit ("am - 5 pm",
+// "9-", "6: 5"), which Wazuh logs as an error and then reads as 0.
 //
 // <weekday>, as OS_IsValidDay reads it: day names or their three-letter forms (sunday/sun ...
 // saturday/sat), "weekdays" (monday to friday) and "weekends" (saturday and sunday), any case,

@@ -132,7 +132,7 @@ void run_patterns(int mode, std::string_view rest) {
     if (match.ok()) {
       const bool verdict = FUZZ_NO_THROW("IpMatch::matches", match->matches(rest));
       IpMatchList list;
-      list.add(*match);
+      list.add(match.value());
       FUZZ_CHECK(list.matches(rest) == verdict, "a one-pattern list is the pattern");
     }
     return;

@@ -293,6 +293,11 @@ TEST(AnalysisRuleSet, OverwriteReplacesInPlaceKeepingChildren) {
   EXPECT_EQ(children_of(set, 100), (std::vector<int>{101}));
   EXPECT_EQ(parents_of(set, 100), (std::vector<int>{1}));
   EXPECT_EQ(set.size(), 5u);
+  // The API view shows the rule once, with its new content, where it was first read.
+  ASSERT_EQ(set.summaries().size(), 5u);
+  EXPECT_EQ(set.summaries()[3].id, 100);
+  EXPECT_EQ(set.summaries()[3].description, "second");
+  EXPECT_EQ(set.summaries()[3].file, "local.xml");
   // The original had no if_sid: Wazuh warns that it cannot be changed (and keeps the place).
   EXPECT_TRUE(warned(loaded.warnings, "local.xml:2: it is not possible to overwrite the if_sid of rule 100"));
 }
