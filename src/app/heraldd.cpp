@@ -302,10 +302,9 @@ void register_cluster_metrics(Parts& p) {
   });
 }
 
-}  // namespace
-
 // The analysis engine (issue 16): the configured ruleset, the alert outputs, the workers. A
 // ruleset that does not load stops the start with its file and line.
+template <class Parts>
 core::Status start_analysis(Parts& p, std::size_t threads) {
   const auto& config = p.config;
   if (!config.analysis.enabled) return core::ok_status();
@@ -332,6 +331,8 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
   p.analysis->start();
   return core::ok_status();
 }
+
+}  // namespace
 
 core::Status Heraldd::start(std::size_t threads) {
   auto& p = *parts_;
