@@ -11,8 +11,6 @@ namespace herald::analysis {
 namespace {
 
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
-constexpr std::size_t kFtsFixedPart = 255;  // snprintf into Wazuh's OS_FLSIZE buffer
-constexpr std::size_t kFtsKeyMax = 256;     // and what strncat may grow it to
 constexpr std::size_t kMaxDiffOutput = 65536;
 constexpr std::size_t kGroupTextShown = 1023;  // alerts.json splits this much of the groups
 
@@ -48,28 +46,6 @@ std::string_view diff_host(const Event& event) {
 }
 
 }  // namespace
-
-std::string fts_key(const Event& event, const FtsKeyFields& fields) {
-  std::string key(event.decoder_name);
-  append_slot(key, fields.id, event.static_field(StaticField::id));
-  append_slot(key, fields.dstuser, event.static_field(StaticField::dstuser));
-  append_slot(key, fields.srcuser, event.static_field(StaticField::srcuser));
-  append_slot(key, fields.srcip, event.static_field(StaticField::srcip));
-  append_slot(key, fields.dstip, event.static_field(StaticField::dstip));
-  append_slot(key, fields.data, event.static_field(StaticField::data));
-  append_slot(key, fields.system_name, event.static_field(StaticField::system_name));
-  append_slot(key, fields.location, std::string_view(event.location));
-  if (key.size() > kFtsFixedPart) key.resize(kFtsFixedPart);
-  for (const std::string& name : fields.dynamic) {
-    if (auto value = event.dynamic_field(name)) {
-      key.push_back(' ');
-      key.append(*value);
-    }
-    if (key.size() >= kFtsKeyMax) break;
-  }
-  if (key.size() > kFtsKeyMax) key.resize(kFtsKeyMax);
-  return key;
-}
 
 struct RuleEngine::Walk {
   const Event& event;

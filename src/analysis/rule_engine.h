@@ -25,25 +25,12 @@
 
 #include "analysis/alert.h"
 #include "analysis/correlation.h"
+#include "analysis/decoder_fts.h"
 #include "analysis/event.h"
 #include "analysis/rule_memory.h"
 #include "analysis/rule_set.h"
 
 namespace herald::analysis {
-
-// A decoder's <fts> fields: what makes up the key <if_fts/> rules look up.
-struct FtsKeyFields {
-  bool id = false;
-  bool dstuser = false;
-  bool srcuser = false;
-  bool srcip = false;
-  bool dstip = false;
-  bool data = false;
-  bool system_name = false;
-  bool location = false;
-  std::vector<std::string> dynamic;  // <order> names, in the decoder's order
-  bool any = false;                  // the decoder has an <fts> at all
-};
 
 // What the engine needs to know of the decoder that decoded an event (the Event holds its name
 // and parent): Wazuh's decoder_info type, fts, accumulate and ftscomment.
@@ -105,9 +92,5 @@ class RuleEngine {
   IgnoreList ignore_list_;
   DiffMemory diffs_;
 };
-
-// The key <if_fts/> looks up for an event (Wazuh's FTS line): the decoder name, then the fields
-// the decoder's <fts> names, space-separated, at most 256 bytes.
-std::string fts_key(const Event& event, const FtsKeyFields& fields);
 
 }  // namespace herald::analysis

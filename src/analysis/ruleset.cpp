@@ -19,23 +19,6 @@ std::optional<RuleCategory> category_of(DecoderType type) {
   return RuleCategory::syslog;
 }
 
-FtsKeyFields fts_key_fields(const Decoder& decoder) {
-  FtsKeyFields fields;
-  fields.any = decoder.fts.any();
-  fields.id = decoder.fts.id;
-  fields.dstuser = decoder.fts.dstuser;
-  fields.srcuser = decoder.fts.srcuser;
-  fields.srcip = decoder.fts.srcip;
-  fields.dstip = decoder.fts.dstip;
-  fields.data = decoder.fts.data;
-  fields.system_name = decoder.fts.system_name;
-  fields.location = decoder.fts.location;
-  for (std::size_t i = 0; i < decoder.order.size() && i < decoder.fts.order_fields.size(); ++i) {
-    if (decoder.fts.order_fields.test(i)) fields.dynamic.push_back(decoder.order[i].name);
-  }
-  return fields;
-}
-
 }  // namespace
 
 Ruleset::Ruleset(DecoderSet decoders, ListRegistry lists, RuleSet rules)
