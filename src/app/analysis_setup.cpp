@@ -7,12 +7,12 @@ namespace herald::app {
 core::Result<analysis::RulesetSources> configured_ruleset_sources(const Config& config) {
   analysis::RulesetSources sources;
   const analysis::RulesetExcludes excludes{config.analysis.decoder_exclude, config.analysis.rule_exclude};
+  if (config.analysis.default_ruleset) analysis::add_embedded(sources, default_ruleset_files(), "herald", excludes);
   for (const auto& directory : config.analysis.ruleset_dirs) {
     if (auto added = analysis::add_directory(sources, directory, excludes); !added) {
       return core::Error{added.error().kind, "analysis.ruleset_dirs: " + added.error().message};
     }
   }
-  if (config.analysis.default_ruleset) analysis::add_embedded(sources, default_ruleset_files(), "herald", excludes);
   return sources;
 }
 

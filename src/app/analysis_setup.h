@@ -1,8 +1,8 @@
 #pragma once
-// The ruleset heraldd runs, as its configuration names it: the operator's analysis.ruleset_dirs
-// (in the order given), then Herald's built-in ruleset unless analysis.default_ruleset is off.
-// The operator's files come first so that their decoders, loaded first, take the events both
-// would decode.
+// The ruleset heraldd runs, as its configuration names it: Herald's built-in ruleset (unless
+// analysis.default_ruleset is off), then the operator's analysis.ruleset_dirs in the order given.
+// Built-in first, as Wazuh loads its ruleset before etc/rules: local rules may then hang under
+// Herald's with <if_sid>, whose parents must be loaded first.
 #include <memory>
 
 #include "analysis/ruleset.h"

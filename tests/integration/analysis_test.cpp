@@ -48,13 +48,14 @@ class Analysis : public ::testing::Test {
     if (!NatsServer::installed()) GTEST_SKIP() << "nats-server is not installed (scripts/deps.sh installs it)";
     nats_.start();
     watcher_ = std::make_unique<NatsWatcher>(nats_.url(), "wazuh.alerts.>");
-    server_.set_config_yaml("node: {name: node-a}\nnats: {enabled: yes, url: \"" + nats_.url() + "\"}\n");
+    server_.set_config_yaml("node: {name: node-a}\nnats: {enabled: yes, url: \"" + nats_.url() + "\"}\n" + extra_yaml());
     server_.start();
     admin_ = std::make_unique<HttpClient>(server_.admin_client());
   }
   void TearDown() override {
     if (HasFailure()) std::cerr << "heraldd output:\n" << server_.output() << std::endl;
   }
+  virtual std::string extra_yaml() { return ""; }
 
   std::unique_ptr<TestAgent> new_agent(const std::string& name) {
     auto key = auth::random_alnum(32);
@@ -148,6 +149,29 @@ TEST_F(Analysis, A4xAgentsEventsAreAnalysedToo) {
   const auto alert = alerts_of_rule("200201").back();
   EXPECT_EQ(alert.at("agent").at("id").as_string(), "001");
   EXPECT_EQ(alert.at("location").as_string(), "/var/log/auth.log");
+}
+
+// Local rules load after Herald's, so they can hang under its rules with <if_sid>.
+class AnalysisLocalRules : public Analysis {
+ protected:
+  std::string extra_yaml() override {
+    std::ofstream(rules_.path() / "local_rules.xml")
+        << "<group name=\"local,\">\n  <rule id=\"100100\" level=\"12\">\n    <if_sid>200201</if_sid>\n"
+           "    <srcip>203.0.113.99</srcip>\n    <description>A failed login from our watch list</description>\n"
+           "  </rule>\n</group>\n";
+    return "analysis: {ruleset_dirs: [\"" + rules_.path().string() + "\"]}\n";
+  }
+  TempDir rules_;
+};
+
+TEST_F(AnalysisLocalRules, ALocalRuleRefinesABuiltInOne) {
+  auto agent = new_agent("web3");
+  const std::string watched = "Dec  7 10:00:00 web3 sshd[1]: Failed password for root from 203.0.113.99 port 1 ssh2";
+  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {watched, failed_password(43000)})).status, 204u);
+  ASSERT_TRUE(eventually([&] { return analysed() == 2.0; }));
+  ASSERT_EQ(alerts_of_rule("100100").size(), 1u);
+  EXPECT_EQ(alerts_of_rule("100100")[0].at("rule").at("level").as_int64(), 12);
+  EXPECT_EQ(alerts_of_rule("200201").size(), 1u);  // the other source stays at the built-in rule
 }
 
 TEST(AnalysisStartup, ARulesFileThatDoesNotLoadStopsTheStartWithItsLine) {
