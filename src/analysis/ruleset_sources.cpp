@@ -96,11 +96,13 @@ bool is_decoder_file(std::string_view text) {
     if (rest.starts_with("!--")) {
       at = text.find("-->", at);
       if (at == std::string_view::npos) return false;
+      at += 3;
       continue;
     }
     if (rest.starts_with("?") || rest.starts_with("!")) {
       at = text.find('>', at);
       if (at == std::string_view::npos) return false;
+      at += 1;
       continue;
     }
     std::size_t name_end = 0;
@@ -112,6 +114,7 @@ bool is_decoder_file(std::string_view text) {
     if (name == "var") {
       at = text.find("</var>", at);
       if (at == std::string_view::npos) return false;
+      at += 6;
       continue;
     }
     return name == "decoder";
