@@ -109,6 +109,7 @@ void register_agent_routes(http::Router& router, ApiContext& context) {
                  co_return error_reply(created.error());
                }
                context.publisher.agent_enrolled(agent);
+               if (context.herald_events) context.herald_events->agent_enrolled(agent);
                http::Response response;
                response.status = 201;  // the only status the agent accepts, with an empty body
                response.content_type = {};

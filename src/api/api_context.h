@@ -17,6 +17,7 @@
 #include "engine/dispatcher.h"
 #include "engine/event_sink.h"
 #include "engine/group_configurations.h"
+#include "engine/herald_events.h"
 #include "engine/liveness.h"
 #include "engine/result_service.h"
 #include "store/store.h"
@@ -48,6 +49,8 @@ struct ApiContext {
   BodyLimits body_limits{};
   // The analysis engine; null when analysis is off.
   engine::AnalysisService* analysis = nullptr;
+  // Herald's own events for analysis (enrolments, failed logins); null when analysis is off.
+  engine::HeraldEvents* herald_events = nullptr;
 };
 
 }  // namespace herald::api

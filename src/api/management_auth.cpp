@@ -48,6 +48,7 @@ awaitable<bool> check_password(ApiContext& context, const std::string& user, con
 void record_login_failure(ApiContext& context, std::string_view user, const std::string& source) {
   const auto failure = context.login_failures.record_failure(source);
   log_failed_authentication("login", user, source, failure, context.login_failures.policy());
+  if (context.herald_events) context.herald_events->api_authentication_failed(source, std::string(user));
 }
 
 enum class AuthOutcome { ok, missing, wrong, blocked };

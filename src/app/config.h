@@ -106,6 +106,7 @@ struct Config {
     std::int64_t workers = 0;                // 0: one per core
     std::int64_t queue_capacity = 65'536;    // events waiting per worker before new ones are dropped
     std::string alerts_dir;                  // default: <data_dir>/alerts
+    bool herald_events = true;               // Herald's own happenings analysed too (ruleset/README.md)
   } analysis;
   std::string log_level = "info";
 };

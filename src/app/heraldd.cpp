@@ -35,6 +35,7 @@
 #include "app/analysis_setup.h"
 #include "engine/alert_outputs.h"
 #include "engine/analysis_service.h"
+#include "engine/herald_events.h"
 #include "http/io_pool.h"
 #include "http/router.h"
 #include "legacy/enrollment_server.h"
@@ -86,6 +87,9 @@ struct Heraldd::Parts {
   // After the publisher: destroyed (workers joined) before it, since alerts go to the bus.
   std::unique_ptr<engine::AlertOutputs> alert_outputs;  // null when analysis is off
   std::unique_ptr<engine::AnalysisService> analysis;     // null when analysis is off
+  std::unique_ptr<engine::HeraldEvents> herald_events;   // null when analysis is off
+  engine::LivenessObservers liveness_observers;
+  engine::OrderListeners result_listeners;  // applied results
   std::unique_ptr<engine::ClusterWakeups> wakeups;  // null for a sole node (SQLite)
   std::unique_ptr<engine::Liveness> liveness;
   std::unique_ptr<engine::GroupConfigurations> group_configurations;
@@ -200,7 +204,16 @@ core::Status start_legacy_services(Parts& p) {
     p.enrollment_service = std::make_unique<legacy::EnrollmentService>(*p.store, p.clock, enrollment, password,
                                                                       machine_hostname(), config.node_name);
     p.enrollment = std::make_unique<legacy::EnrollmentServer>(
-        p.io_pool->main(), enrollment, *p.enrollment_service, *p.pool, p.metrics, [&p](const legacy::EnrollmentDecision& decision) {
+        p.io_pool->main(), enrollment, *p.enrollment_service, *p.pool, p.metrics, [&p](const legacy::EnrollmentDecision& decision, const std::string& source_address) {
+          if (!decision.enrolled) {
+            // A refusal for the store's sake is Herald's fault, not the agent's: no security event.
+            if (p.herald_events && !decision.store_failed) {
+              std::string_view reason = decision.reply;
+              if (reason.starts_with("ERROR: ")) reason.remove_prefix(7);
+              p.herald_events->enrollment_rejected(decision.agent_name, source_address, std::string(reason));
+            }
+            return;
+          }
           // A replaced agent's key stops working at once on this node (others drop it at their
           // next key reload).
           for (const auto& replaced : decision.replaced_ids) {
@@ -208,7 +221,9 @@ core::Status start_legacy_services(Parts& p) {
             if (p.remote) p.remote->close_agent(replaced);
           }
           p.legacy_keys.put(*decision.key);
-          p.publisher->agent_enrolled(enrolled_agent(*decision.key));
+          auto agent = enrolled_agent(*decision.key);
+          p.publisher->agent_enrolled(agent);
+          if (p.herald_events) p.herald_events->agent_enrolled(agent);
         });
     auto endpoint = p.enrollment->listen();
     if (!endpoint) {
@@ -329,6 +344,9 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
       [outputs = p.alert_outputs.get()](const analysis::AlertRecord& alert) { outputs->deliver(alert); }, p.clock,
       p.metrics);
   p.analysis->start();
+  if (config.analysis.herald_events) {
+    p.herald_events = std::make_unique<engine::HeraldEvents>(*p.analysis, *p.store, config.node_name, p.metrics);
+  }
   return core::ok_status();
 }
 
@@ -402,12 +420,15 @@ core::Status Heraldd::start(std::size_t threads) {
     liveness.parked_refresh = std::chrono::duration_cast<std::chrono::milliseconds>(liveness.interval) / 2;
     liveness.leading = leading;
   }
-  p.liveness = std::make_unique<engine::Liveness>(*p.store, p.clock, *p.publisher, liveness);
+  p.liveness_observers.add(*p.publisher);
+  if (p.herald_events) p.liveness_observers.add(*p.herald_events);
+  p.liveness = std::make_unique<engine::Liveness>(*p.store, p.clock, p.liveness_observers, liveness);
 
   p.pool = std::make_unique<engine::BlockingPool>();
   p.order_metrics = std::make_unique<engine::OrderMetrics>(p.metrics);
   p.expiry_listeners.add(*p.order_metrics);
   p.expiry_listeners.add(*p.publisher);
+  if (p.herald_events) p.expiry_listeners.add(*p.herald_events);
   p.scheduler = std::make_unique<engine::DeadlineScheduler>(p.io_pool->main(), *p.store, *p.pool, p.clock, p.expiry_listeners);
   if (clustered) p.scheduler->set_cluster(std::chrono::seconds(1), leading);
   p.order_listeners.add(*p.scheduler);
@@ -427,7 +448,9 @@ core::Status Heraldd::start(std::size_t threads) {
   if (p.wakeups) p.delivery_listeners.add(*p.wakeups);
   p.dispatcher->set_delivery_listener(p.delivery_listeners);
   p.result_batcher = std::make_unique<engine::ResultBatcher>(*p.store, p.clock);
-  p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, p.publisher.get(), p.result_batcher.get());
+  p.result_listeners.add(*p.publisher);
+  if (p.herald_events) p.result_listeners.add(*p.herald_events);
+  p.results = std::make_unique<engine::ResultService>(*p.store, p.clock, &p.result_listeners, p.result_batcher.get());
   p.commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
   p.archiver = std::make_unique<engine::OrderArchiver>(
       p.io_pool->main(), *p.store, *p.pool, p.clock,
@@ -466,6 +489,7 @@ core::Status Heraldd::start(std::size_t threads) {
                                                                 *p.publisher, *p.group_configurations});
   p.context->body_limits = config.http.body_limits;
   p.context->analysis = p.analysis.get();
+  p.context->herald_events = p.herald_events.get();
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
@@ -532,6 +556,7 @@ int Heraldd::wait_for_signal_and_stop() {
   management_done.get_future().wait();
   comms_done.get_future().wait();
   p.pool->stop();
+  if (p.herald_events) p.herald_events->stop();
   if (p.analysis) p.analysis->stop();  // analyses what the listeners handed over; alerts go out below
   if (p.wakeups) p.wakeups->stop();
   p.liveness->stop();  // writes the last keep-alives and transitions

@@ -26,53 +26,24 @@ std::string subject_token(std::string_view text) {
 }
 
 BusPublisher::BusPublisher(bus::EventBus* bus, const core::Clock& clock, std::string node_name, std::size_t max_queued)
-    : bus_(bus), clock_(clock), node_name_(std::move(node_name)), max_queued_(max_queued) {
-  if (bus_ != nullptr) worker_ = std::thread([this] { run(); });
+    : bus_(bus), clock_(clock), node_name_(std::move(node_name)) {
+  if (bus_ != nullptr) worker_ = std::make_unique<SerialWorker>(max_queued);
 }
 
 BusPublisher::~BusPublisher() { stop(); }
 
 void BusPublisher::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  if (worker_) worker_->stop();
 }
 
-std::uint64_t BusPublisher::dropped() const {
-  std::lock_guard lock(mutex_);
-  return dropped_;
-}
+std::uint64_t BusPublisher::dropped() const { return worker_ ? worker_->dropped() : 0; }
 
 std::int64_t BusPublisher::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
 }
 
-void BusPublisher::enqueue(Task task) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= max_queued_) {
-      ++dropped_;
-      return;
-    }
-    queue_.push_back(std::move(task));
-  }
-  wake_.notify_one();
-}
-
-void BusPublisher::run() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, and everything queued was published
-    auto task = std::move(queue_.front());
-    queue_.pop_front();
-    lock.unlock();
-    task();
-    lock.lock();
-  }
+void BusPublisher::enqueue(SerialWorker::Task task) {
+  if (worker_) worker_->post(std::move(task));
 }
 
 void BusPublisher::publish(std::string subject, std::string payload, bus::Durability durability,

@@ -7,18 +7,15 @@
 // Building a payload per order for a 100,000-agent command takes a while, so callers only
 // enqueue: a worker thread of this class builds and publishes, in order. Bounded: beyond
 // `max_queued` notifications the newest are dropped and counted (the bus counts its own drops).
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <functional>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "bus/event_bus.h"
 #include "core/clock.h"
 #include "engine/liveness.h"
 #include "engine/order_listener.h"
+#include "engine/serial_worker.h"
 #include "store/records.h"
 
 namespace herald::engine {
@@ -56,22 +53,14 @@ class BusPublisher final : public OrderListener, public LivenessObserver {
   bool enabled() const { return bus_ != nullptr; }
 
  private:
-  using Task = std::function<void()>;
-  void enqueue(Task task);
-  void run();
+  void enqueue(SerialWorker::Task task);
   void publish(std::string subject, std::string payload, bus::Durability durability, std::string message_id = {});
   std::int64_t now_ms() const;
 
   bus::EventBus* bus_;
   const core::Clock& clock_;
   std::string node_name_;
-  std::size_t max_queued_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Task> queue_;
-  bool stopping_ = false;
-  std::uint64_t dropped_ = 0;
-  std::thread worker_;
+  std::unique_ptr<SerialWorker> worker_;  // null without a bus
 };
 
 // A subject token from free text: NATS separators and wildcards become '_'.

@@ -81,6 +81,21 @@ class LivenessObserver {
   virtual void keepalive(const std::string& agent_id, std::int64_t at_ms) = 0;
 };
 
+// Fans one notification out to several observers, in registration order.
+class LivenessObservers final : public LivenessObserver {
+ public:
+  void add(LivenessObserver& observer) { observers_.push_back(&observer); }
+  void status_changed(const StatusTransition& transition) override {
+    for (auto* o : observers_) o->status_changed(transition);
+  }
+  void keepalive(const std::string& agent_id, std::int64_t at_ms) override {
+    for (auto* o : observers_) o->keepalive(agent_id, at_ms);
+  }
+
+ private:
+  std::vector<LivenessObserver*> observers_;
+};
+
 struct LivenessCounts {
   std::size_t tracked = 0;  // agents held in memory
   std::size_t active = 0;

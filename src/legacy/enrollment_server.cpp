@@ -47,8 +47,8 @@ bool certificate_names_address(SSL* ssl, const std::string& address) {
 
 struct EnrollmentServer::State : std::enable_shared_from_this<EnrollmentServer::State> {
   State(asio::io_context& io_context, const EnrollmentOptions& opts, EnrollmentService& svc, engine::BlockingPool& p,
-        core::MetricsRegistry& m, std::function<void(const EnrollmentDecision&)> on_enrolled)
-      : io(io_context), options(opts), service(svc), pool(p), metrics(m), enrolled(std::move(on_enrolled)),
+        core::MetricsRegistry& m, EnrollmentServer::Decided on_decided)
+      : io(io_context), options(opts), service(svc), pool(p), metrics(m), decided(std::move(on_decided)),
         acceptor(io_context) {}
 
   asio::io_context& io;
@@ -56,7 +56,7 @@ struct EnrollmentServer::State : std::enable_shared_from_this<EnrollmentServer::
   EnrollmentService& service;
   engine::BlockingPool& pool;
   core::MetricsRegistry& metrics;
-  std::function<void(const EnrollmentDecision&)> enrolled;
+  EnrollmentServer::Decided decided;
   tcp::acceptor acceptor;
   std::shared_ptr<ssl::context> tls;
   std::atomic<std::size_t> in_progress{0};
@@ -74,8 +74,8 @@ struct EnrollmentServer::State : std::enable_shared_from_this<EnrollmentServer::
 
 EnrollmentServer::EnrollmentServer(asio::io_context& io, const EnrollmentOptions& options, EnrollmentService& service,
                                    engine::BlockingPool& pool, core::MetricsRegistry& metrics,
-                                   std::function<void(const EnrollmentDecision&)> enrolled)
-    : state_(std::make_shared<State>(io, options, service, pool, metrics, std::move(enrolled))) {}
+                                   Decided decided)
+    : state_(std::make_shared<State>(io, options, service, pool, metrics, std::move(decided))) {}
 
 EnrollmentServer::~EnrollmentServer() { stop(); }
 
@@ -182,9 +182,9 @@ asio::awaitable<void> EnrollmentServer::State::serve(tcp::socket socket) {
       count("no_request");
     } else {
       auto decision = co_await pool.run([this, &request, &address] {
-        auto decided = service.decide(request, address);
-        if (decided.enrolled && enrolled) enrolled(decided);
-        return decided;
+        auto decision_made = service.decide(request, address);
+        if (decided) decided(decision_made, address);
+        return decision_made;
       });
       if (decision.enrolled) {
         std::string replaced;

@@ -18,10 +18,11 @@ namespace herald::legacy {
 
 class EnrollmentServer {
  public:
-  // `enrolled` is called (on the pool) for every agent enrolled, before its reply is written.
+  // `decided` is called (on the pool) for every request decided, enrolled or refused, with the
+  // peer's address, before its reply is written.
+  using Decided = std::function<void(const EnrollmentDecision&, const std::string& source_address)>;
   EnrollmentServer(boost::asio::io_context& io, const EnrollmentOptions& options, EnrollmentService& service,
-                   engine::BlockingPool& pool, core::MetricsRegistry& metrics,
-                   std::function<void(const EnrollmentDecision&)> enrolled);
+                   engine::BlockingPool& pool, core::MetricsRegistry& metrics, Decided decided);
   ~EnrollmentServer();
   EnrollmentServer(const EnrollmentServer&) = delete;
   EnrollmentServer& operator=(const EnrollmentServer&) = delete;

@@ -55,7 +55,9 @@ class Analysis : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) std::cerr << "heraldd output:\n" << server_.output() << std::endl;
   }
-  virtual std::string extra_yaml() { return ""; }
+  // Herald's own events (an agent enrolled, connected ...) raise alerts too; the suites that count
+  // an agent's alerts leave them out.
+  virtual std::string extra_yaml() { return "analysis: {herald_events: false}\n"; }
 
   std::unique_ptr<TestAgent> new_agent(const std::string& name) {
     auto key = auth::random_alnum(32);
@@ -159,7 +161,7 @@ class AnalysisLocalRules : public Analysis {
         << "<group name=\"local,\">\n  <rule id=\"100100\" level=\"12\">\n    <if_sid>200201</if_sid>\n"
            "    <srcip>203.0.113.99</srcip>\n    <description>A failed login from our watch list</description>\n"
            "  </rule>\n</group>\n";
-    return "analysis: {ruleset_dirs: [\"" + rules_.path().string() + "\"]}\n";
+    return "analysis: {herald_events: false, ruleset_dirs: [\"" + rules_.path().string() + "\"]}\n";
   }
   TempDir rules_;
 };
@@ -172,6 +174,89 @@ TEST_F(AnalysisLocalRules, ALocalRuleRefinesABuiltInOne) {
   ASSERT_EQ(alerts_of_rule("100100").size(), 1u);
   EXPECT_EQ(alerts_of_rule("100100")[0].at("rule").at("level").as_int64(), 12);
   EXPECT_EQ(alerts_of_rule("200201").size(), 1u);  // the other source stays at the built-in rule
+}
+
+// Herald's own happenings are analysed as events of the manager (agent 000, location "herald").
+class AnalysisHeraldEvents : public Analysis {
+ protected:
+  std::string extra_yaml() override { return ""; }
+
+  // The alerts of `rule_id` whose herald.<key...> is `value`.
+  std::vector<json::object> herald_alerts(const std::string& rule_id, std::initializer_list<const char*> path,
+                                          const std::string& value) const {
+    std::vector<json::object> out;
+    for (auto& alert : alerts_of_rule(rule_id)) {
+      const json::value* at = &alert.at("data").at("herald");
+      for (const char* key : path) {
+        const auto* object = at->if_object();
+        at = object ? object->if_contains(key) : nullptr;
+        if (at == nullptr) break;
+      }
+      if (at != nullptr && at->is_string() && at->as_string() == value) out.push_back(std::move(alert));
+    }
+    return out;
+  }
+};
+
+TEST_F(AnalysisHeraldEvents, AFailedApiLoginRaisesAnAlertOfTheManager) {
+  HttpClient client(server_.management_url());
+  auto reply = client.request("POST", "/security/user/authenticate", "",
+                              {{"Authorization", basic_authorization("admin", "not-the-password-x7")}});
+  ASSERT_EQ(reply.status, 401u);
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200507", {"user"}, "admin").size() == 1; }));
+  const auto alert = herald_alerts("200507", {"user"}, "admin")[0];
+  EXPECT_EQ(alert.at("rule").at("level").as_int64(), 5);
+  EXPECT_EQ(alert.at("agent").at("id").as_string(), "000");
+  EXPECT_EQ(alert.at("location").as_string(), "herald");
+  EXPECT_EQ(alert.at("data").at("herald").at("source").at("ip").as_string(), "127.0.0.1");
+  EXPECT_EQ(alert.at("decoder").at("name").as_string(), "herald-events");
+}
+
+TEST_F(AnalysisHeraldEvents, AnAgentEnrolledConnectedAndItsFailedOrderRaiseAlerts) {
+  auto agent = new_agent("web9");
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200503", {"agent", "id"}, agent->id()).size() == 1; }));
+  EXPECT_EQ(herald_alerts("200503", {"agent", "id"}, agent->id())[0].at("data").at("herald").at("agent").at("name"),
+            "web9");
+
+  // Its first authenticated requests make it active.
+  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {"Dec  7 10:00:01 web9 cron[1]: nothing"})).status, 204u);
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200501", {"agent", "id"}, agent->id()).size() == 1; }));
+  EXPECT_EQ(herald_alerts("200501", {"agent", "id"}, agent->id())[0].at("data").at("herald").at("agent").at("name"),
+            "web9");
+
+  ASSERT_EQ(admin_->post("/_plugins/_command_manager/commands", command_body("agent", agent->id())).status, 200u);
+  auto poll = agent->poll();
+  ASSERT_EQ(poll.status, 200u) << poll.body;
+  const auto document_id = std::string(
+      json::parse(poll.body).at("commands").as_array().at(0).at("document_id").as_string());
+  ASSERT_EQ(agent->report_result(document_id, 1, "the service would not stop").status / 100, 2u);
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200505", {"order", "id"}, document_id).size() == 1; }));
+  const auto failed = herald_alerts("200505", {"order", "id"}, document_id)[0].at("data").at("herald");
+  EXPECT_EQ(failed.at("order").at("action"), "restart");
+  EXPECT_EQ(failed.at("order").at("message"), "the service would not stop");
+  EXPECT_EQ(failed.at("agent").at("name"), "web9");
+}
+
+TEST_F(AnalysisHeraldEvents, A4xAgentThatHangsUpAndARefusedEnrolmentRaiseAlerts) {
+  auto agent = std::make_unique<LegacyAgent>(legacy_enroll(server_.enrollment_address(), "legacy9"));
+  const std::string id = agent->key().id;
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200503", {"agent", "id"}, id).size() == 1; }));
+  agent->connect(server_.remote_address());
+  ASSERT_TRUE(agent->start_up());
+  ASSERT_TRUE(agent->keepalive());
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200501", {"agent", "id"}, id).size() == 1; }));
+  agent->drop();
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200502", {"agent", "id"}, id).size() == 1; }));
+  const auto gone = herald_alerts("200502", {"agent", "id"}, id)[0].at("data").at("herald");
+  EXPECT_EQ(gone.at("agent").at("name"), "legacy9");
+  EXPECT_NE(std::string(gone.at("reason").as_string()).find("closed"), std::string::npos) << gone;
+
+  EXPECT_EQ(legacy_enroll_raw(server_.enrollment_address(), "OSSEC A:'legacy9'\n"),
+            "ERROR: Duplicate agent name: legacy9ERROR: Unable to add agent");
+  ASSERT_TRUE(eventually([&] { return herald_alerts("200504", {"agent", "name"}, "legacy9").size() == 1; }));
+  const auto refused = herald_alerts("200504", {"agent", "name"}, "legacy9")[0].at("data").at("herald");
+  EXPECT_EQ(refused.at("source").at("ip"), "127.0.0.1");
+  EXPECT_EQ(refused.at("reason"), "Duplicate agent name: legacy9");
 }
 
 TEST(AnalysisStartup, ARulesFileThatDoesNotLoadStopsTheStartWithItsLine) {
