@@ -1,5 +1,6 @@
 #include "analysis/alert_json.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <cstdio>
@@ -183,20 +184,65 @@ std::optional<std::string_view> header_host(std::string_view log) {
   return rest.substr(0, rest.find(' '));
 }
 
-void add_rule(json::object& root, const Alert& alert) {
+bool contains(const json::array& values, std::string_view text) {
+  return std::any_of(values.begin(), values.end(), [&](const json::value& v) { return v.as_string() == text; });
+}
+
+// Without a catalog: the rule's ids, both formats, each once.
+json::object mitre_ids_only(const Alert& alert) {
+  json::array ids;
+  for (const std::string& id : alert.mitre_ids) ids.emplace_back(id);
+  for (const MitreTechnique& technique : alert.mitre_techniques) {
+    if (!contains(ids, technique.technique_id)) ids.emplace_back(technique.technique_id);
+  }
+  return json::object{{"id", std::move(ids)}};
+}
+
+// Wazuh's rules (format/to_json.c): the tactic/technique pairs when the rule has them — a pair
+// counts when the technique is known and has that tactic, each technique once — else the
+// deprecated ids, all written, with the names and every tactic of those that are known. No
+// tactic found: no "mitre" at all.
+std::optional<json::object> mitre_with_names(const Alert& alert, const MitreCatalog& catalog) {
+  json::array ids, tactics, techniques;
+  if (!alert.mitre_techniques.empty()) {
+    for (const MitreTechnique& pair : alert.mitre_techniques) {
+      const auto* technique = catalog.find(pair.technique_id);
+      if (technique == nullptr) continue;
+      const auto tactic = std::find_if(technique->tactics.begin(), technique->tactics.end(),
+                                       [&](const MitreTactic& t) { return t.id == pair.tactic_id; });
+      if (tactic == technique->tactics.end()) continue;
+      if (!contains(tactics, tactic->name)) tactics.emplace_back(tactic->name);
+      if (!contains(techniques, technique->name)) {
+        ids.emplace_back(technique->id);
+        techniques.emplace_back(technique->name);
+      }
+    }
+  } else {
+    for (const std::string& id : alert.mitre_ids) {
+      ids.emplace_back(id);
+      const auto* technique = catalog.find(id);
+      if (technique == nullptr) continue;
+      for (const MitreTactic& tactic : technique->tactics) {
+        if (!contains(tactics, tactic.name)) tactics.emplace_back(tactic.name);
+      }
+      techniques.emplace_back(technique->name);
+    }
+  }
+  if (tactics.empty()) return std::nullopt;
+  return json::object{{"id", std::move(ids)}, {"tactic", std::move(tactics)}, {"technique", std::move(techniques)}};
+}
+
+void add_rule(json::object& root, const Alert& alert, const MitreCatalog* catalog) {
   json::object& rule = root["rule"].emplace_object();
   if (alert.level != 0) rule["level"] = alert.level;
   rule["description"] = alert.description;
   if (alert.rule_id != 0) rule["id"] = std::to_string(alert.rule_id);
   if (!alert.mitre_ids.empty() || !alert.mitre_techniques.empty()) {
-    json::array ids;
-    for (const std::string& id : alert.mitre_ids) ids.emplace_back(id);
-    for (const MitreTechnique& technique : alert.mitre_techniques) {
-      const bool known = std::any_of(ids.begin(), ids.end(),
-                                     [&](const json::value& id) { return id.as_string() == technique.technique_id; });
-      if (!known) ids.emplace_back(technique.technique_id);
+    if (catalog == nullptr) {
+      rule["mitre"] = mitre_ids_only(alert);
+    } else if (auto mitre = mitre_with_names(alert, *catalog)) {
+      rule["mitre"] = std::move(*mitre);
     }
-    rule["mitre"] = json::object{{"id", std::move(ids)}};
   }
   if (alert.cve) rule["cve"] = *alert.cve;
   if (alert.info) rule["info"] = *alert.info;
@@ -328,7 +374,7 @@ std::string alert_to_json(const Alert& alert, const AlertJsonOptions& options, s
   const Event& event = alert.event;
   json::object root;
   root["timestamp"] = alert_timestamp(alert.time, alert.milliseconds, options.utc_offset_seconds);
-  add_rule(root, alert);
+  add_rule(root, alert, options.mitre.get());
   root["agent"].emplace_object();
   root["manager"] = json::object{{"name", options.manager_name}};
   root["id"] = std::to_string(alert.time) + "." + std::to_string(alert_offset);

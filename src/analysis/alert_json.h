@@ -11,14 +11,17 @@
 //   dotted names nested (16 levels at most; Wazuh has no bound), "[...]" values that parse kept
 //   as JSON arrays (Boost.JSON's default depth of 32; cJSON allows 1000)}, location, agentless.
 //
-// Not done: MITRE tactic and technique names (Wazuh looks them up in its MITRE SQLite
-// database and, without it, drops "mitre"; Herald writes the ids only), the "syscheck" object of
+// MITRE: with a catalog (Wazuh's MITRE database), mitre{id, tactic, technique} as Wazuh builds
+// it; without one, mitre{id} with the rule's ids (Wazuh would drop "mitre").
+// Not done: the "syscheck" object of
 // FIM events (their dynamic fields are left out as Wazuh leaves them out), agent labels, GeoIP.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "analysis/alert.h"
+#include "analysis/mitre_catalog.h"
 
 namespace herald::analysis {
 
@@ -27,6 +30,7 @@ struct AlertJsonOptions {
   std::optional<std::string> cluster_name;  // "cluster" is written when set
   std::optional<std::string> cluster_node;
   int utc_offset_seconds = 0;  // the timestamp is local time with its offset ("+0000")
+  std::shared_ptr<const MitreCatalog> mitre;  // null: the ids only
 };
 
 // One alerts.json line, without the newline. `alert_offset` is the alert id's second part (Wazuh

@@ -15,6 +15,7 @@ class AnalyzerState {
   AnalyzerState(const Ruleset& ruleset, const AnalyzerOptions& options)
       : engine(ruleset.rules(), engine_options(options)) {
     json.manager_name = options.manager_name;
+    json.mitre = options.mitre;
   }
 
   Event event;

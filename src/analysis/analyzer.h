@@ -17,6 +17,7 @@ namespace herald::analysis {
 
 class Ruleset;
 class AnalyzerState;
+class MitreCatalog;
 class Event;
 struct Alert;
 
@@ -36,6 +37,8 @@ struct AnalyzerOptions {
   // Alert ids are "<epoch seconds>.<n>" (Wazuh's shape, with a sequence number where Wazuh has an
   // offset in alerts.log); analyzers sharing this counter never repeat an id. Null: its own.
   std::atomic<std::uint64_t>* alert_sequence = nullptr;
+  // MITRE ATT&CK names for rule.mitre (Wazuh's MITRE database); null: the ids only.
+  std::shared_ptr<const MitreCatalog> mitre = nullptr;
 };
 
 struct AlertRecord {

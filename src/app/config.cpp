@@ -216,7 +216,7 @@ std::vector<std::string> text_list(const YAML::Node& node, const std::string& wh
 
 void parse_analysis(const YAML::Node& analysis, Config& config) {
   check_keys(analysis, "analysis", {"enabled", "default_ruleset", "ruleset_dirs", "decoder_exclude", "rule_exclude",
-                                    "alert_level", "workers", "queue_capacity", "alerts_dir", "herald_events"});
+                                    "alert_level", "workers", "queue_capacity", "alerts_dir", "herald_events", "mitre_db"});
   auto& out = config.analysis;
   if (analysis["enabled"]) out.enabled = boolean(analysis["enabled"], "analysis.enabled");
   if (analysis["default_ruleset"]) out.default_ruleset = boolean(analysis["default_ruleset"], "analysis.default_ruleset");
@@ -230,6 +230,7 @@ void parse_analysis(const YAML::Node& analysis, Config& config) {
   }
   if (analysis["alerts_dir"]) out.alerts_dir = text(analysis["alerts_dir"], "analysis.alerts_dir");
   if (analysis["herald_events"]) out.herald_events = boolean(analysis["herald_events"], "analysis.herald_events");
+  if (analysis["mitre_db"]) out.mitre_db = text(analysis["mitre_db"], "analysis.mitre_db");
   if (out.enabled && !out.default_ruleset && out.ruleset_dirs.empty()) {
     throw ConfigError{"analysis.default_ruleset is off and analysis.ruleset_dirs is empty: there is nothing to load "
                       "(set analysis.enabled: false to run without analysis)"};

@@ -107,6 +107,7 @@ struct Config {
     std::int64_t queue_capacity = 65'536;    // events waiting per worker before new ones are dropped
     std::string alerts_dir;                  // default: <data_dir>/alerts
     bool herald_events = true;               // Herald's own happenings analysed too (ruleset/README.md)
+    std::string mitre_db;                    // a 4.x manager's var/db/mitre.db: ATT&CK names in alerts
   } analysis;
   std::string log_level = "info";
 };

@@ -33,6 +33,7 @@
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
 #include "app/analysis_setup.h"
+#include "app/mitre_db.h"
 #include "engine/alert_outputs.h"
 #include "engine/analysis_service.h"
 #include "engine/herald_events.h"
@@ -336,6 +337,12 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
   options.queue_capacity = static_cast<std::size_t>(config.analysis.queue_capacity);
   options.analyzer.manager_name = config.node_name;
   options.analyzer.alert_level = static_cast<int>(config.analysis.alert_level);
+  if (!config.analysis.mitre_db.empty()) {
+    auto mitre = load_mitre_db(config.analysis.mitre_db);
+    if (!mitre) return mitre.error();
+    spdlog::info("analysis: {} MITRE ATT&CK techniques from {}", (*mitre)->size(), config.analysis.mitre_db);
+    options.analyzer.mitre = std::move(mitre).value();
+  }
   spdlog::info("analysis: {} decoders, {} rules, {} lists ({} + {} + {} files), {} workers", (*ruleset)->decoders().size(),
                (*ruleset)->rules().size(), (*ruleset)->list_files().size(), (*ruleset)->decoder_files().size(),
                (*ruleset)->rule_files().size(), (*ruleset)->list_files().size(), options.workers);

@@ -66,6 +66,9 @@ class AnalysisService {
   // Every worker switches to `ruleset` before its next event (its correlation state restarts).
   void replace_ruleset(std::shared_ptr<const analysis::Ruleset> ruleset);
   std::shared_ptr<const analysis::Ruleset> ruleset() const;
+  // What the workers' analyzers are built with (manager name, alert level, MITRE names), for
+  // analyzers run elsewhere (logtest sessions).
+  const analysis::AnalyzerOptions& analyzer_options() const { return options_.analyzer; }
 
   // Events queued and not analysed yet, over all workers.
   std::size_t queued() const;
