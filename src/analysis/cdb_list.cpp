@@ -187,4 +187,12 @@ bool CdbList::lookup(ListLookup kind, std::string_view key, const ValuePredicate
   return false;
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> CdbList::entries() const {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  out.reserve(entries_.size());
+  for (const auto& [key, value] : entries_) out.emplace_back(key, value);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace herald::analysis

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -60,6 +61,9 @@ class CdbList {
   std::size_t size() const { return entries_.size(); }
   // "<source_name>:<line>: <what>" for each line skipped or key ignored, in file order.
   const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // Every key and its value, sorted by key (the API lists them).
+  std::vector<std::pair<std::string_view, std::string_view>> entries() const;
 
   // The value of exactly this key.
   std::optional<std::string_view> find(std::string_view key) const;

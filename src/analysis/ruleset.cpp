@@ -48,6 +48,7 @@ core::Result<std::shared_ptr<const Ruleset>> Ruleset::load(const RulesetSources&
   for (const auto& file : sources.decoders) ruleset->decoder_files_.push_back(file.path);
   for (const auto& file : sources.rules) ruleset->rule_files_.push_back(file.path);
   for (const auto& file : sources.lists) ruleset->list_files_.push_back(file.path);
+  ruleset->sources_ = sources;
   return std::shared_ptr<const Ruleset>(std::move(ruleset));
 }
 

@@ -29,6 +29,8 @@ class Ruleset {
   const std::vector<std::string>& decoder_files() const { return decoder_files_; }
   const std::vector<std::string>& rule_files() const { return rule_files_; }
   const std::vector<std::string>& list_files() const { return list_files_; }
+  // The files themselves, texts included (the rules API shows them, a reload starts from them).
+  const RulesetSources& sources() const { return sources_; }
 
   // What the rule engine needs to know of the decoder an event was decoded by.
   EventDecoderInfo decoder_info(const Decoder* decoder, DecoderType type) const;
@@ -43,6 +45,7 @@ class Ruleset {
   std::vector<std::string> decoder_files_;
   std::vector<std::string> rule_files_;
   std::vector<std::string> list_files_;
+  RulesetSources sources_;
 };
 
 }  // namespace herald::analysis

@@ -20,6 +20,7 @@
 #include "engine/herald_events.h"
 #include "engine/liveness.h"
 #include "engine/result_service.h"
+#include "engine/ruleset_manager.h"
 #include "store/store.h"
 
 namespace herald::api {
@@ -51,6 +52,8 @@ struct ApiContext {
   engine::AnalysisService* analysis = nullptr;
   // Herald's own events for analysis (enrolments, failed logins); null when analysis is off.
   engine::HeraldEvents* herald_events = nullptr;
+  // Custom ruleset files (PUT /rules/files/{name} ...); null when analysis is off.
+  engine::RulesetManager* rulesets = nullptr;
 };
 
 }  // namespace herald::api

@@ -6,6 +6,7 @@
 #include "api/management_auth.h"
 #include "api/observability_api.h"
 #include "api/orders_api.h"
+#include "api/ruleset_api.h"
 #include "api/server_orders_api.h"
 
 namespace herald::api {
@@ -18,6 +19,7 @@ void register_management_routes(http::Router& router, ApiContext& context) {
   register_command_manager_routes(router, context);
   register_order_routes(router, context);
   register_server_order_routes(router, context);
+  register_ruleset_routes(router, context);
 }
 
 }  // namespace herald::api

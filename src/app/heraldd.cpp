@@ -36,6 +36,7 @@
 #include "app/mitre_db.h"
 #include "engine/alert_outputs.h"
 #include "engine/analysis_service.h"
+#include "engine/ruleset_manager.h"
 #include "engine/herald_events.h"
 #include "http/io_pool.h"
 #include "http/router.h"
@@ -89,6 +90,7 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::AlertOutputs> alert_outputs;  // null when analysis is off
   std::unique_ptr<engine::AnalysisService> analysis;     // null when analysis is off
   std::unique_ptr<engine::HeraldEvents> herald_events;   // null when analysis is off
+  std::unique_ptr<engine::RulesetManager> rulesets;      // null when analysis is off
   engine::LivenessObservers liveness_observers;
   engine::OrderListeners result_listeners;  // applied results
   std::unique_ptr<engine::ClusterWakeups> wakeups;  // null for a sole node (SQLite)
@@ -325,7 +327,12 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
   const auto& config = p.config;
   if (!config.analysis.enabled) return core::ok_status();
   analysis::LoadWarnings warnings;
-  auto ruleset = load_configured_ruleset(config, warnings);
+  auto sources = configured_ruleset_sources(config);
+  if (!sources) return core::Error{sources.error().kind, "analysis: " + sources.error().message};
+  // The configured ruleset and the custom files of the store (PUT /rules/files/{name} ...).
+  p.rulesets = std::make_unique<engine::RulesetManager>(*p.store, std::move(sources).value(), p.bus.get(),
+                                                        engine::RulesetManagerOptions{config.node_name}, p.metrics);
+  auto ruleset = p.rulesets->load_initial(warnings);
   if (!ruleset) return core::Error{ruleset.error().kind, "analysis: " + ruleset.error().message};
   for (const auto& warning : warnings) spdlog::warn("analysis: {}", warning);
   auto outputs = engine::AlertOutputs::open({config.analysis.alerts_dir}, *p.publisher, p.metrics);
@@ -351,6 +358,7 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
       [outputs = p.alert_outputs.get()](const analysis::AlertRecord& alert) { outputs->deliver(alert); }, p.clock,
       p.metrics);
   p.analysis->start();
+  p.rulesets->start(*p.analysis);
   if (config.analysis.herald_events) {
     p.herald_events = std::make_unique<engine::HeraldEvents>(*p.analysis, *p.store, config.node_name, p.metrics);
   }
@@ -497,6 +505,7 @@ core::Status Heraldd::start(std::size_t threads) {
   p.context->body_limits = config.http.body_limits;
   p.context->analysis = p.analysis.get();
   p.context->herald_events = p.herald_events.get();
+  p.context->rulesets = p.rulesets.get();
   api::register_management_routes(p.management_router, *p.context);
   api::register_comms_routes(p.comms_router, *p.context);
 
@@ -564,6 +573,7 @@ int Heraldd::wait_for_signal_and_stop() {
   comms_done.get_future().wait();
   p.pool->stop();
   if (p.herald_events) p.herald_events->stop();
+  if (p.rulesets) p.rulesets->stop();
   if (p.analysis) p.analysis->stop();  // analyses what the listeners handed over; alerts go out below
   if (p.wakeups) p.wakeups->stop();
   p.liveness->stop();  // writes the last keep-alives and transitions

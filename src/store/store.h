@@ -20,6 +20,7 @@
 #include "store/agent_query.h"
 #include "store/leader_lock.h"
 #include "store/records.h"
+#include "store/ruleset_files.h"
 
 namespace herald::store {
 
@@ -215,7 +216,12 @@ struct StoreHealth {
   std::string detail;     // why, when degraded
 };
 
-class Store : public OrderStore, public AgentStore, public GroupStore, public UserStore, public LegacyKeyStore {
+class Store : public OrderStore,
+              public AgentStore,
+              public GroupStore,
+              public UserStore,
+              public LegacyKeyStore,
+              public RulesetFileStore {
  public:
   // Whether the store answers a read, and whether writes are known to fail. The default knows
   // only the former; a backend that can tell more overrides it. Errors: a read fails.

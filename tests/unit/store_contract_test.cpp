@@ -134,6 +134,24 @@ TEST_P(StoreContract, ListAgentsPagesAndCounts) {
 // ---------------------------------------------------------------------------------------------
 // Groups and memberships
 
+TEST_P(StoreContract, RulesetFilesArePutReplacedAndDeletedAndEachChangeBumpsTheVersion) {
+  EXPECT_EQ(ok(store().ruleset_files_version()), 0);
+  EXPECT_TRUE(ok(store().ruleset_files()).files.empty());
+  EXPECT_EQ(ok(store().put_ruleset_file({"rules", "local.xml", "<group name=\"a\"></group>"})), 1);
+  EXPECT_EQ(ok(store().put_ruleset_file({"lists", "bad-ips", "1.2.3.4:\n"})), 2);
+  EXPECT_EQ(ok(store().put_ruleset_file({"rules", "local.xml", "<group name=\"b\"></group>"})), 3);
+  auto files = ok(store().ruleset_files());
+  EXPECT_EQ(files.version, 3);
+  ASSERT_EQ(files.files.size(), 2u);
+  EXPECT_EQ(files.files[0].kind, "lists");  // by kind, then name
+  EXPECT_EQ(files.files[1].name, "local.xml");
+  EXPECT_EQ(files.files[1].content, "<group name=\"b\"></group>");
+  EXPECT_EQ(ok(store().delete_ruleset_file("rules", "local.xml")), 4);
+  EXPECT_ERROR_KIND(store().delete_ruleset_file("rules", "local.xml"), ErrorKind::not_found);
+  EXPECT_EQ(ok(store().ruleset_files_version()), 4);
+  EXPECT_EQ(ok(store().ruleset_files()).files.size(), 1u);
+}
+
 TEST_P(StoreContract, CreateGroupAndDuplicate) {
   EXPECT_FALSE(ok(store().group_exists("linux")));
   ASSERT_OK(store().create_group("linux"));

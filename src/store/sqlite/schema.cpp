@@ -117,6 +117,20 @@ ALTER TABLE agent ADD COLUMN merged_sum TEXT NOT NULL DEFAULT '';
 ALTER TABLE agent ADD COLUMN os_uname TEXT NOT NULL DEFAULT '';
 ALTER TABLE agent ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
 )sql",
+    // Custom ruleset files (PUT /rules/files/{name} ...) and the version every change bumps.
+    R"sql(
+CREATE TABLE ruleset_file (
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  content TEXT NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+CREATE TABLE ruleset_version (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO ruleset_version(singleton, version) VALUES(1, 0);
+)sql",
 };
 
 }  // namespace

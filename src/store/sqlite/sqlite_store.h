@@ -81,6 +81,12 @@ class SqliteStore final : public Store {
   core::Result<std::vector<LegacyKey>> list_legacy_keys() override;
   core::Status set_agent_groups(const std::string& agent_id, const std::vector<std::string>& groups) override;
 
+  // RulesetFileStore
+  core::Result<RulesetFiles> ruleset_files() override;
+  core::Result<std::int64_t> ruleset_files_version() override;
+  core::Result<std::int64_t> put_ruleset_file(const RulesetFileRecord& file) override;
+  core::Result<std::int64_t> delete_ruleset_file(const std::string& kind, const std::string& name) override;
+
   // UserStore
   core::Status create_user(const UserRecord& user) override;
   core::Result<std::optional<UserRecord>> find_user(const std::string& name) override;
