@@ -26,6 +26,7 @@ std::shared_ptr<const analysis::Ruleset> sample_ruleset() {
 )"});
   sources.lists.push_back({"etc/lists/bad-ips", "10.0.0.1:evil\n10.0.0.2:\n"});
   sources.rules.push_back({"ruleset/rules/app.xml", R"(<group name="app,">
+  <rule id="1" level="0" noalert="1"><category>syslog</category><description>syslog</description></rule>
   <rule id="100001" level="3">
     <decoded_as>app</decoded_as>
     <description>app event</description>
@@ -37,10 +38,8 @@ std::shared_ptr<const analysis::Ruleset> sample_ruleset() {
     <mitre><id>T1110</id></mitre>
     <description>app login failed</description>
   </rule>
-  <rule id="100003" level="12">
+  <rule id="100003" level="12" frequency="4" timeframe="60">
     <if_matched_sid>100002</if_matched_sid>
-    <frequency>4</frequency>
-    <timeframe>60</timeframe>
     <same_source_ip />
     <description>app brute force</description>
   </rule>
@@ -66,8 +65,8 @@ std::vector<std::int64_t> ids_of(const json::array& items) {
 
 TEST(ApiRulesetItems, RulesCarryWazuhsFieldsWithComplianceGroupsSplitOut) {
   auto items = rule_items(*sample_ruleset());
-  ASSERT_EQ(items.size(), 3u);
-  const auto& failed = items[1].as_object();
+  ASSERT_EQ(items.size(), 4u);
+  const auto& failed = items[2].as_object();
   EXPECT_EQ(failed.at("filename"), "app.xml");
   EXPECT_EQ(failed.at("relative_dirname"), "ruleset/rules");
   EXPECT_EQ(failed.at("id"), 100002);
@@ -81,7 +80,7 @@ TEST(ApiRulesetItems, RulesCarryWazuhsFieldsWithComplianceGroupsSplitOut) {
   EXPECT_EQ(failed.at("description"), "app login failed");
   EXPECT_EQ(failed.at("details").at("if_sid"), "100001");
   EXPECT_EQ(failed.at("details").at("match").at("pattern"), "failed");
-  const auto& brute = items[2].as_object();
+  const auto& brute = items[3].as_object();
   EXPECT_EQ(brute.at("details").at("frequency"), "4");
   EXPECT_EQ(brute.at("details").at("timeframe"), "60");
   std::vector<std::string> keys;
@@ -116,7 +115,7 @@ TEST(ApiItemQuery, SearchSortsAndPages) {
   auto query = parse_item_query(request_with({{"sort", "-level"}, {"offset", "1"}, {"limit", "1"}}), error);
   ASSERT_TRUE(query);
   auto items = rule_items(*sample_ruleset());
-  EXPECT_EQ(apply_item_query(*query, items), 3);
+  EXPECT_EQ(apply_item_query(*query, items), 4);
   EXPECT_EQ(ids_of(items), (std::vector<std::int64_t>{100002}));
 
   query = parse_item_query(request_with({{"search", "BRUTE"}}), error);
@@ -126,13 +125,13 @@ TEST(ApiItemQuery, SearchSortsAndPages) {
 
   query = parse_item_query(request_with({{"search", "-brute"}, {"sort", "+description"}}), error);
   items = rule_items(*sample_ruleset());
-  EXPECT_EQ(apply_item_query(*query, items), 2);
-  EXPECT_EQ(ids_of(items), (std::vector<std::int64_t>{100001, 100002}));
+  EXPECT_EQ(apply_item_query(*query, items), 3);
+  EXPECT_EQ(ids_of(items), (std::vector<std::int64_t>{100001, 100002, 1}));
 
   query = parse_item_query(request_with({{"sort", "details.frequency,-id"}}), error);
   items = rule_items(*sample_ruleset());
   apply_item_query(*query, items);
-  EXPECT_EQ(ids_of(items), (std::vector<std::int64_t>{100002, 100001, 100003}));  // missing first
+  EXPECT_EQ(ids_of(items), (std::vector<std::int64_t>{100002, 100001, 1, 100003}));  // missing first
 }
 
 TEST(ApiItemQuery, BadParametersAreRefused) {

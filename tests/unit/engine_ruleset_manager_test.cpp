@@ -23,6 +23,7 @@ constexpr const char* kDecoders = R"(<decoder name="test-app">
 </decoder>
 )";
 constexpr const char* kRules = R"(<group name="test,">
+  <rule id="1" level="0" noalert="1"><category>syslog</category><description>syslog</description></rule>
   <rule id="100001" level="3">
     <decoded_as>test-app</decoded_as>
     <description>test app event</description>
