@@ -92,9 +92,21 @@ core::Result<std::shared_ptr<const analysis::Ruleset>> RulesetManager::load_init
   auto stored = store_.ruleset_files();
   if (!stored) return core::Error{stored.error().kind, "custom ruleset files: " + stored.error().message};
   auto ruleset = build(stored->files, warnings);
-  if (!ruleset) return ruleset.error();
-  version_.store(stored->version, std::memory_order_release);
-  return ruleset;
+  if (ruleset) {
+    version_.store(stored->version, std::memory_order_release);
+    return ruleset;
+  }
+  // The configured ruleset changed under the stored files (a duplicate id, a rule whose parent
+  // went away ...). Refusing to start would leave no API to delete the file with: start without
+  // the custom files instead, loudly, and let a DELETE or a corrected PUT bring them back.
+  auto configured_only = build({}, warnings);
+  if (!configured_only) return configured_only.error();
+  spdlog::error("analysis: the custom ruleset files (version {}) do not load with the configured ruleset, starting "
+                "without them: {}",
+                stored->version, ruleset.error().message);
+  failed_version_ = stored->version;
+  reloads_failed_->inc();
+  return configured_only;
 }
 
 void RulesetManager::start(AnalysisService& service) {

@@ -55,7 +55,8 @@ class RulesetManager {
   RulesetManager& operator=(const RulesetManager&) = delete;
 
   // The ruleset to start with: configured sources and the stored custom files. Errors name the
-  // file, line and element (a custom file that no longer loads with the configured ones too).
+  // file, line and element of the configured sources. Stored files that no longer load with them
+  // are left out (logged, version() stays 0) so that the API can still delete or fix them.
   core::Result<std::shared_ptr<const analysis::Ruleset>> load_initial(analysis::LoadWarnings& warnings);
   // Where new rulesets go, and starts the bus subscription and the periodic check.
   void start(AnalysisService& service);

@@ -349,6 +349,9 @@ TEST_F(RulesetCluster, APutOnOneNodeTakesEffectOnTheOtherThroughNats) {
   std::cerr << "node B listed the new rule "
             << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
             << " ms after the PUT on node A\n";
+  auto metrics = admin_b.get("/metrics").body;
+  EXPECT_NE(metrics.find("\nherald_analysis_ruleset_version 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("herald_analysis_ruleset_reloads_total{outcome=\"ok\"} 1\n"), std::string::npos);
   auto agent = new_agent(admin_b, b.comms_url(), "web-b");
   ASSERT_EQ(agent->send_stateless(stateless_body(*agent, failed_password_from("203.0.113.77"))).status, 204u);
   EXPECT_TRUE(eventually([&] { return alerts_in(b.data_dir(), "100100").size() == 1; }));

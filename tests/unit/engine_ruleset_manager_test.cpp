@@ -165,6 +165,18 @@ TEST_F(EngineRulesetManager, StoredFilesAreLoadedAtStart) {
   EXPECT_EQ(node.manager.version(), 1);
 }
 
+TEST_F(EngineRulesetManager, StoredFilesThatNoLongerLoadAreLeftOutAtStartAndCanBeDeleted) {
+  ASSERT_TRUE(store_->put_ruleset_file({"rules", "bad.xml", kBadCustom}).ok());  // written behind its back
+  Node node(*store_, nullptr, "node-a");
+  EXPECT_TRUE(node.has_rule(100001));
+  EXPECT_EQ(node.manager.version(), 0);
+  EXPECT_FALSE(*node.manager.refresh());  // the failed version is not retried
+  ASSERT_TRUE(node.manager.remove(RulesetFileKind::rules, "bad.xml").ok());
+  ASSERT_TRUE(node.manager.put(RulesetFileKind::rules, "local.xml", kGoodCustom, false).ok());
+  EXPECT_TRUE(node.has_rule(100010));
+  EXPECT_EQ(node.manager.version(), 3);
+}
+
 TEST_F(EngineRulesetManager, AnotherNodePicksTheChangeUpFromTheBus) {
   bus::LocalBus bus;
   Node a(*store_, &bus, "node-a");
