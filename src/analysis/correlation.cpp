@@ -100,11 +100,11 @@ bool CorrelationState::search(const Rule& rule, int list, const Event& event, st
   };
 
   if (!rule.global_frequency) {
-    const auto agent = agents_.find(std::string_view(event.agent_id));
-    if (agent == agents_.end()) return false;
-    if (last_events) return walk(agent->second.events, step);
-    const auto chain = agent->second.lists.find(list);
-    return chain != agent->second.lists.end() && walk(chain->second, step);
+    AgentChains* chains = chains_of(event.agent_id);
+    if (chains == nullptr) return false;
+    if (last_events) return walk(chains->events, step);
+    const auto chain = chains->lists.find(list);
+    return chain != chains->lists.end() && walk(chain->second, step);
   }
   if (last_events) {
     for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
@@ -115,6 +115,15 @@ bool CorrelationState::search(const Rule& rule, int list, const Event& event, st
   }
   if (list < 0 || static_cast<std::size_t>(list) >= lists_.size()) return false;
   return walk(lists_[static_cast<std::size_t>(list)], step);
+}
+
+CorrelationState::AgentChains* CorrelationState::chains_of(std::string_view agent_id) {
+  if (cached_chains_ != nullptr && cached_agent_ == agent_id) return cached_chains_;
+  const auto agent = agents_.find(agent_id);
+  if (agent == agents_.end()) return nullptr;
+  cached_agent_.assign(agent_id);
+  cached_chains_ = &agent->second;
+  return cached_chains_;
 }
 
 template <class Step>
@@ -182,7 +191,8 @@ void CorrelationState::store(const Event& event, std::optional<RuleCategory> cat
 
   bytes_ += kept.bytes;
   const std::uint64_t sequence = first_sequence_ + events_.size();
-  AgentChains& chains = agents_[std::string(event.agent_id)];
+  AgentChains* found = chains_of(event.agent_id);
+  AgentChains& chains = found != nullptr ? *found : agents_[std::string(event.agent_id)];
   chains.events.push_back(sequence);
   for (int list : kept.lists) {
     lists_[static_cast<std::size_t>(list)].push_back(sequence);
@@ -217,7 +227,10 @@ void CorrelationState::drop_oldest() {
         if (chain->second.empty()) chains.lists.erase(chain);
       }
     }
-    if (chains.events.empty()) agents_.erase(agent);
+    if (chains.events.empty()) {
+      if (&chains == cached_chains_) cached_chains_ = nullptr;
+      agents_.erase(agent);
+    }
   }
   bytes_ -= oldest.bytes;
   events_.pop_front();

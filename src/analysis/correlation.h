@@ -109,6 +109,10 @@ class CorrelationState {
   // Walks `sequences` newest first through `step` (1 fired, -1 stop, 0 go on).
   template <class Step>
   bool walk(const std::deque<std::uint64_t>& sequences, Step& step);
+  // The agent's chains, null when it has no kept event. The last one found is remembered: one
+  // event runs several searches, all for its agent (map nodes stay put, so the pointer holds
+  // until that agent's entry is erased).
+  AgentChains* chains_of(std::string_view agent_id);
   // Drops the oldest kept event and its places in the chains.
   void drop_oldest();
 
@@ -129,6 +133,8 @@ class CorrelationState {
   std::size_t bytes_ = 0;
   std::vector<std::deque<std::uint64_t>> lists_;  // sequences, oldest first
   AgentMap agents_;
+  std::string cached_agent_;
+  AgentChains* cached_chains_ = nullptr;
 };
 
 }  // namespace herald::analysis

@@ -55,36 +55,38 @@ BenchEvent make_bench_event(const EventMix& mix, std::uint64_t index) {
   const std::string client = address(mix, (r >> 16) % 20 == 0 ? (r >> 24) % 16 : r >> 24);
   const std::string port = std::to_string(1'024 + (r >> 40) % 60'000);
   const std::string stamp = "Dec 12 10:15:" + std::to_string(10 + (r >> 4) % 50);
+  // A working day's mix: mostly routine logins, sessions, sudo and web pages, with a few percent
+  // of attacks (password guessing, invalid users, web scans).
   const unsigned kind = static_cast<unsigned>(r % 100);
-  if (kind < 50) {
+  if (kind < 45) {
     event.location = "/var/log/auth.log";
-    if (kind < 20) {
+    if (kind < 10) {
       event.message = stamp + " " + host + " sshd[" + pid + "]: Failed password for " + std::string(user) + " from " +
                       client + " port " + port + " ssh2";
-    } else if (kind < 28) {
+    } else if (kind < 15) {
       event.message = stamp + " " + host + " sshd[" + pid + "]: Failed password for invalid user " + std::string(user) +
                       " from " + client + " port " + port + " ssh2";
-    } else if (kind < 36) {
+    } else if (kind < 25) {
       event.message = stamp + " " + host + " sshd[" + pid + "]: Accepted publickey for " + std::string(user) +
                       " from " + client + " port " + port + " ssh2: RSA SHA256:Zm9vYmFyYmF6cXV4";
-    } else if (kind < 42) {
+    } else if (kind < 35) {
       event.message = stamp + " " + host + " sshd[" + pid + "]: pam_unix(sshd:session): session opened for user " +
                       std::string(user) + "(uid=1000) by (uid=0)";
     } else {
       event.message = stamp + " " + host + " sshd[" + pid + "]: Received disconnect from " + client + " port " + port +
                       ":11: disconnected by user";
     }
-  } else if (kind < 65) {
+  } else if (kind < 60) {
     event.location = "/var/log/auth.log";
     event.message = stamp + " " + host + " sudo[" + pid + "]:    " + std::string(user) +
                     " : TTY=pts/0 ; PWD=/home/" + std::string(user) + " ; USER=root ; COMMAND=" +
                     std::string(kCommands[(r >> 12) % kCommands.size()]);
   } else {
     event.location = "/var/log/nginx/access.log";
-    const bool attack = kind >= 92;
+    const bool attack = kind >= 93;
     std::string path(attack ? kAttacks[(r >> 12) % kAttacks.size()] : kPages[(r >> 12) % kPages.size()]);
     path += (path.find('?') == std::string::npos ? "?r=" : "&r=") + pid;
-    const char* status = attack ? "404" : ((r >> 20) % 10 == 0 ? "500" : "200");
+    const char* status = attack ? "404" : ((r >> 20) % 20 == 0 ? "500" : "200");
     event.message = client + " - - [12/Dec/2024:10:15:30 +0000] \"GET " + path + " HTTP/1.1\" " + status +
                     " 5120 \"-\" \"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0\"";
   }

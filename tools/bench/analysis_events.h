@@ -1,4 +1,5 @@
-// The event mix of `herald-bench analysis`: syslog sshd / PAM / sudo lines and web access lines,
+// The event mix of `herald-bench analysis`: syslog sshd / PAM / sudo lines and web access lines
+// (45 / 15 / 40 %; 15 % failed logins and 7 % web attacks among them),
 // as 4.x agents forward them (queue '1', a log file's location), from a fleet of agents and a
 // pool of client addresses and users. Event i is a pure function of i, so every run, thread and
 // phase sees the same stream; i itself is written into the line (a syslog pid or a query string
