@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/ruleset.h"
+
+#include <boost/json.hpp>
+
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
@@ -129,6 +134,44 @@ TEST(LogtestSessions, ConcurrentUseIsSafe) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_LE(sessions.size(), 8u);
+}
+
+std::shared_ptr<const analysis::Ruleset> load_default_ruleset() {
+  analysis::RulesetSources sources;
+  EXPECT_TRUE(analysis::add_directory(sources, (std::filesystem::path(HERALD_SOURCE_DIR) / "ruleset").string(), {}));
+  analysis::LoadWarnings warnings;
+  auto loaded = analysis::Ruleset::load(sources, warnings);
+  EXPECT_TRUE(loaded);
+  return loaded ? *loaded : nullptr;
+}
+
+// The rule an sshd failure from 198.51.100.7 ends at in the session.
+int failed_login(LogtestSession& session, const std::shared_ptr<const analysis::Ruleset>& ruleset, int port) {
+  const std::string request = boost::json::serialize(boost::json::object{
+      {"event", "Dec 12 10:00:00 srv01 sshd[1]: Failed password for root from 198.51.100.7 port " +
+                    std::to_string(port) + " ssh2"},
+      {"log_format", "syslog"},
+      {"location", "/var/log/auth.log"}});
+  return session.use(ruleset, [&](analysis::Analyzer& analyzer) {
+    auto trace = analyzer.trace_logtest(request, 1'765'534'530 + port);
+    EXPECT_TRUE(trace);
+    return trace ? trace->rule_id : -1;
+  });
+}
+
+TEST(LogtestSession, KeepsCorrelationStateAndStartsOverOnANewRuleset) {
+  const auto first = load_default_ruleset();
+  const auto reloaded = load_default_ruleset();  // what a reload hands over: another Ruleset
+  ASSERT_TRUE(first && reloaded);
+  LogtestSession session("abcdef01", analysis::AnalyzerOptions{"manager", 3});
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(failed_login(session, first, i), 200201);
+  EXPECT_EQ(failed_login(session, first, 7), 200220) << "the 8th failure of the session is a brute force";
+
+  LogtestSession other("abcdef02", analysis::AnalyzerOptions{"manager", 3});
+  for (int i = 0; i < 7; ++i) failed_login(other, first, i);
+  EXPECT_EQ(failed_login(other, reloaded, 7), 200201) << "a new ruleset: the session works, its state restarts";
+  for (int i = 8; i < 14; ++i) EXPECT_EQ(failed_login(other, reloaded, i), 200201);
+  EXPECT_EQ(failed_login(other, reloaded, 14), 200220);
 }
 
 }  // namespace
