@@ -1,8 +1,6 @@
 #include "analysis/logtest_output.h"
 
 #include <boost/json.hpp>
-
-#include <cstdio>
 #include <string>
 
 #include "analysis/alert.h"

@@ -7,7 +7,6 @@
 //   - "timestamp" is in UTC with microseconds ("2021-05-27T12:46:03.391000Z"): the API's
 //     framework rewrites analysisd's local time that way.
 #include <boost/json/object.hpp>
-
 #include <cstdint>
 
 #include "analysis/alert_json.h"

@@ -1,8 +1,7 @@
 #include "api/logtest_api.h"
 
-#include <boost/json.hpp>
-
 #include <atomic>
+#include <boost/json.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,8 +29,7 @@ constexpr int kWarning = 1;
 constexpr int kProcessError = -1;
 
 struct LogtestState {
-  LogtestState(ApiContext& context, const analysis::AnalyzerOptions& options)
-      : sessions(context.clock, options) {
+  LogtestState(ApiContext& context, const analysis::AnalyzerOptions& options) : sessions(context.clock, options) {
     json_options.manager_name = options.manager_name;
     json_options.mitre = options.mitre;
   }
@@ -84,7 +82,8 @@ http::Response answer(json::object data) {
 // The body as the Wazuh API's schema (LogtestRequest) checks it: the reply to send when invalid.
 std::optional<http::Response> schema_problem(const json::object& body) {
   for (const char* name : {"event", "log_format", "location"}) {
-    if (!body.contains(name)) return problem_reply(400, "Bad Request", "'" + std::string(name) + "' is a required property");
+    if (!body.contains(name))
+      return problem_reply(400, "Bad Request", "'" + std::string(name) + "' is a required property");
   }
   for (const char* name : {"token", "log_format", "location", "event"}) {
     const json::value* value = body.if_contains(name);
@@ -209,15 +208,14 @@ awaitable<http::Response> end_session(ApiContext& context, std::shared_ptr<Logte
 
 void register_logtest_routes(http::Router& router, ApiContext& context) {
   std::shared_ptr<LogtestState> state;
-  if (context.analysis != nullptr) state = std::make_shared<LogtestState>(context, context.analysis->analyzer_options());
-  router.add(http::Method::put, "/logtest",
-             require_user(context, [&context, state](http::Request& request) {
+  if (context.analysis != nullptr)
+    state = std::make_shared<LogtestState>(context, context.analysis->analyzer_options());
+  router.add(http::Method::put, "/logtest", require_user(context, [&context, state](http::Request& request) {
                return run_logtest(context, state, request);
              }));
   router.add(http::Method::del, "/logtest/sessions/{token}",
-             require_user(context, [&context, state](http::Request& request) {
-               return end_session(context, state, request);
-             }));
+             require_user(context,
+                          [&context, state](http::Request& request) { return end_session(context, state, request); }));
 }
 
 }  // namespace herald::api

@@ -1,8 +1,7 @@
 #include "cli/logtest_format.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <string_view>
 #include <vector>
 
@@ -51,7 +50,8 @@ std::string python_text(const json::value& value, bool nested = false) {
 void show_phase(std::string& out, const json::object& phase, const std::vector<std::string_view>& first,
                 const std::string& prefix = "") {
   for (auto name : first) {
-    if (const json::value* value = phase.if_contains(name)) out += "\t" + std::string(name) + ": '" + python_text(*value) + "'\n";
+    if (const json::value* value = phase.if_contains(name))
+      out += "\t" + std::string(name) + ": '" + python_text(*value) + "'\n";
   }
   std::vector<std::string_view> rest;
   for (const auto& member : phase) {
@@ -89,7 +89,8 @@ std::string format_logtest_phases(const json::object& data) {
   const json::object& output = found->get_object();
 
   out += "**Phase 1: Completed pre-decoding.\n";
-  if (const json::value* full_log = output.if_contains("full_log")) out += "\tfull event: '" + python_text(*full_log) + "'\n";
+  if (const json::value* full_log = output.if_contains("full_log"))
+    out += "\tfull event: '" + python_text(*full_log) + "'\n";
   if (const json::value* predecoder = output.if_contains("predecoder"); predecoder && predecoder->is_object()) {
     show_phase(out, predecoder->get_object(), {"timestamp", "hostname", "program_name"});
   }

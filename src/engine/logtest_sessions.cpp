@@ -6,7 +6,9 @@
 
 namespace herald::engine {
 
-std::string LogtestSessions::random_token() { return auth::random_hex(kTokenLength / 2); }
+std::string LogtestSessions::random_token() {
+  return auth::random_hex(kTokenLength / 2);
+}
 
 LogtestSessions::LogtestSessions(const core::Clock& clock, analysis::AnalyzerOptions options, LogtestLimits limits,
                                  TokenSource tokens)
@@ -57,9 +59,8 @@ void LogtestSessions::expire_idle(core::TimePoint now) {
 }
 
 void LogtestSessions::evict_least_recently_used() {
-  auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-    return a.second.last_used < b.second.last_used;
-  });
+  auto oldest = std::min_element(sessions_.begin(), sessions_.end(),
+                                 [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
   sessions_.erase(oldest);
 }
 

@@ -7,9 +7,9 @@
 // So the cases whose answer depends on the agent (events of several agents, or a field that is
 // the agent's name) or on the case's clock (events spread over more than a rule's window) are
 // run but not compared; their number is printed, and bounded.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <iostream>
 #include <memory>
 #include <optional>

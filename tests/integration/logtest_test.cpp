@@ -2,9 +2,9 @@
 // heraldd with Herald's default ruleset, answered in Wazuh 4.x's shape; sessions that keep
 // correlation state; Wazuh's errors for bad bodies and tokens; `herald logtest`; and the whole
 // analysis corpus through PUT /logtest (LogtestCorpus).
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,8 +24,8 @@ namespace json = boost::json;
 const std::vector<std::pair<std::string, std::string>> kJson = {{"Content-Type", "application/json"}};
 
 std::string failed_password(int port, const std::string& source = "203.0.113.50") {
-  return "Dec  7 10:00:00 web1 sshd[4100]: Failed password for root from " + source + " port " +
-         std::to_string(port) + " ssh2";
+  return "Dec  7 10:00:00 web1 sshd[4100]: Failed password for root from " + source + " port " + std::to_string(port) +
+         " ssh2";
 }
 
 std::string body(const std::string& event, std::optional<std::string> token = std::nullopt,
@@ -70,7 +70,9 @@ class Logtest : public ::testing::Test {
     if (HasFailure()) std::cerr << "heraldd output:\n" << server_->output() << std::endl;
   }
 
-  static HttpResult put(const std::string& request_body) { return admin_->request("PUT", "/logtest", request_body, kJson); }
+  static HttpResult put(const std::string& request_body) {
+    return admin_->request("PUT", "/logtest", request_body, kJson);
+  }
   // The data of a 200 answer with error 0.
   static json::object logtest(const std::string& request_body) {
     auto result = put(request_body);
@@ -89,7 +91,8 @@ TEST_F(Logtest, AnSshdFailedPasswordIsDecodedMatchedAndAlertedInWazuhsShape) {
   const std::string token(data.at("token").as_string());
   ASSERT_EQ(token.size(), 8u);
   EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), std::string::npos) << token;
-  EXPECT_EQ(messages_of(data), std::vector<std::string>{"INFO: (7202): Session initialized with token '" + token + "'"});
+  EXPECT_EQ(messages_of(data),
+            std::vector<std::string>{"INFO: (7202): Session initialized with token '" + token + "'"});
   EXPECT_EQ(data.at("alert"), json::value(true));
   EXPECT_EQ(data.at("codemsg"), json::value(0));
   // analysisd's key order: messages, token, output, alert, codemsg.
@@ -139,12 +142,13 @@ TEST_F(Logtest, ASessionKeepsCorrelationStateAndAFreshOneDoesNot) {
   std::string token;
   std::vector<std::string> rules;
   for (int i = 0; i < 8; ++i) {
-    auto data = logtest(body(failed_password(41000 + i, "198.51.100.20"), token.empty() ? std::nullopt : std::optional(token)));
+    auto data =
+        logtest(body(failed_password(41000 + i, "198.51.100.20"), token.empty() ? std::nullopt : std::optional(token)));
     token = std::string(data.at("token").as_string());
     rules.push_back(rule_id_of(data));
   }
-  EXPECT_EQ(rules, (std::vector<std::string>{"200201", "200201", "200201", "200201", "200201", "200201", "200201",
-                                             "200220"}));
+  EXPECT_EQ(rules,
+            (std::vector<std::string>{"200201", "200201", "200201", "200201", "200201", "200201", "200201", "200220"}));
   // The 8th failure in a session of its own is one failure.
   const auto fresh = logtest(body(failed_password(41008, "198.51.100.20")));
   EXPECT_NE(fresh.at("token").as_string(), token);
@@ -190,8 +194,9 @@ TEST_F(Logtest, ATokenThatIsNotOneOrHasNoSessionGetsAWarningAndANewSession) {
   auto invalid = logtest(body(failed_password(42000), "nope"));
   EXPECT_EQ(invalid.at("codemsg"), json::value(1));
   const std::string token(invalid.at("token").as_string());
-  EXPECT_EQ(messages_of(invalid), (std::vector<std::string>{"WARNING: (7309): 'nope' is not a valid token",
-                                                            "INFO: (7202): Session initialized with token '" + token + "'"}));
+  EXPECT_EQ(messages_of(invalid),
+            (std::vector<std::string>{"WARNING: (7309): 'nope' is not a valid token",
+                                      "INFO: (7202): Session initialized with token '" + token + "'"}));
   EXPECT_TRUE(invalid.contains("output"));
 
   auto unknown = logtest(body(failed_password(42001), "0badf00d"));
@@ -206,23 +211,26 @@ TEST_F(Logtest, DeletingASessionEndsItAndAnUnknownTokenIsAnError) {
 
   auto removed = admin_->del("/logtest/sessions/" + token);
   ASSERT_EQ(removed.status, 200u) << removed.body;
-  EXPECT_EQ(parsed(removed), (json::object{{"error", 0},
-                                           {"data",
-                                            {{"messages", {"INFO: (7206): The session '" + token + "' was closed successfully"}},
-                                             {"codemsg", 0}}}}));
+  EXPECT_EQ(parsed(removed),
+            (json::object{{"error", 0},
+                          {"data",
+                           {{"messages", {"INFO: (7206): The session '" + token + "' was closed successfully"}},
+                            {"codemsg", 0}}}}));
 
   auto again = admin_->del("/logtest/sessions/" + token);
   ASSERT_EQ(again.status, 200u) << again.body;
-  EXPECT_EQ(parsed(again), (json::object{{"error", 0},
-                                         {"data",
-                                          {{"messages", {"ERROR: (7004): No session found for token '" + token + "'"}},
-                                           {"codemsg", -1}}}}));
+  EXPECT_EQ(
+      parsed(again),
+      (json::object{
+          {"error", 0},
+          {"data", {{"messages", {"ERROR: (7004): No session found for token '" + token + "'"}}, {"codemsg", -1}}}}));
 
   auto invalid = admin_->del("/logtest/sessions/wrong_token");
   EXPECT_EQ(invalid.status, 400u) << invalid.body;
   auto problem = parsed(invalid);
   EXPECT_EQ(problem["error"], json::value(7000));
-  EXPECT_EQ(problem["detail"].as_string(), "Error trying to get logtest response: (7309): 'wrong_token' is not a valid token");
+  EXPECT_EQ(problem["detail"].as_string(),
+            "Error trying to get logtest response: (7309): 'wrong_token' is not a valid token");
 
   // The closed session's token is forgotten: a new session, with Wazuh's warning.
   auto reused = logtest(body(failed_password(43001), token));
@@ -242,7 +250,8 @@ TEST_F(Logtest, HeraldLogtestPrintsThePhasesAndClosesItsSession) {
         std::string("\ttimestamp: 'Dec  7 10:00:00'\n\thostname: 'web1'\n\tprogram_name: 'sshd'\n"),
         std::string("**Phase 2: Completed decoding.\n\tname: 'herald-sshd'\n"), std::string("\tsrcip: '192.0.2.9'\n"),
         std::string("**Phase 3: Completed filtering (rules).\n\tid: '200201'\n\tlevel: '5'\n\tdescription: '"),
-        std::string("\tfiredtimes: '2'\n"), std::string("\tmail: 'False'\n"), std::string("**Alert to be generated.\n")}) {
+        std::string("\tfiredtimes: '2'\n"), std::string("\tmail: 'False'\n"),
+        std::string("**Alert to be generated.\n")}) {
     EXPECT_NE(out.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << out;
   }
   EXPECT_NE(out.find("\tgroups: '['"), std::string::npos) << out;  // a Python list, as wazuh-logtest prints it

@@ -68,7 +68,9 @@ std::vector<CorpusEvent> CorpusCase::events() const {
   return out;
 }
 
-fs::path analysis_corpus_directory() { return fs::path(HERALD_SOURCE_DIR) / "tests" / "analysis" / "corpus"; }
+fs::path analysis_corpus_directory() {
+  return fs::path(HERALD_SOURCE_DIR) / "tests" / "analysis" / "corpus";
+}
 
 std::vector<CorpusCase> load_analysis_corpus(const fs::path& directory) {
   std::vector<fs::path> files;

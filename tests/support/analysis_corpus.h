@@ -36,7 +36,7 @@ struct CorpusCase {
   std::string file;  // "sshd.yml"
   std::string name;
   CorpusSource source;
-  std::int64_t interval = 1;         // seconds between events
+  std::int64_t interval = 1;          // seconds between events
   std::vector<CorpusEvent> sequence;  // before `log`, each `repeat` times
   std::string log;
   CorpusExpectation expect;

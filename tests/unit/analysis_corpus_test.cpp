@@ -1,6 +1,8 @@
 // Runs every case of tests/analysis/corpus/*.yml (schema in its README.md) through the analysis
 // engine with Herald's default ruleset (ruleset/ of the repository) loaded alone. The same cases
 // go through PUT /logtest in tests/integration/logtest_test.cpp.
+#include "support/analysis_corpus.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,7 +12,6 @@
 #include "analysis/analyzer.h"
 #include "analysis/event.h"
 #include "analysis/ruleset.h"
-#include "support/analysis_corpus.h"
 
 namespace herald::analysis {
 namespace {

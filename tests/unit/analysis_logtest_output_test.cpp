@@ -1,15 +1,14 @@
 // The "output" of a logtest answer, built from an Analyzer trace with Herald's default ruleset:
 // an alert, a rule of level 0 (shown with "level": 0), no rule at all (no "rule"), the UTC
 // timestamp of Wazuh's API.
-#include "analysis/logtest_output.h"
-
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <string>
 
 #include "analysis/analyzer.h"
+#include "analysis/logtest_output.h"
 #include "analysis/ruleset.h"
 
 namespace herald::analysis {
@@ -54,7 +53,8 @@ TEST(AnalysisLogtestOutput, TimestampIsUtcWithMicroseconds) {
 
 TEST(AnalysisLogtestOutput, AnAlertIsTheAlertJsonOfTheEvent) {
   Analyzer analyzer(default_ruleset(), AnalyzerOptions{"manager-1", 3});
-  const std::string line = "Dec 12 10:15:30 srv01 sshd[2231]: Failed password for root from 203.0.113.7 port 52144 ssh2";
+  const std::string line =
+      "Dec 12 10:15:30 srv01 sshd[2231]: Failed password for root from 203.0.113.7 port 52144 ssh2";
   auto traced = run(analyzer, line);
   EXPECT_TRUE(traced.alert);
   const auto& output = traced.output;
@@ -95,7 +95,8 @@ TEST(AnalysisLogtestOutput, ARuleOfLevelZeroIsShownWithItsLevel) {
 
 TEST(AnalysisLogtestOutput, AnAlertBelowTheAlertLevelIsNotAnAlert) {
   Analyzer analyzer(default_ruleset(), AnalyzerOptions{"manager-1", 7});
-  auto traced = run(analyzer, "Dec 12 10:15:30 srv01 sshd[2231]: Failed password for root from 203.0.113.7 port 52144 ssh2");
+  auto traced =
+      run(analyzer, "Dec 12 10:15:30 srv01 sshd[2231]: Failed password for root from 203.0.113.7 port 52144 ssh2");
   EXPECT_FALSE(traced.alert);
   EXPECT_EQ(traced.output.at("rule").at("level").as_int64(), 5);
 }

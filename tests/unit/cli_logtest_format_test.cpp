@@ -1,8 +1,9 @@
 // herald logtest's text: wazuh-logtest's phases from one PUT /logtest answer.
-#include "cli/logtest_format.h"
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
+
+#include "cli/logtest_format.h"
 
 namespace herald::cli {
 namespace {
@@ -21,7 +22,8 @@ TEST(CliLogtestFormat, ShowsThePhasesAsWazuhLogtest) {
       "decoder":{"parent":"sshd","name":"herald-sshd"},
       "data":{"srcip":"203.0.113.7","dstuser":"root","win":{"system":{"eventID":"4625"}}},
       "location":"stdin"},
-    "alert":true,"codemsg":0})").as_object();
+    "alert":true,"codemsg":0})")
+                  .as_object();
   EXPECT_EQ(format_logtest_phases(data),
             "**Phase 1: Completed pre-decoding.\n"
             "\tfull event: 'Dec 12 10:15:30 srv01 sshd[2231]: Failed password for root'\n"

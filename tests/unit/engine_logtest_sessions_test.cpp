@@ -1,19 +1,17 @@
 // The logtest session table: tokens, idle expiry, the session limit and least-recently-used
 // eviction, on an injected clock.
-#include "engine/logtest_sessions.h"
-
 #include <gtest/gtest.h>
 
-#include "analysis/ruleset.h"
-
 #include <boost/json.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "analysis/ruleset.h"
+#include "engine/logtest_sessions.h"
 
 namespace herald::engine {
 namespace {
@@ -104,7 +102,8 @@ TEST(LogtestSessions, TheDefaultLimitIsWazuhs64) {
 TEST(LogtestSessions, ARepeatedTokenNeverReplacesALiveSession) {
   core::ManualClock clock;
   int calls = 0;
-  LogtestSessions sessions(clock, {}, {}, [&calls] { return ++calls <= 2 ? std::string("aaaaaaaa") : std::string("bbbbbbbb"); });
+  LogtestSessions sessions(clock, {}, {},
+                           [&calls] { return ++calls <= 2 ? std::string("aaaaaaaa") : std::string("bbbbbbbb"); });
   auto first = sessions.open();
   auto second = sessions.open();
   ASSERT_NE(second, nullptr);
@@ -147,11 +146,11 @@ std::shared_ptr<const analysis::Ruleset> load_default_ruleset() {
 
 // The rule an sshd failure from 198.51.100.7 ends at in the session.
 int failed_login(LogtestSession& session, const std::shared_ptr<const analysis::Ruleset>& ruleset, int port) {
-  const std::string request = boost::json::serialize(boost::json::object{
-      {"event", "Dec 12 10:00:00 srv01 sshd[1]: Failed password for root from 198.51.100.7 port " +
-                    std::to_string(port) + " ssh2"},
-      {"log_format", "syslog"},
-      {"location", "/var/log/auth.log"}});
+  const std::string request = boost::json::serialize(
+      boost::json::object{{"event", "Dec 12 10:00:00 srv01 sshd[1]: Failed password for root from 198.51.100.7 port " +
+                                        std::to_string(port) + " ssh2"},
+                          {"log_format", "syslog"},
+                          {"location", "/var/log/auth.log"}});
   return session.use(ruleset, [&](analysis::Analyzer& analyzer) {
     auto trace = analyzer.trace_logtest(request, 1'765'534'530 + port);
     EXPECT_TRUE(trace);
