@@ -83,7 +83,10 @@ void add_groups(json::object& rule, const std::vector<std::string>& groups) {
       {"nist_800_53_", "nist_800_53"},
       {"tsc_", "tsc"},
   }};
-  json::array& plain = rule["groups"].emplace_array();
+  // "groups" keeps its place before the compliance keys; its array is filled apart, as adding a
+  // key may move the object's members (a reference into it would dangle).
+  rule["groups"].emplace_array();
+  json::array plain;
   for (const std::string& group : groups) {
     bool compliance = false;
     for (const auto& [prefix, key] : kCompliance) {
@@ -95,6 +98,7 @@ void add_groups(json::object& rule, const std::vector<std::string>& groups) {
     }
     if (!compliance) plain.emplace_back(group);
   }
+  rule["groups"] = std::move(plain);
 }
 
 // add_SCA_groups: data.sca.check.compliance.<key> = "a, b" adds rule.<key> = ["a", "b"].

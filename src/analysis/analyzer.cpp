@@ -98,14 +98,20 @@ std::optional<AlertRecord> Analyzer::analyze(const RawEvent& raw, std::int64_t n
 
 Analyzer::Trace Analyzer::trace(const RawEvent& raw, std::int64_t now_seconds) {
   fill(raw);
-  if (!run(now_seconds)) return Trace{&state_->event};
+  if (!run(now_seconds)) return dropped();
   return traced();
 }
 
 core::Result<Analyzer::Trace> Analyzer::trace_logtest(std::string_view request_json, std::int64_t now_seconds) {
   if (auto parsed = parse_logtest_request(request_json, state_->event); !parsed) return parsed.error();
-  if (!run(now_seconds)) return Trace{&state_->event};
+  if (!run(now_seconds)) return dropped();
   return traced();
+}
+
+Analyzer::Trace Analyzer::dropped() const {
+  Trace trace{&state_->event};
+  trace.predecoded = false;
+  return trace;
 }
 
 Analyzer::Trace Analyzer::traced() const {
@@ -114,6 +120,8 @@ Analyzer::Trace Analyzer::traced() const {
   if (const Rule* rule = state_->engine.last_matched_rule()) {
     trace.rule_id = rule->id;
     trace.rule_level = rule->level;
+    trace.rule = rule;
+    trace.firedtimes = state_->engine.firedtimes(rule->id);
   }
   trace.alert_raised = state_->result && state_->result->log && state_->result->level > 0;
   return trace;

@@ -20,6 +20,7 @@ class AnalyzerState;
 class MitreCatalog;
 class Event;
 struct Alert;
+struct Rule;
 
 // An event as an agent sent it, split the way remoted hands it to analysisd.
 struct RawEvent {
@@ -77,6 +78,9 @@ class Analyzer {
     int rule_id = 0;                     // the rule the event ended at, 0 for none
     int rule_level = 0;
     bool alert_raised = false;
+    const Rule* rule = nullptr;  // the rule the event ended at (in ruleset()), null for none
+    int firedtimes = 0;          // that rule's firedtimes counter after this event
+    bool predecoded = true;
   };
   // As analyze(); `predecoded` is false (and nothing else set) when the event was dropped at
   // pre-decoding (a location Wazuh rejects).
@@ -97,6 +101,7 @@ class Analyzer {
   // in the state, or false when pre-decoding dropped it.
   bool run(std::int64_t now_seconds);
   Trace traced() const;
+  Trace dropped() const;  // pre-decoding refused the state's event
   // The state's rule result as an alert record, if it is an alert.
   std::optional<AlertRecord> record();
 

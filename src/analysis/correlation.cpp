@@ -99,6 +99,13 @@ bool CorrelationState::search(const Rule& rule, int list, const Event& event, st
     return 1;
   };
 
+  if (!rule.global_frequency) {
+    AgentChains* chains = chains_of(event.agent_id);
+    if (chains == nullptr) return false;
+    if (last_events) return walk(chains->events, step);
+    const auto chain = chains->lists.find(list);
+    return chain != chains->lists.end() && walk(chain->second, step);
+  }
   if (last_events) {
     for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
       const int result = step(*it);
@@ -107,7 +114,20 @@ bool CorrelationState::search(const Rule& rule, int list, const Event& event, st
     return false;
   }
   if (list < 0 || static_cast<std::size_t>(list) >= lists_.size()) return false;
-  const std::deque<std::uint64_t>& sequences = lists_[static_cast<std::size_t>(list)];
+  return walk(lists_[static_cast<std::size_t>(list)], step);
+}
+
+CorrelationState::AgentChains* CorrelationState::chains_of(std::string_view agent_id) {
+  if (cached_chains_ != nullptr && cached_agent_ == agent_id) return cached_chains_;
+  const auto agent = agents_.find(agent_id);
+  if (agent == agents_.end()) return nullptr;
+  cached_agent_.assign(agent_id);
+  cached_chains_ = &agent->second;
+  return cached_chains_;
+}
+
+template <class Step>
+bool CorrelationState::walk(const std::deque<std::uint64_t>& sequences, Step& step) {
   for (auto it = sequences.rbegin(); it != sequences.rend(); ++it) {
     Kept* kept = find(*it);
     if (kept == nullptr) return false;  // evicted: so is everything older
@@ -164,27 +184,57 @@ void CorrelationState::store(const Event& event, std::optional<RuleCategory> cat
   }
   kept.bytes = sizeof(Kept) + kept.text.capacity() + kept.dynamic.capacity() * sizeof(kept.dynamic[0]);
 
-  bytes_ += kept.bytes;
-  events_.push_back(std::move(kept));
-  const std::uint64_t sequence = first_sequence_ + events_.size() - 1;
-  evict(now);
-  if (events_.empty()) return;  // dropped at once (too large for max_bytes)
   for (int list : lists) {
-    if (list < 0 || static_cast<std::size_t>(list) >= lists_.size()) continue;
-    auto& sequences = lists_[static_cast<std::size_t>(list)];
-    while (!sequences.empty() && sequences.front() < first_sequence_) sequences.pop_front();
-    sequences.push_back(sequence);
+    if (list >= 0 && static_cast<std::size_t>(list) < lists_.size()) kept.lists.push_back(list);
   }
+  kept.bytes += kept.lists.capacity() * sizeof(int);
+
+  bytes_ += kept.bytes;
+  const std::uint64_t sequence = first_sequence_ + events_.size();
+  AgentChains* found = chains_of(event.agent_id);
+  AgentChains& chains = found != nullptr ? *found : agents_[std::string(event.agent_id)];
+  chains.events.push_back(sequence);
+  for (int list : kept.lists) {
+    lists_[static_cast<std::size_t>(list)].push_back(sequence);
+    chains.lists[list].push_back(sequence);
+  }
+  events_.push_back(std::move(kept));
+  evict(now);
 }
 
 void CorrelationState::evict(std::int64_t now) {
   auto too_old = [&](const Kept& kept) { return now - kept.time > max_timeframe_; };
   while (!events_.empty() &&
          (events_.size() > limits_.max_events || bytes_ > limits_.max_bytes || too_old(events_.front()))) {
-    bytes_ -= events_.front().bytes;
-    events_.pop_front();
-    ++first_sequence_;
+    drop_oldest();
   }
+}
+
+void CorrelationState::drop_oldest() {
+  const Kept& oldest = events_.front();
+  const std::uint64_t sequence = first_sequence_;
+  // Every chain holds sequences in order, so the oldest event is at the front of each of its own.
+  const auto pop = [sequence](std::deque<std::uint64_t>& chain) {
+    if (!chain.empty() && chain.front() == sequence) chain.pop_front();
+  };
+  for (int list : oldest.lists) pop(lists_[static_cast<std::size_t>(list)]);
+  if (const auto agent = agents_.find(oldest.view(oldest.agent_id)); agent != agents_.end()) {
+    AgentChains& chains = agent->second;
+    pop(chains.events);
+    for (int list : oldest.lists) {
+      if (const auto chain = chains.lists.find(list); chain != chains.lists.end()) {
+        pop(chain->second);
+        if (chain->second.empty()) chains.lists.erase(chain);
+      }
+    }
+    if (chains.events.empty()) {
+      if (&chains == cached_chains_) cached_chains_ = nullptr;
+      agents_.erase(agent);
+    }
+  }
+  bytes_ -= oldest.bytes;
+  events_.pop_front();
+  ++first_sequence_;
 }
 
 }  // namespace herald::analysis

@@ -13,6 +13,12 @@
 // the current event and the newest counted one as used, so the next firing needs a new run.
 // The full logs of the counted events (at most 11) become the alert's previous_output.
 //
+// A search of a rule that is not global_frequency only looks at the current agent's events:
+// besides the kept events and the per-rule lists (for global searches), every agent has its own
+// chain of events and per-list chains (Wazuh walks every kept event and skips other agents'; the
+// result is the same, since kept events are in time order, without the walk over a whole fleet's
+// events).
+//
 // Memory is bounded: at most `max_events` events and `max_bytes` bytes (oldest dropped first),
 // and events older than the longest timeframe of the ruleset are dropped as they can never
 // match. Wazuh keeps its last memory_size (8192) alerted events, unbounded in bytes.
@@ -26,6 +32,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/event.h"
@@ -78,6 +85,7 @@ class CorrelationState {
     std::array<Slice, kCorrelatedFieldCount> fields;
     std::uint32_t dynamic_count = 0;               // how many the event had (Wazuh's nfields)
     std::vector<std::pair<Slice, Slice>> dynamic;  // kept only when a rule compares them
+    std::vector<int> lists;                        // the lists it was appended to
     std::size_t bytes = 0;
 
     std::string_view view(const Slice& slice) const { return {text.data() + slice.offset, slice.length}; }
@@ -86,6 +94,27 @@ class CorrelationState {
     }
     std::optional<std::string_view> dynamic_field(std::string_view name) const;
   };
+
+  // One agent's events and, per list, its events on that list: sequences, oldest first.
+  struct AgentChains {
+    std::deque<std::uint64_t> events;
+    std::unordered_map<int, std::deque<std::uint64_t>> lists;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  using AgentMap = std::unordered_map<std::string, AgentChains, StringHash, std::equal_to<>>;
+
+  // Walks `sequences` newest first through `step` (1 fired, -1 stop, 0 go on).
+  template <class Step>
+  bool walk(const std::deque<std::uint64_t>& sequences, Step& step);
+  // The agent's chains, null when it has no kept event. The last one found is remembered: one
+  // event runs several searches, all for its agent (map nodes stay put, so the pointer holds
+  // until that agent's entry is erased).
+  AgentChains* chains_of(std::string_view agent_id);
+  // Drops the oldest kept event and its places in the chains.
+  void drop_oldest();
 
   // One step of a search over a kept event: 0 skip, 1 counts, -1 stop (failed).
   int examine(const Rule& rule, const Kept& kept, const Event& event, std::optional<RuleCategory> category,
@@ -103,6 +132,9 @@ class CorrelationState {
   std::uint64_t first_sequence_ = 0;
   std::size_t bytes_ = 0;
   std::vector<std::deque<std::uint64_t>> lists_;  // sequences, oldest first
+  AgentMap agents_;
+  std::string cached_agent_;
+  AgentChains* cached_chains_ = nullptr;
 };
 
 }  // namespace herald::analysis

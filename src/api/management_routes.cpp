@@ -3,6 +3,7 @@
 #include "api/agents_api.h"
 #include "api/command_manager_api.h"
 #include "api/groups_api.h"
+#include "api/logtest_api.h"
 #include "api/management_auth.h"
 #include "api/observability_api.h"
 #include "api/orders_api.h"
@@ -19,6 +20,7 @@ void register_management_routes(http::Router& router, ApiContext& context) {
   register_command_manager_routes(router, context);
   register_order_routes(router, context);
   register_server_order_routes(router, context);
+  register_logtest_routes(router, context);
   register_ruleset_routes(router, context);
 }
 

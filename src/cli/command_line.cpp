@@ -20,6 +20,10 @@ const OptionSpec* find_option(const CommandSpec& spec, const std::string& name) 
   return nullptr;
 }
 
+std::string command_name(const CommandSpec& spec) {
+  return "herald " + spec.group + (spec.verb.empty() ? "" : " " + spec.verb);
+}
+
 bool group_exists(const std::vector<CommandSpec>& specs, const std::string& group) {
   return std::any_of(specs.begin(), specs.end(), [&](const CommandSpec& spec) { return spec.group == group; });
 }
@@ -78,9 +82,27 @@ void parse_command_arguments(const std::vector<std::string>& args, std::size_t i
     } else if (arg == "--json") {
       parsed.json = true;
     } else if (!consume_connection_option(args, i, parsed.connection)) {
-      throw bad_arguments("unknown option " + arg + " for `herald " + spec.group + " " + spec.verb + "` (see --help)");
+      throw bad_arguments("unknown option " + arg + " for `" + command_name(spec) + "` (see --help)");
     }
   }
+}
+
+// The arguments of `spec` from args[i] on.
+CommandLine& finish_command(CommandLine& line, const CommandSpec& spec, const std::vector<std::string>& args,
+                            std::size_t i, bool help) {
+  line.parsed.spec = &spec;
+  parse_command_arguments(args, i, line.parsed, help);
+  if (help) {
+    line.kind = CommandLine::Kind::help;
+    return line;
+  }
+  auto count = line.parsed.positionals.size();
+  if (count < spec.min_positionals || count > spec.max_positionals) {
+    throw bad_arguments("usage: " + command_name(spec) + (spec.arguments_usage.empty() ? "" : " " + spec.arguments_usage) +
+                        " [options]");
+  }
+  line.kind = CommandLine::Kind::run;
+  return line;
 }
 
 }  // namespace
@@ -106,6 +128,10 @@ CommandLine parse_command_line(const std::vector<CommandSpec>& specs, const std:
   }
   line.group = args[i++];
   if (!group_exists(specs, line.group)) throw bad_arguments("unknown command '" + line.group + "' (see herald --help)");
+  // A command that is a group alone (`herald logtest`): what follows are its arguments.
+  const auto alone = std::find_if(specs.begin(), specs.end(),
+                                  [&](const CommandSpec& spec) { return spec.group == line.group && spec.verb.empty(); });
+  if (alone != specs.end()) return finish_command(line, *alone, args, i, help);
   if (i == args.size() || args[i].rfind("-", 0) == 0) {
     bool group_help = help || (i < args.size() && is_help(args[i]));
     line.kind = group_help ? CommandLine::Kind::help : CommandLine::Kind::usage_error;
@@ -118,19 +144,7 @@ CommandLine parse_command_line(const std::vector<CommandSpec>& specs, const std:
     throw bad_arguments("unknown command 'herald " + line.group + " " + verb + "' (see herald " + line.group +
                         " --help)");
   }
-  line.parsed.spec = &*found;
-  parse_command_arguments(args, i, line.parsed, help);
-  if (help) {
-    line.kind = CommandLine::Kind::help;
-    return line;
-  }
-  auto count = line.parsed.positionals.size();
-  if (count < found->min_positionals || count > found->max_positionals) {
-    throw bad_arguments("usage: herald " + found->group + " " + found->verb +
-                        (found->arguments_usage.empty() ? "" : " " + found->arguments_usage) + " [options]");
-  }
-  line.kind = CommandLine::Kind::run;
-  return line;
+  return finish_command(line, *found, args, i, help);
 }
 
 }  // namespace herald::cli

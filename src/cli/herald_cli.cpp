@@ -73,11 +73,21 @@ std::vector<CommandSpec> build_commands() {
        {{"--interval", "DURATION", "time between polls (default 0.5s)"},
         {"--timeout", "DURATION", "give up after this long (default: wait; the server fails late orders)"}},
        orders_watch},
+      {"logtest",
+       "",
+       "",
+       0,
+       0,
+       "Try log lines (one per line on standard input) against the server's running ruleset, in one\n"
+       "      session (PUT /logtest), and print the phases as wazuh-logtest does; --json prints each reply.",
+       {{"--location", "TEXT", "the events' location (default stdin)"},
+        {"--log-format", "FORMAT", "their log format (default syslog)"}},
+       logtest},
   };
 }
 
 std::string usage_line(const CommandSpec& spec) {
-  return "herald " + spec.group + " " + spec.verb + (spec.arguments_usage.empty() ? "" : " " + spec.arguments_usage) +
+  return "herald " + spec.group + (spec.verb.empty() ? "" : " " + spec.verb) + (spec.arguments_usage.empty() ? "" : " " + spec.arguments_usage) +
          (spec.options.empty() ? "" : " [options]");
 }
 

@@ -19,4 +19,6 @@ int orders_list(CommandContext& context);
 int orders_show(CommandContext& context);
 int orders_watch(CommandContext& context);
 
+int logtest(CommandContext& context);
+
 }  // namespace herald::cli

@@ -88,6 +88,10 @@ json::value ManagementClient::put(std::string_view path, const std::string& body
   return call("PUT", request_target(connection_.server(), path), body, true);
 }
 
+json::value ManagementClient::del(std::string_view path) {
+  return call("DELETE", request_target(connection_.server(), path), "", true);
+}
+
 json::value ManagementClient::get_public(std::string_view path) {
   return call("GET", request_target(connection_.server(), path), "", false);
 }

@@ -24,6 +24,7 @@ class ManagementClient {
   boost::json::value get(std::string_view path, const QueryParams& params = {});
   boost::json::value post(std::string_view path, const std::string& body);
   boost::json::value put(std::string_view path, const std::string& body = "");
+  boost::json::value del(std::string_view path);
   // GET without credentials, for /health.
   boost::json::value get_public(std::string_view path);
 

@@ -233,5 +233,21 @@ TEST(AnalysisAlertJson, ControlCharactersAreEscaped) {
   EXPECT_EQ(parsed(alert).at("full_log"), "x\t\"quoted\"\n\x01");
 }
 
+// Every compliance family after plain groups: each new key grows the rule object, which must not
+// leave the plain groups' array behind (it did: a crash on Wazuh's own rules, found by
+// herald-bench analysis).
+TEST(AnalysisAlertJson, PlainGroupsSurviveEveryComplianceFamily) {
+  const auto json = parsed(alert_for(R"(<group name="syslog,sshd,"><rule id="5716" level="5"><match>^Failed</match>
+    <description>d</description>
+    <group>a,pci_dss_1,b,cis_2,gdpr_3,gpg13_4,c,hipaa_5,nist_800_53_6,tsc_7,d,</group></rule></group>)",
+                                     sshd_failure()));
+  const auto& rule = json.at("rule").as_object();
+  EXPECT_EQ(rule.at("groups"), boost::json::array({"syslog", "sshd", "a", "b", "c", "d"}));
+  for (const auto& [key, value] : {std::pair{"pci_dss", "1"}, {"cis", "2"}, {"gdpr", "3"}, {"gpg13", "4"},
+                                   {"hipaa", "5"}, {"nist_800_53", "6"}, {"tsc", "7"}}) {
+    EXPECT_EQ(rule.at(key), boost::json::array({value})) << key;
+  }
+}
+
 }  // namespace
 }  // namespace herald::analysis

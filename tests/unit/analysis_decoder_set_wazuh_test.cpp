@@ -101,7 +101,9 @@ std::vector<SampleLog> sample_logs(const fs::path& path) {
 class AnalysisDecoderSetWazuh : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kWazuh / "ruleset/decoders")) GTEST_SKIP() << kWazuh << " is not here";
+    if (!fs::exists(kWazuh / "ruleset/decoders") || !fs::exists(kWazuh / "ruleset/testing/ruleset")) {
+      GTEST_SKIP() << kWazuh << " (its ruleset and ruleset/testing) is not here";
+    }
   }
 };
 

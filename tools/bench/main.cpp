@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "analysis_bench.h"
 #include "fleet_bench.h"
 #include "http_ratio_bench.h"
 #include "ingest.h"
@@ -30,6 +31,9 @@ Commands:
   legacy      N Wazuh 4.x agents (TLS enrollment on 1515, secure channel on 1514): heraldd CPU and
               RSS per agent at rest, group restart delivery, decrypted events per CPU-second;
               see herald-bench legacy --help
+  analysis    the analysis engine in-process: events/s on one core and on all cores, p99
+              event-to-alert latency at half load, memory, for Herald's ruleset and/or a 4.x one;
+              see herald-bench analysis --help
   http-ratio  heraldd's HTTP request path (GET /api/v1/, /health, authenticated agent requests)
               against nginx answering 204, same client, back to back: requests/s and the ratios;
               see herald-bench http-ratio --help
@@ -60,6 +64,7 @@ int main(int argc, char** argv) {
   if (command == "fleet") return herald::bench::run_fleet(argc - 2, argv + 2);
   if (command == "keepalive") return herald::bench::run_keepalive(argc - 2, argv + 2);
   if (command == "legacy") return herald::bench::run_legacy(argc - 2, argv + 2);
+  if (command == "analysis") return herald::bench::run_analysis(argc - 2, argv + 2);
   if (command == "http-ratio") return herald::bench::run_http_ratio(argc - 2, argv + 2);
   std::cerr << "herald-bench: unknown command '" << command << "'\n" << kUsage;
   return 2;

@@ -1,0 +1,75 @@
+#include "analysis_options.h"
+
+#include <iostream>
+#include <string_view>
+
+#include "option_parser.h"
+
+namespace herald::bench {
+
+namespace {
+
+constexpr const char* kHelp = R"(usage: herald-bench analysis [options]
+
+The analysis engine in-process (no server): a mix of sshd, PAM, sudo and web access lines from
+1,000 agents through Herald's decoders and rules, as heraldd's workers run them.
+  1. one core: one analyzer, events/s (median of the rounds);
+  2. all cores: one analyzer per thread, agents partitioned as heraldd's workers do;
+  3. latency: heraldd's AnalysisService (queues + workers) paced at a fraction of phase 2's rate,
+     the time from submit to alert, p50/p99;
+and the resident memory after loading the ruleset and after the runs.
+
+Options:
+  --ruleset-dir DIR     add a ruleset directory (a 4.x ruleset/ or etc/), repeatable
+  --no-default-ruleset  leave Herald's built-in ruleset out (to measure a whole 4.x ruleset alone)
+  --events N            events per throughput round (default 200000)
+  --rounds N            throughput rounds, the median is reported (default 5)
+  --threads N           threads of the all-cores and latency phases (default: one per core)
+  --latency-seconds S   length of the paced phase (default 5)
+  --load-fraction F     paced rate as a fraction of the all-cores rate (default 0.5)
+  --agents N            agents in the mix (default 1000)
+  --addresses N         client addresses in the mix (default 5000)
+)";
+
+}  // namespace
+
+std::optional<AnalysisBenchOptions> parse_analysis_options(int argc, char** argv, bool& help_shown) {
+  help_shown = false;
+  AnalysisBenchOptions options;
+  const auto complain = [](const std::string& what) {
+    std::cerr << "herald-bench analysis: " << what << "\n";
+    return std::nullopt;
+  };
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kHelp;
+      help_shown = true;
+      return std::nullopt;
+    }
+    if (arg == "--no-default-ruleset") {
+      options.default_ruleset = false;
+      continue;
+    }
+    if (i + 1 >= argc) return complain(std::string(arg) + " needs a value (or is unknown); see --help");
+    const std::string_view value = argv[++i];
+    bool ok = true;
+    if (arg == "--ruleset-dir") options.ruleset_dirs.emplace_back(value);
+    else if (arg == "--events") ok = parse_number(value, options.events) && options.events > 0;
+    else if (arg == "--rounds") ok = parse_number(value, options.rounds) && options.rounds > 0;
+    else if (arg == "--threads") ok = parse_number(value, options.threads);
+    else if (arg == "--latency-seconds") ok = parse_number(value, options.latency_seconds) && options.latency_seconds > 0;
+    else if (arg == "--load-fraction") {
+      ok = parse_number(value, options.load_fraction) && options.load_fraction > 0 && options.load_fraction <= 1;
+    } else if (arg == "--agents") ok = parse_number(value, options.mix.agents) && options.mix.agents > 0;
+    else if (arg == "--addresses") ok = parse_number(value, options.mix.source_addresses) && options.mix.source_addresses > 0;
+    else return complain("unknown option " + std::string(arg) + "; see --help");
+    if (!ok) return complain("bad value for " + std::string(arg) + ": " + std::string(value));
+  }
+  if (!options.default_ruleset && options.ruleset_dirs.empty()) {
+    return complain("--no-default-ruleset needs at least one --ruleset-dir");
+  }
+  return options;
+}
+
+}  // namespace herald::bench
