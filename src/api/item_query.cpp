@@ -1,8 +1,7 @@
 #include "api/item_query.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 
 namespace herald::api {
@@ -66,17 +65,20 @@ std::vector<std::string> split_list(std::string_view text) {
 
 bool json_contains_text(const json::value& value, std::string_view lowered_text) {
   switch (value.kind()) {
-    case json::kind::string: return lowered(value.as_string()).find(lowered_text) != std::string::npos;
+    case json::kind::string:
+      return lowered(value.as_string()).find(lowered_text) != std::string::npos;
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return json::serialize(value).find(lowered_text) != std::string::npos;
+    case json::kind::double_:
+      return json::serialize(value).find(lowered_text) != std::string::npos;
     case json::kind::array:
       return std::any_of(value.as_array().begin(), value.as_array().end(),
                          [&](const json::value& v) { return json_contains_text(v, lowered_text); });
     case json::kind::object:
       return std::any_of(value.as_object().begin(), value.as_object().end(),
                          [&](const json::key_value_pair& p) { return json_contains_text(p.value(), lowered_text); });
-    default: return false;
+    default:
+      return false;
   }
 }
 

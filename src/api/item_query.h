@@ -3,7 +3,6 @@
 // (case-insensitive text in any value; a leading '-' keeps the items without it), `sort`
 // ("+a,-b.c": fields, nested with '.', descending with '-'), then `offset`/`limit`.
 #include <boost/json/array.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,7 +20,7 @@ struct SortKey {
 
 struct ItemQuery {
   Paging paging;
-  std::vector<SortKey> sort;      // empty: the order the items were built in
+  std::vector<SortKey> sort;  // empty: the order the items were built in
   std::optional<std::string> search;
   bool search_excludes = false;  // "-text"
 };

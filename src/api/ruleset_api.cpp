@@ -1,8 +1,7 @@
 #include "api/ruleset_api.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <functional>
 #include <set>
@@ -97,7 +96,9 @@ http::Response listing_reply(json::array items, const ItemQuery& query, json::ar
   return envelope_reply(std::move(items), total, std::move(failed), message);
 }
 
-std::shared_ptr<const analysis::Ruleset> running(ApiContext& context) { return context.analysis->ruleset(); }
+std::shared_ptr<const analysis::Ruleset> running(ApiContext& context) {
+  return context.analysis->ruleset();
+}
 
 awaitable<http::Response> list_rules(ApiContext& context, http::Request& request) {
   http::Response error;
@@ -148,8 +149,8 @@ awaitable<http::Response> list_rules(ApiContext& context, http::Request& request
       const bool found = std::any_of(items.begin(), items.end(),
                                      [&](const json::value& item) { return item.at("id").to_number<int>() == id; });
       if (!found) {
-        failed.push_back(failed_item(std::to_string(id), 1208,
-                                     "The rule does not exist or you do not have permission to see it"));
+        failed.push_back(
+            failed_item(std::to_string(id), 1208, "The rule does not exist or you do not have permission to see it"));
       }
     }
     const auto message = failed.empty() ? "All selected rules were returned"
@@ -240,8 +241,9 @@ awaitable<http::Response> get_file(ApiContext& context, http::Request& request, 
   }
   auto content = ruleset_xml_to_json(file->text, file->path);
   if (!content) co_return problem_reply(400, "Bad Request", content.error().message, 1413);
-  co_return envelope_reply(json::array{std::move(content).value()}, 1, {},
-                           kind == RulesetFileKind::rules ? "Selected rule was returned" : "Selected decoder was returned");
+  co_return envelope_reply(
+      json::array{std::move(content).value()}, 1, {},
+      kind == RulesetFileKind::rules ? "Selected rule was returned" : "Selected decoder was returned");
 }
 
 awaitable<http::Response> list_decoders(ApiContext& context, http::Request& request, bool parents_only) {
@@ -268,16 +270,15 @@ awaitable<http::Response> list_decoders(ApiContext& context, http::Request& requ
     keep_matching(items, filters);
     json::array failed;
     for (const auto& name : names) {
-      const bool found = std::any_of(items.begin(), items.end(), [&](const json::value& item) {
-        return *string_field(item, "name") == name;
-      });
+      const bool found = std::any_of(items.begin(), items.end(),
+                                     [&](const json::value& item) { return *string_field(item, "name") == name; });
       if (!found) {
-        failed.push_back(
-            failed_item(name, 1504, "The decoder does not exist or you do not have permission to see it"));
+        failed.push_back(failed_item(name, 1504, "The decoder does not exist or you do not have permission to see it"));
       }
     }
-    const auto message = failed.empty() ? "All selected decoders were returned"
-                                        : (items.empty() ? "No decoder was returned" : "Some decoders were not returned");
+    const auto message = failed.empty()
+                             ? "All selected decoders were returned"
+                             : (items.empty() ? "No decoder was returned" : "Some decoders were not returned");
     return listing_reply(std::move(items), *query, std::move(failed), message);
   });
 }
@@ -299,7 +300,8 @@ std::string uploaded_path(RulesetFileKind kind, const std::string& name) {
 
 std::string_view uploaded_message(RulesetFileKind kind, bool deleted) {
   switch (kind) {
-    case RulesetFileKind::rules: return deleted ? "Rule was successfully deleted" : "Rule was successfully uploaded";
+    case RulesetFileKind::rules:
+      return deleted ? "Rule was successfully deleted" : "Rule was successfully uploaded";
     case RulesetFileKind::decoders:
       return deleted ? "Decoder file was successfully deleted" : "Decoder was successfully uploaded";
     case RulesetFileKind::lists:
@@ -310,9 +312,12 @@ std::string_view uploaded_message(RulesetFileKind kind, bool deleted) {
 
 std::string_view not_uploaded_message(RulesetFileKind kind, bool deleted) {
   switch (kind) {
-    case RulesetFileKind::rules: return deleted ? "Could not delete rule" : "Could not upload rule";
-    case RulesetFileKind::decoders: return deleted ? "Could not delete decoder file" : "Could not upload decoder";
-    case RulesetFileKind::lists: return deleted ? "Could not delete CDB list file" : "Could not upload CDB list file";
+    case RulesetFileKind::rules:
+      return deleted ? "Could not delete rule" : "Could not upload rule";
+    case RulesetFileKind::decoders:
+      return deleted ? "Could not delete decoder file" : "Could not upload decoder";
+    case RulesetFileKind::lists:
+      return deleted ? "Could not delete CDB list file" : "Could not upload CDB list file";
   }
   return "";
 }
@@ -339,7 +344,8 @@ http::Response change_reply(const core::Status& changed, RulesetFileKind kind, c
     }
     case core::ErrorKind::invalid_argument:
       return problem_reply(400, "Bad Request", changed.error().message, kind == RulesetFileKind::lists ? 1800 : 1113);
-    default: return error_reply(changed.error());
+    default:
+      return error_reply(changed.error());
   }
 }
 
@@ -358,7 +364,8 @@ awaitable<http::Response> put_file(ApiContext& context, http::Request& request, 
     overwrite = *value == "true";
   }
   if (request.body.empty()) co_return problem_reply(400, "Bad Request", "Empty files are not supported", 1112);
-  const bool valid_text = request.body.find('\0') == std::string::npos && core::valid_utf8(request.body) == request.body;
+  const bool valid_text =
+      request.body.find('\0') == std::string::npos && core::valid_utf8(request.body) == request.body;
   if (!valid_text) co_return problem_reply(400, "Bad Request", "The file must be UTF-8 text without NUL bytes", 1113);
   auto changed = co_await context.pool.run([&] { return context.rulesets->put(kind, name, request.body, overwrite); });
   co_return change_reply(changed, kind, name, false);
@@ -376,22 +383,26 @@ awaitable<http::Response> delete_file(ApiContext& context, http::Request& reques
 void register_ruleset_routes(http::Router& router, ApiContext& context) {
   if (context.analysis == nullptr) return;
   auto route = [&](http::Method method, std::string pattern, auto handler, std::size_t max_body_bytes = 0) {
-    auto endpoint = require_user(context, [&context, handler](http::Request& request) { return handler(context, request); });
+    auto endpoint =
+        require_user(context, [&context, handler](http::Request& request) { return handler(context, request); });
     if (max_body_bytes != 0) endpoint.max_body_bytes = max_body_bytes;
     router.add(method, std::move(pattern), std::move(endpoint));
   };
   route(http::Method::get, "/rules", list_rules);
   route(http::Method::get, "/rules/groups", list_rule_groups);
   route(http::Method::get, "/decoders", [](ApiContext& c, http::Request& r) { return list_decoders(c, r, false); });
-  route(http::Method::get, "/decoders/parents", [](ApiContext& c, http::Request& r) { return list_decoders(c, r, true); });
+  route(http::Method::get, "/decoders/parents",
+        [](ApiContext& c, http::Request& r) { return list_decoders(c, r, true); });
   route(http::Method::get, "/lists", list_lists);
   for (auto kind : {RulesetFileKind::rules, RulesetFileKind::decoders, RulesetFileKind::lists}) {
     const std::string base = "/" + std::string(engine::to_string(kind)) + "/files";
     route(http::Method::get, base, [kind](ApiContext& c, http::Request& r) { return list_files(c, r, kind); });
-    route(http::Method::get, base + "/{filename}", [kind](ApiContext& c, http::Request& r) { return get_file(c, r, kind); });
+    route(http::Method::get, base + "/{filename}",
+          [kind](ApiContext& c, http::Request& r) { return get_file(c, r, kind); });
     if (context.rulesets == nullptr) continue;
-    route(http::Method::put, base + "/{filename}",
-          [kind](ApiContext& c, http::Request& r) { return put_file(c, r, kind); }, kMaxCustomFileBytes);
+    route(
+        http::Method::put, base + "/{filename}",
+        [kind](ApiContext& c, http::Request& r) { return put_file(c, r, kind); }, kMaxCustomFileBytes);
     route(http::Method::del, base + "/{filename}",
           [kind](ApiContext& c, http::Request& r) { return delete_file(c, r, kind); });
   }

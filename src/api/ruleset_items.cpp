@@ -1,8 +1,7 @@
 #include "api/ruleset_items.h"
 
-#include <boost/json.hpp>
-
 #include <array>
+#include <boost/json.hpp>
 #include <map>
 
 namespace herald::api {
@@ -13,13 +12,20 @@ namespace {
 
 std::string_view category_name(analysis::RuleCategory category) {
   switch (category) {
-    case analysis::RuleCategory::syslog: return "syslog";
-    case analysis::RuleCategory::firewall: return "firewall";
-    case analysis::RuleCategory::ids: return "ids";
-    case analysis::RuleCategory::web_log: return "web-log";
-    case analysis::RuleCategory::squid: return "squid";
-    case analysis::RuleCategory::windows: return "windows";
-    case analysis::RuleCategory::ossec: return "ossec";
+    case analysis::RuleCategory::syslog:
+      return "syslog";
+    case analysis::RuleCategory::firewall:
+      return "firewall";
+    case analysis::RuleCategory::ids:
+      return "ids";
+    case analysis::RuleCategory::web_log:
+      return "web-log";
+    case analysis::RuleCategory::squid:
+      return "squid";
+    case analysis::RuleCategory::windows:
+      return "windows";
+    case analysis::RuleCategory::ossec:
+      return "ossec";
   }
   return "syslog";
 }
@@ -134,8 +140,8 @@ json::array rule_items(const analysis::Ruleset& ruleset) {
   const auto& rules = ruleset.rules();
   for (const auto& summary : rules.summaries()) {
     auto [directory, name] = split_file_path(summary.file);
-    json::object item{{"filename", name}, {"relative_dirname", directory}, {"id", summary.id},
-                      {"level", summary.level}};
+    json::object item{
+        {"filename", name}, {"relative_dirname", directory}, {"id", summary.id}, {"level", summary.level}};
     const bool enabled = summary.status == analysis::RuleSummary::Status::enabled;
     item["status"] = enabled ? "enabled" : "disabled";
     const analysis::Rule* rule = enabled ? rules.find(summary.id) : nullptr;
@@ -167,7 +173,8 @@ json::array decoder_items(const analysis::Ruleset& ruleset) {
     if (decoder.program_name) details["program_name"] = pattern_detail(*decoder.program_name);
     if (decoder.prematch) {
       auto prematch = pattern_detail(*decoder.prematch);
-      if (auto offset = analysis::decoder_offset_name(decoder.prematch_offset); !offset.empty()) prematch["offset"] = offset;
+      if (auto offset = analysis::decoder_offset_name(decoder.prematch_offset); !offset.empty())
+        prematch["offset"] = offset;
       details["prematch"] = std::move(prematch);
     }
     if (decoder.regex) {

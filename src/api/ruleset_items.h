@@ -3,7 +3,6 @@
 // GET /rules, /decoders, /lists and their /files routes (fields as framework/wazuh/rule.py,
 // decoder.py and cdb_list.py build them).
 #include <boost/json/array.hpp>
-
 #include <string>
 #include <string_view>
 #include <utility>

@@ -3,7 +3,6 @@
 // raw=true (xmltodict): attributes as "@name", text next to attributes or children as "#text",
 // an element without either as its text, repeated names as arrays.
 #include <boost/json/value.hpp>
-
 #include <string_view>
 
 #include "core/result.h"

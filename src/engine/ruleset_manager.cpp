@@ -1,9 +1,9 @@
 #include "engine/ruleset_manager.h"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace herald::engine {
 
@@ -28,14 +28,19 @@ bool ends_with(std::string_view text, std::string_view tail) {
 
 std::string_view to_string(RulesetFileKind kind) {
   switch (kind) {
-    case RulesetFileKind::rules: return "rules";
-    case RulesetFileKind::decoders: return "decoders";
-    case RulesetFileKind::lists: return "lists";
+    case RulesetFileKind::rules:
+      return "rules";
+    case RulesetFileKind::decoders:
+      return "decoders";
+    case RulesetFileKind::lists:
+      return "lists";
   }
   return "rules";
 }
 
-std::string custom_directory(RulesetFileKind kind) { return "etc/" + std::string(to_string(kind)); }
+std::string custom_directory(RulesetFileKind kind) {
+  return "etc/" + std::string(to_string(kind));
+}
 
 bool is_valid_custom_file_name(RulesetFileKind kind, std::string_view name) {
   if (name.empty() || name.size() > 255 || name.front() == '.') return false;
@@ -48,12 +53,8 @@ bool is_valid_custom_file_name(RulesetFileKind kind, std::string_view name) {
   return ends_with(name, ".xml") && name.size() > 4;
 }
 
-bool RulesetManager::is_custom_path(std::string_view path) {
-  return path.starts_with("etc/rules/") || path.starts_with("etc/decoders/") || path.starts_with("etc/lists/");
-}
-
-RulesetManager::RulesetManager(store::RulesetFileStore& store, analysis::RulesetSources configured,
-                               bus::EventBus* bus, RulesetManagerOptions options, core::MetricsRegistry& metrics)
+RulesetManager::RulesetManager(store::RulesetFileStore& store, analysis::RulesetSources configured, bus::EventBus* bus,
+                               RulesetManagerOptions options, core::MetricsRegistry& metrics)
     : store_(store),
       configured_(std::move(configured)),
       bus_(bus),
@@ -69,7 +70,9 @@ RulesetManager::RulesetManager(store::RulesetFileStore& store, analysis::Ruleset
                          });
 }
 
-RulesetManager::~RulesetManager() { stop(); }
+RulesetManager::~RulesetManager() {
+  stop();
+}
 
 core::Result<std::shared_ptr<const analysis::Ruleset>> RulesetManager::build(
     const std::vector<store::RulesetFileRecord>& files, analysis::LoadWarnings& warnings) const {
@@ -79,9 +82,15 @@ core::Result<std::shared_ptr<const analysis::Ruleset>> RulesetManager::build(
     if (!kind) continue;
     analysis::RulesetFile loaded{custom_directory(*kind) + "/" + file.name, file.content};
     switch (*kind) {
-      case RulesetFileKind::rules: sources.rules.push_back(std::move(loaded)); break;
-      case RulesetFileKind::decoders: sources.decoders.push_back(std::move(loaded)); break;
-      case RulesetFileKind::lists: sources.lists.push_back(std::move(loaded)); break;
+      case RulesetFileKind::rules:
+        sources.rules.push_back(std::move(loaded));
+        break;
+      case RulesetFileKind::decoders:
+        sources.decoders.push_back(std::move(loaded));
+        break;
+      case RulesetFileKind::lists:
+        sources.lists.push_back(std::move(loaded));
+        break;
     }
   }
   return analysis::Ruleset::load(sources, warnings);
@@ -101,9 +110,10 @@ core::Result<std::shared_ptr<const analysis::Ruleset>> RulesetManager::load_init
   // the custom files instead, loudly, and let a DELETE or a corrected PUT bring them back.
   auto configured_only = build({}, warnings);
   if (!configured_only) return configured_only.error();
-  spdlog::error("analysis: the custom ruleset files (version {}) do not load with the configured ruleset, starting "
-                "without them: {}",
-                stored->version, ruleset.error().message);
+  spdlog::error(
+      "analysis: the custom ruleset files (version {}) do not load with the configured ruleset, starting "
+      "without them: {}",
+      stored->version, ruleset.error().message);
   failed_version_ = stored->version;
   reloads_failed_->inc();
   return configured_only;
@@ -194,7 +204,8 @@ core::Status RulesetManager::change(RulesetFileKind kind, const std::string& nam
   const std::string path = custom_directory(kind) + "/" + name;
   for (const auto* files : {&configured_.rules, &configured_.decoders, &configured_.lists}) {
     for (const auto& file : *files) {
-      if (file.path == path) return core::invalid_argument(path + ": a file of the configured ruleset, not a custom file");
+      if (file.path == path)
+        return core::invalid_argument(path + ": a file of the configured ruleset, not a custom file");
     }
   }
   std::lock_guard lock(change_mutex_);
@@ -202,8 +213,9 @@ core::Status RulesetManager::change(RulesetFileKind kind, const std::string& nam
   if (!stored) return stored.error();
   const std::string kind_text(to_string(kind));
   auto& files = stored->files;
-  auto existing = std::find_if(files.begin(), files.end(),
-                               [&](const store::RulesetFileRecord& f) { return f.kind == kind_text && f.name == name; });
+  auto existing = std::find_if(files.begin(), files.end(), [&](const store::RulesetFileRecord& f) {
+    return f.kind == kind_text && f.name == name;
+  });
   if (!content) {
     if (existing == files.end()) return core::not_found("The file " + name + " does not exist");
     files.erase(existing);
@@ -212,16 +224,16 @@ core::Status RulesetManager::change(RulesetFileKind kind, const std::string& nam
     existing->content = *content;
   } else {
     files.push_back({kind_text, name, *content});
-    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
-      return a.kind != b.kind ? a.kind < b.kind : a.name < b.name;
-    });
+    std::sort(files.begin(), files.end(),
+              [](const auto& a, const auto& b) { return a.kind != b.kind ? a.kind < b.kind : a.name < b.name; });
   }
   analysis::LoadWarnings warnings;
   auto ruleset = build(files, warnings);
   if (!ruleset) return core::invalid_argument(ruleset.error().message);
   for (const auto& warning : warnings) spdlog::warn("analysis: {}", warning);
 
-  auto version = content ? store_.put_ruleset_file({kind_text, name, *content}) : store_.delete_ruleset_file(kind_text, name);
+  auto version =
+      content ? store_.put_ruleset_file({kind_text, name, *content}) : store_.delete_ruleset_file(kind_text, name);
   if (!version) return version.error();
   // A change another node made between our read and our write would be in the store but not in
   // this ruleset: then the version moved by more than one, and the next check reloads.

@@ -73,12 +73,10 @@ class RulesetManager {
   core::Result<bool> refresh();
 
   std::int64_t version() const { return version_.load(std::memory_order_acquire); }
-  // Whether `path` (as the running ruleset names its files) is a custom file.
-  static bool is_custom_path(std::string_view path);
 
  private:
   core::Result<std::shared_ptr<const analysis::Ruleset>> build(const std::vector<store::RulesetFileRecord>& files,
-                                                              analysis::LoadWarnings& warnings) const;
+                                                               analysis::LoadWarnings& warnings) const;
   core::Status change(RulesetFileKind kind, const std::string& name, const std::optional<std::string>& content,
                       bool overwrite);
   void install(std::shared_ptr<const analysis::Ruleset> ruleset, std::int64_t version);

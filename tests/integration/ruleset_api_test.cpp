@@ -3,9 +3,9 @@
 // bad one is refused with its file and line and changes nothing, overwrite, delete, and the
 // files survive a restart. RulesetCluster: a PUT on one node of a cluster (PostgreSQL + NATS, or
 // PostgreSQL alone) takes effect on the other.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,7 +48,8 @@ constexpr const char* kBadRules = R"(<group name="local,">
 
 std::string stateless_body(const TestAgent& agent, const std::string& log) {
   std::string body = agent.metadata_line() + "\n";
-  body += R"({"module":"logcollector","collector":"file"})" "\n";
+  body += R"({"module":"logcollector","collector":"file"})"
+          "\n";
   body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
                                        {"event", {{"original", log}, {"created", "2026-12-07T10:00:00Z"}}}}) +
           "\n";
@@ -64,8 +65,12 @@ json::object parsed(const HttpResult& reply) {
   return value.as_object();
 }
 
-const json::array& affected(const json::object& reply) { return reply.at("data").at("affected_items").as_array(); }
-std::int64_t total(const json::object& reply) { return reply.at("data").at("total_affected_items").as_int64(); }
+const json::array& affected(const json::object& reply) {
+  return reply.at("data").at("affected_items").as_array();
+}
+std::int64_t total(const json::object& reply) {
+  return reply.at("data").at("total_affected_items").as_int64();
+}
 
 HttpResult put_file(HttpClient& client, const std::string& target, const std::string& body) {
   return client.request("PUT", target, body, {{"Content-Type", "application/octet-stream"}});
@@ -322,7 +327,8 @@ class RulesetCluster : public ::testing::Test {
   }
   HeralddProcess& start_node(int n, const std::string& nats_url) {
     std::string yaml = "node: {name: node-" + std::to_string(n) + "}\n" + "storage: {backend: postgres, dsn: \"" +
-                       database_->dsn() + "\"}\n" + "auth: {jwt_secret: \"ruleset-cluster-secret-0123456789abcdef\"}\n" +
+                       database_->dsn() + "\"}\n" +
+                       "auth: {jwt_secret: \"ruleset-cluster-secret-0123456789abcdef\"}\n" +
                        "analysis: {herald_events: false}\n";
     if (!nats_url.empty()) yaml += "nats: {enabled: yes, url: \"" + nats_url + "\"}\n";
     nodes_.push_back(std::make_unique<HeralddProcess>(yaml));

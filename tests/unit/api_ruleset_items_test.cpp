@@ -1,7 +1,8 @@
 // The rules API's listings: items built from a loaded ruleset as the Wazuh API shows them, and
 // Wazuh's search / sort / offset / limit over them.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 #include "api/item_query.h"
 #include "api/ruleset_items.h"
@@ -106,8 +107,8 @@ TEST(ApiRulesetItems, DecodersAndListsAndFiles) {
   EXPECT_EQ(lists[0].at("items"), (json::array{json::object{{"key", "10.0.0.1"}, {"value", "evil"}},
                                                json::object{{"key", "10.0.0.2"}, {"value", ""}}}));
   auto files = file_items(ruleset->sources().rules);
-  EXPECT_EQ(files, (json::array{json::object{{"filename", "app.xml"}, {"relative_dirname", "ruleset/rules"},
-                                             {"status", "enabled"}}}));
+  EXPECT_EQ(files, (json::array{json::object{
+                       {"filename", "app.xml"}, {"relative_dirname", "ruleset/rules"}, {"status", "enabled"}}}));
 }
 
 TEST(ApiItemQuery, SearchSortsAndPages) {

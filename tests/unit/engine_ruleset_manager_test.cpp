@@ -1,8 +1,6 @@
 // Custom ruleset files through RulesetManager against a real SQLite store: a change is validated
 // with the whole ruleset before anything is written, then replaces the running ruleset; a second
 // manager on the same store (another node) picks the change up from the bus or its check.
-#include "engine/ruleset_manager.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,6 +8,7 @@
 
 #include "bus/local_bus.h"
 #include "core/clock.h"
+#include "engine/ruleset_manager.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 
@@ -63,8 +62,8 @@ struct Node {
     analysis::LoadWarnings warnings;
     auto ruleset = manager.load_initial(warnings);
     EXPECT_TRUE(ruleset.ok()) << ruleset.error().message;
-    service = std::make_unique<AnalysisService>(AnalysisOptions{1, 16, {}}, std::move(ruleset).value(),
-                                                [](const analysis::AlertRecord&) {}, clock, metrics);
+    service = std::make_unique<AnalysisService>(
+        AnalysisOptions{1, 16, {}}, std::move(ruleset).value(), [](const analysis::AlertRecord&) {}, clock, metrics);
     service->start();
     manager.start(*service);
   }
