@@ -25,11 +25,13 @@ struct Source {
   std::string location = "/var/log/auth.log";
   std::string agent_id = "001";
   std::string agent_name = "corpus-agent";
+  char queue = '1';
 };
 
 Source with(const Source& base, const YAML::Node& node) {
   Source source = base;
   if (node["location"]) source.location = node["location"].as<std::string>();
+  if (node["queue"]) source.queue = node["queue"].as<std::string>().front();
   if (auto agent = node["agent"]) {
     if (agent["id"]) source.agent_id = agent["id"].as<std::string>();
     if (agent["name"]) source.agent_name = agent["name"].as<std::string>();
@@ -52,7 +54,7 @@ std::shared_ptr<const Ruleset> default_ruleset() {
 }
 
 Analyzer::Trace run(Analyzer& analyzer, const Source& source, const std::string& log, std::int64_t at) {
-  RawEvent event{source.agent_id, source.agent_name, "any", '1', source.location, log};
+  RawEvent event{source.agent_id, source.agent_name, "any", source.queue, source.location, log};
   return analyzer.trace(event, at);
 }
 
