@@ -32,7 +32,10 @@
 //    into one object named after the last of those children (first letter lowercased):
 //    <UserData><LogFileCleared><SubjectUserName>a</...> gives "logFileCleared":{"subjectUserName":"a"}.
 //  * Strings are printed as cJSON prints them; members keep their order and duplicates.
-// Pure and bounded: linear in the message; the XML reader's limits apply.
+// One difference from Wazuh, on XML Windows never renders: the reader is the ruleset's, so an
+// element named var defines a variable (Wazuh's OS_ReadXMLString keeps it as an element).
+// Pure and bounded: linear in the message; the XML reader's limits apply (a name, text or value
+// of more than 20479 bytes makes the XML unreadable, as in Wazuh).
 #include <optional>
 #include <string>
 #include <string_view>

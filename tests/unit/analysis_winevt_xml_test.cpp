@@ -5,11 +5,15 @@
 #include <optional>
 #include <string>
 
+#include "analysis/alert.h"
+#include "analysis/analyzer.h"
 #include "analysis/decoder_json_text.h"
 #include "analysis/event.h"
 #include "analysis/eventchannel_decoder.h"
 #include "analysis/winevt_names.h"
+#include "analysis/ruleset.h"
 #include "analysis/winevt_xml.h"
+#include "core/metrics.h"
 
 namespace herald::analysis {
 namespace {
@@ -213,6 +217,54 @@ TEST(WinevtNames, AuditPolicyChanges) {
   EXPECT_FALSE(winevt_audit_policy_changes(""));
   // At most four parts: the fourth keeps the rest, read up to its first comma by strtol.
   EXPECT_EQ(winevt_audit_policy_changes("1,2,3,8448,8449"), "Success removed");
+}
+
+// The Analyzer takes queue 'f' events past the decoder tree, as analysisd does, and counts what
+// it drops and what it cannot read.
+TEST(WinevtAnalyzer, QueueFEventsAreDecodedAsWindowsEventchannelAndFailuresCounted) {
+  RulesetSources sources;
+  sources.rules.push_back({"rules.xml",
+                           "<group name=\"windows,\">\n"
+                           "  <rule id=\"7\" level=\"0\" noalert=\"1\"><category>ossec</category>"
+                           "<description>root</description></rule>\n"
+                           "  <rule id=\"100\" level=\"5\"><category>ossec</category>"
+                           "<decoded_as>windows_eventchannel</decoded_as>"
+                           "<field name=\"win.system.eventID\">^4625$</field><description>failed</description></rule>\n"
+                           "</group>\n"});
+  LoadWarnings warnings;
+  auto ruleset = Ruleset::load(sources, warnings);
+  ASSERT_TRUE(ruleset) << ruleset.error().message;
+  core::Counter dropped;
+  core::Counter unreadable;
+  AnalyzerOptions options{"manager", 3};
+  options.eventchannel_dropped = &dropped;
+  options.eventchannel_unreadable_xml = &unreadable;
+  Analyzer analyzer(*ruleset, options);
+
+  const std::string message = envelope(event_xml(kLogonFailureSystem, ""));
+  auto trace = analyzer.trace(RawEvent{"002", "ws01", "any", 'f', "EventChannel", message}, 1'765'534'530);
+  ASSERT_NE(trace.event, nullptr);
+  EXPECT_EQ(trace.rule_id, 100);
+  EXPECT_TRUE(trace.alert_raised);
+  EXPECT_EQ(trace.event->decoder_name, "windows_eventchannel");
+  EXPECT_TRUE(trace.event->full_log.starts_with("{\"win\":{\"system\":{\"providerName\""));
+  EXPECT_FALSE(trace.event->program_name.has_value());
+  EXPECT_EQ(trace.event->location, "(ws01) any->EventChannel");
+
+  // The same text on a log file queue is an ordinary JSON log: no decoder here, no rule.
+  trace = analyzer.trace(RawEvent{"002", "ws01", "any", '1', "EventChannel", message}, 1'765'534'531);
+  EXPECT_EQ(trace.event->decoder_name, "");
+  EXPECT_EQ(trace.rule_id, 0);
+
+  trace = analyzer.trace(RawEvent{"002", "ws01", "any", 'f', "EventChannel", envelope("<Event><System>")},
+                         1'765'534'532);
+  EXPECT_EQ(trace.event->decoder_name, "windows_eventchannel");
+  EXPECT_EQ(trace.event->full_log, "{\"win\":{\"system\":{}}}");
+  EXPECT_EQ(unreadable.value(), 1u);
+
+  EXPECT_FALSE(analyzer.analyze(RawEvent{"002", "ws01", "any", 'f', "EventChannel", "not json"}, 1'765'534'533));
+  EXPECT_EQ(dropped.value(), 1u);
+  EXPECT_EQ(unreadable.value(), 1u);
 }
 
 }  // namespace
