@@ -10,8 +10,8 @@
 #include "analysis/decoder_json_text.h"
 #include "analysis/event.h"
 #include "analysis/eventchannel_decoder.h"
-#include "analysis/winevt_names.h"
 #include "analysis/ruleset.h"
+#include "analysis/winevt_names.h"
 #include "analysis/winevt_xml.h"
 #include "core/metrics.h"
 
@@ -78,10 +78,10 @@ TEST(WinevtXml, EventDataPairsLowercasedTrimmedPlaceholdersDropped) {
 }
 
 TEST(WinevtXml, UnnamedDataJoinedAndOtherChildrenKept) {
-  const std::string json = converted(envelope(event_xml(
-      "<EventID>7036</EventID>",
-      "<EventData><Data>Windows Update</Data><Data>-</Data><Data>running</Data><Binary>7700750061</Binary>"
-      "</EventData>")));
+  const std::string json = converted(envelope(
+      event_xml("<EventID>7036</EventID>",
+                "<EventData><Data>Windows Update</Data><Data>-</Data><Data>running</Data><Binary>7700750061</Binary>"
+                "</EventData>")));
   EXPECT_EQ(json,
             "{\"win\":{\"system\":{\"eventID\":\"7036\"},\"eventdata\":{\"binary\":\"7700750061\","
             "\"data\":\"Windows Update, running\"}}}");
@@ -96,9 +96,9 @@ TEST(WinevtXml, BackslashesAndQuotesReadJsonEscapedAsInWazuh) {
   JsonDocument scratch;
   Event event;
   event.queue = kEventChannelQueue;
-  event.full_log = envelope(event_xml(
-      "<EventID>7045</EventID><Channel>System</Channel>",
-      "<EventData><Data Name='ImagePath'>C:\\Windows\\evil.exe \"-x\"</Data></EventData>"));
+  event.full_log =
+      envelope(event_xml("<EventID>7045</EventID><Channel>System</Channel>",
+                         "<EventData><Data Name='ImagePath'>C:\\Windows\\evil.exe \"-x\"</Data></EventData>"));
   event.set_log(0, event.full_log.size());
   ASSERT_EQ(decode_eventchannel(event, scratch), EventChannelOutcome::decoded);
   // The XML analysisd reads is the JSON-escaped member, so the field holds \\ and \" (Wazuh's
@@ -112,8 +112,9 @@ TEST(WinevtXml, BackslashesAndQuotesReadJsonEscapedAsInWazuh) {
 }
 
 TEST(WinevtXml, MessageKeepsItsQuotesWithEscapesUndone) {
-  const std::string json = converted(envelope(event_xml("<EventID>4625</EventID>", ""),
-                                              "An account failed to log on.\r\n\r\nSubject:\r\n\tSecurity ID:\tS-1-0-0"));
+  const std::string json =
+      converted(envelope(event_xml("<EventID>4625</EventID>", ""),
+                         "An account failed to log on.\r\n\r\nSubject:\r\n\tSecurity ID:\tS-1-0-0"));
   EXPECT_EQ(json,
             "{\"win\":{\"system\":{\"eventID\":\"4625\",\"message\":\"\\\"An account failed to log on.\\r\\n\\r\\n"
             "Subject:\\r\\n\\tSecurity ID:\\tS-1-0-0\\\"\"}}}");
@@ -125,21 +126,21 @@ TEST(WinevtXml, EnvelopeMembersFoundIgnoringCase) {
 }
 
 TEST(WinevtXml, UserDataObjectNamedAfterItsChild) {
-  const std::string json = converted(envelope(event_xml(
-      "<EventID>1102</EventID>",
-      "<UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'>"
-      "<SubjectUserSid>S-1-5-21-1</SubjectUserSid><SubjectUserName>alice</SubjectUserName>"
-      "<SubjectDomainName>-</SubjectDomainName></LogFileCleared></UserData>")));
+  const std::string json = converted(envelope(
+      event_xml("<EventID>1102</EventID>",
+                "<UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'>"
+                "<SubjectUserSid>S-1-5-21-1</SubjectUserSid><SubjectUserName>alice</SubjectUserName>"
+                "<SubjectDomainName>-</SubjectDomainName></LogFileCleared></UserData>")));
   EXPECT_EQ(json,
             "{\"win\":{\"system\":{\"eventID\":\"1102\"},\"logFileCleared\":{\"subjectUserSid\":\"S-1-5-21-1\","
             "\"subjectUserName\":\"alice\"}}}");
 }
 
 TEST(WinevtXml, AuditCategoriesAndPolicyChangesNamed) {
-  const std::string json = converted(envelope(event_xml(
-      "<EventID>4719</EventID><Level>0</Level><Keywords>0x8020000000000000</Keywords>",
-      "<EventData><Data Name='CategoryId'>%%8274</Data><Data Name='SubcategoryId'>%%12801</Data>"
-      "<Data Name='AuditPolicyChanges'>%%8449, %%8451</Data></EventData>")));
+  const std::string json = converted(
+      envelope(event_xml("<EventID>4719</EventID><Level>0</Level><Keywords>0x8020000000000000</Keywords>",
+                         "<EventData><Data Name='CategoryId'>%%8274</Data><Data Name='SubcategoryId'>%%12801</Data>"
+                         "<Data Name='AuditPolicyChanges'>%%8449, %%8451</Data></EventData>")));
   EXPECT_EQ(json,
             "{\"win\":{\"system\":{\"eventID\":\"4719\",\"level\":\"0\",\"keywords\":\"0x8020000000000000\","
             "\"severityValue\":\"AUDIT_SUCCESS\"},\"eventdata\":{\"categoryId\":\"%%8274\","
@@ -256,8 +257,8 @@ TEST(WinevtAnalyzer, QueueFEventsAreDecodedAsWindowsEventchannelAndFailuresCount
   EXPECT_EQ(trace.event->decoder_name, "");
   EXPECT_EQ(trace.rule_id, 0);
 
-  trace = analyzer.trace(RawEvent{"002", "ws01", "any", 'f', "EventChannel", envelope("<Event><System>")},
-                         1'765'534'532);
+  trace =
+      analyzer.trace(RawEvent{"002", "ws01", "any", 'f', "EventChannel", envelope("<Event><System>")}, 1'765'534'532);
   EXPECT_EQ(trace.event->decoder_name, "windows_eventchannel");
   EXPECT_EQ(trace.event->full_log, "{\"win\":{\"system\":{}}}");
   EXPECT_EQ(unreadable.value(), 1u);
