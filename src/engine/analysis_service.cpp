@@ -32,6 +32,12 @@ AnalysisService::AnalysisService(AnalysisOptions options, std::shared_ptr<const 
   dropped_ = &metrics.counter("herald_analysis_events_dropped_total",
                               "Events not analysed because their worker's queue was full (they are in the event sink)");
   alerts_ = &metrics.counter("herald_analysis_alerts_total", "Alerts raised by the analysis engine");
+  options_.analyzer.eventchannel_dropped =
+      &metrics.counter("herald_analysis_eventchannel_dropped_total",
+                       "Windows event channel events (queue f) dropped as Wazuh drops them: not JSON or without an Event member");
+  options_.analyzer.eventchannel_unreadable_xml =
+      &metrics.counter("herald_analysis_eventchannel_unreadable_xml_total",
+                       "Windows event channel events whose XML could not be read (analysed from their message alone)");
   latency_ = &metrics.histogram("herald_analysis_event_seconds", "Time from an event's arrival to the end of its analysis",
                                 latency_buckets());
   metrics.gauge_callback("herald_analysis_queued_events", "Events waiting for an analysis worker", {}, [this] {
