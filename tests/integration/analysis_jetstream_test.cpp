@@ -114,7 +114,7 @@ TEST_F(AnalysisJetStream, TheBruteForceRuleFiresOnceOnTheEighthEventAcrossTheStr
   ASSERT_TRUE(eventually([&] { return metric(analyser_, "herald_analysis_stream_acked_total") == 8.0; }));
   ASSERT_EQ(alerts_of(analyser_, "200220").size(), 1u);
   EXPECT_EQ(alerts_of(analyser_, "200220")[0].at("rule").at("level").as_int64(), 10);
-  EXPECT_EQ(alerts_of(analyser_, "200201").size(), 8u);
+  EXPECT_EQ(alerts_of(analyser_, "200201").size(), 7u);  // the 8th event's alert is the brute-force one
   EXPECT_TRUE(alerts_of(receiver_, "").empty());
 }
 
@@ -126,7 +126,7 @@ TEST_F(AnalysisJetStream, EventsPublishedWhileTheConsumerNodeWasDownAreAnalysedW
 
   analyser_.start();
   ASSERT_TRUE(eventually([&] { return metric(analyser_, "herald_analysis_stream_acked_total") == 8.0; }));
-  EXPECT_EQ(alerts_of(analyser_, "200201").size(), 8u);
+  EXPECT_EQ(alerts_of(analyser_, "200201").size(), 7u);
   EXPECT_EQ(alerts_of(analyser_, "200220").size(), 1u) << "the 8 events were not analysed in one consumer, in order";
   EXPECT_EQ(metric(receiver_, "herald_analysis_stream_publish_failures_total"), 0.0);
   EXPECT_TRUE(alerts_of(receiver_, "").empty());
