@@ -20,6 +20,7 @@ std::unique_ptr<AnalysisStreamParts> start_analysis_stream(const Config& config,
   options.stream_name = analysis.stream;
   options.max_age = std::chrono::seconds(analysis.stream_max_age_seconds);
   options.max_bytes = analysis.stream_max_bytes;
+  options.ack_wait = std::chrono::seconds(analysis.stream_ack_wait_seconds);
 
   engine::AnalysisStreamOptions stream_options;
   stream_options.partitions = static_cast<std::uint32_t>(analysis.partitions);

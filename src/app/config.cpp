@@ -238,6 +238,9 @@ void parse_analysis_scale_out(const YAML::Node& analysis, Config& config) {
   if (analysis["stream_max_bytes"]) {
     out.stream_max_bytes = integer(analysis["stream_max_bytes"], "analysis.stream_max_bytes", 1LL << 20, 1LL << 50);
   }
+  if (analysis["stream_ack_wait"]) {
+    out.stream_ack_wait_seconds = seconds(analysis["stream_ack_wait"], "analysis.stream_ack_wait", 1, 3600);
+  }
   if (out.mode == "jetstream" && !config.nats.enabled) {
     throw ConfigError{"analysis.mode jetstream needs the NATS bus: set nats.enabled: true and nats.url to a "
                       "nats-server with JetStream"};
@@ -248,7 +251,7 @@ void parse_analysis(const YAML::Node& analysis, Config& config) {
   check_keys(analysis, "analysis", {"enabled", "default_ruleset", "ruleset_dirs", "decoder_exclude", "rule_exclude",
                                     "alert_level", "workers", "queue_capacity", "alerts_dir", "herald_events", "mitre_db",
                                     "mode", "stream", "partitions", "jetstream_partitions", "stream_max_age",
-                                    "stream_max_bytes"});
+                                    "stream_max_bytes", "stream_ack_wait"});
   auto& out = config.analysis;
   if (analysis["enabled"]) out.enabled = boolean(analysis["enabled"], "analysis.enabled");
   if (analysis["default_ruleset"]) out.default_ruleset = boolean(analysis["default_ruleset"], "analysis.default_ruleset");

@@ -117,6 +117,7 @@ struct Config {
     bool jetstream_partitions_all = true;
     std::int64_t stream_max_age_seconds = 7 * 86400;
     std::int64_t stream_max_bytes = 1LL << 30;
+    std::int64_t stream_ack_wait_seconds = 30;  // an input taken and not acked this long is delivered again
   } analysis;
   std::string log_level = "info";
 };

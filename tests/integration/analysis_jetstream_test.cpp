@@ -2,7 +2,8 @@
 // and publishes them to the analysis stream (it consumes no partition); node B consumes every
 // partition and raises the alerts. The brute-force frequency rule fires once, on the 8th event,
 // across the stream; events published while B was down are analysed when it comes back; a
-// malformed message is counted and skipped; with JetStream gone, A analyses what it receives.
+// malformed message is counted and skipped; an input a node took and never acked goes to the
+// next consumer; with JetStream gone, A analyses what it receives.
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <nats/nats.h>
@@ -59,7 +60,8 @@ class AnalysisJetStream : public ::testing::Test {
     // Herald's own events stay out: the suites count exactly the agent's alerts.
     receiver_.set_config_yaml("node: {name: node-a}\n" + nats +
                               "analysis: {herald_events: false, mode: jetstream, jetstream_partitions: []}\n");
-    analyser_.set_config_yaml("node: {name: node-b}\n" + nats + "analysis: {herald_events: false, mode: jetstream}\n");
+    analyser_.set_config_yaml("node: {name: node-b}\n" + nats +
+                              "analysis: {herald_events: false, mode: jetstream, stream_ack_wait: 2s}\n");
     receiver_.start();
     analyser_.start();
     admin_ = std::make_unique<HttpClient>(receiver_.admin_client());
@@ -130,6 +132,48 @@ TEST_F(AnalysisJetStream, EventsPublishedWhileTheConsumerNodeWasDownAreAnalysedW
   EXPECT_EQ(alerts_of(analyser_, "200220").size(), 1u) << "the 8 events were not analysed in one consumer, in order";
   EXPECT_EQ(metric(receiver_, "herald_analysis_stream_publish_failures_total"), 0.0);
   EXPECT_TRUE(alerts_of(receiver_, "").empty());
+}
+
+// A bare JetStream client plays a node that fetched the input from B's consumer and died before
+// its ack.
+TEST_F(AnalysisJetStream, AnInputANodeTookAndNeverAckedIsDeliveredAgainToTheNextConsumer) {
+  const auto partition = std::to_string(engine::analysis_partition(agent_->id(), 16));
+  const std::string durable = "HERALD_ANALYSIS_p" + partition;
+  const std::string subject = "wazuh.analysis." + partition;
+  natsConnection* connection = nullptr;
+  jsCtx* jetstream = nullptr;
+  ASSERT_EQ(natsConnection_ConnectTo(&connection, nats_.url().c_str()), NATS_OK);
+  ASSERT_EQ(natsConnection_JetStream(&jetstream, connection, nullptr), NATS_OK);
+  ASSERT_TRUE(eventually([&] {  // B made its consumers
+    jsConsumerInfo* info = nullptr;
+    const bool found = js_GetConsumerInfo(&info, jetstream, "HERALD_ANALYSIS", durable.c_str(), nullptr, nullptr) == NATS_OK;
+    jsConsumerInfo_Destroy(info);
+    return found;
+  }));
+  ASSERT_EQ(analyser_.stop(), 0);
+  send_failure(45000);
+  ASSERT_TRUE(eventually([&] { return metric(receiver_, "herald_analysis_stream_published_total") == 1.0; }));
+
+  jsSubOptions options;
+  jsSubOptions_Init(&options);
+  options.Stream = "HERALD_ANALYSIS";
+  options.Consumer = durable.c_str();
+  natsSubscription* subscription = nullptr;
+  ASSERT_EQ(js_PullSubscribe(&subscription, jetstream, subject.c_str(), durable.c_str(), nullptr, &options, nullptr),
+            NATS_OK);
+  natsMsgList taken{nullptr, 0};
+  ASSERT_EQ(natsSubscription_Fetch(&taken, subscription, 1, 5000, nullptr), NATS_OK);
+  EXPECT_EQ(taken.Count, 1);
+  natsMsgList_Destroy(&taken);  // never acked
+  natsSubscription_Destroy(subscription);
+  jsCtx_Destroy(jetstream);
+  natsConnection_Destroy(connection);
+
+  analyser_.start();
+  ASSERT_TRUE(eventually([&] { return alerts_of(analyser_, "200201").size() == 1; }));
+  EXPECT_TRUE(eventually([&] { return metric(analyser_, "herald_analysis_stream_acked_total") == 1.0; }));
+  EXPECT_EQ(metric(analyser_, "herald_analysis_stream_redelivered_total"), 1.0);
+  EXPECT_EQ(metric(analyser_, "herald_analysis_stream_consumed_total"), 1.0);
 }
 
 TEST_F(AnalysisJetStream, AMalformedMessageOnTheSubjectIsCountedAndSkipped) {

@@ -123,12 +123,13 @@ TEST(AnalysisStreamConfig, DefaultsAreLocalWithSixteenPartitions) {
   EXPECT_TRUE(config->analysis.jetstream_partitions_all);
   EXPECT_EQ(config->analysis.stream_max_age_seconds, 7 * 86400);
   EXPECT_EQ(config->analysis.stream_max_bytes, 1LL << 30);
+  EXPECT_EQ(config->analysis.stream_ack_wait_seconds, 30);
 }
 
 TEST(AnalysisStreamConfig, JetStreamModeWithItsKeys) {
   auto config = app::parse_config(
       "nats: {enabled: yes}\nanalysis: {mode: jetstream, stream: AN, partitions: 4, jetstream_partitions: [0, 3], "
-      "stream_max_age: 2d, stream_max_bytes: 10485760}\n");
+      "stream_max_age: 2d, stream_max_bytes: 10485760, stream_ack_wait: 5s}\n");
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->analysis.mode, "jetstream");
   EXPECT_EQ(config->analysis.stream, "AN");
@@ -137,6 +138,7 @@ TEST(AnalysisStreamConfig, JetStreamModeWithItsKeys) {
   EXPECT_EQ(config->analysis.jetstream_partitions, (std::vector<std::int64_t>{0, 3}));
   EXPECT_EQ(config->analysis.stream_max_age_seconds, 2 * 86400);
   EXPECT_EQ(config->analysis.stream_max_bytes, 10485760);
+  EXPECT_EQ(config->analysis.stream_ack_wait_seconds, 5);
   auto none = app::parse_config("nats: {enabled: yes}\nanalysis: {mode: jetstream, jetstream_partitions: []}\n");
   ASSERT_TRUE(none.ok()) << none.error().message;
   EXPECT_FALSE(none->analysis.jetstream_partitions_all);
@@ -154,6 +156,7 @@ TEST(AnalysisStreamConfig, ErrorsNameTheKey) {
       {"analysis: {stream: \"a.b\"}\n", "analysis.stream"},
       {"analysis: {stream_max_age: soon}\n", "analysis.stream_max_age"},
       {"analysis: {stream_max_bytes: 10}\n", "analysis.stream_max_bytes"},
+      {"analysis: {stream_ack_wait: 0s}\n", "analysis.stream_ack_wait"},
   };
   for (const auto& [yaml, expected] : cases) {
     auto config = app::parse_config(yaml);

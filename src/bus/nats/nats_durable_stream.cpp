@@ -265,20 +265,26 @@ bool NatsDurableStream::bind(Consumer& consumer) {
   jsConsumerInfo* info = nullptr;
   jsErrCode error_code = static_cast<jsErrCode>(0);
   natsStatus status = js_GetConsumerInfo(&info, jetstream_, stream, consumer.durable.c_str(), nullptr, &error_code);
-  jsConsumerInfo_Destroy(info);
-  info = nullptr;
+  jsConsumerConfig config;
+  jsConsumerConfig_Init(&config);
+  config.Durable = consumer.durable.c_str();
+  config.FilterSubject = consumer.subject.c_str();
+  config.AckPolicy = js_AckExplicit;
+  config.DeliverPolicy = js_DeliverAll;
+  config.AckWait = nanoseconds(options_.ack_wait);
+  config.MaxAckPending = options_.max_ack_pending;
   if (status == NATS_NOT_FOUND || error_code == JSConsumerNotFoundErr) {
-    jsConsumerConfig config;
-    jsConsumerConfig_Init(&config);
-    config.Durable = consumer.durable.c_str();
-    config.FilterSubject = consumer.subject.c_str();
-    config.AckPolicy = js_AckExplicit;
-    config.DeliverPolicy = js_DeliverAll;
-    config.AckWait = nanoseconds(options_.ack_wait);
-    config.MaxAckPending = options_.max_ack_pending;
-    status = js_AddConsumer(&info, jetstream_, stream, &config, nullptr, &error_code);
     jsConsumerInfo_Destroy(info);
+    info = nullptr;
+    status = js_AddConsumer(&info, jetstream_, stream, &config, nullptr, &error_code);
+  } else if (status == NATS_OK && info->Config != nullptr &&
+             (info->Config->AckWait != config.AckWait || info->Config->MaxAckPending != config.MaxAckPending)) {
+    // The operator changed analysis.stream_ack_wait: the existing consumer keeps its position.
+    jsConsumerInfo_Destroy(info);
+    info = nullptr;
+    status = js_UpdateConsumer(&info, jetstream_, stream, &config, nullptr, &error_code);
   }
+  jsConsumerInfo_Destroy(info);
   if (status == NATS_OK) {
     jsSubOptions sub_options;
     jsSubOptions_Init(&sub_options);
