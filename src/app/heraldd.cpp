@@ -126,6 +126,12 @@ Heraldd::~Heraldd() {
     parts_->io_pool->stop();
     parts_->io_pool->join();
   }
+  // A start that failed half-way: the workers' acks and the stream's last publish outcomes must
+  // reach live objects (the members' own destruction order cannot give both).
+  if (parts_->analysis_stream) {
+    if (parts_->analysis) parts_->analysis->stop();
+    parts_->analysis_stream->close();
+  }
 }
 
 namespace {
