@@ -206,6 +206,26 @@ TEST_F(AnalysisJetStream, WithJetStreamGoneTheReceivingNodeAnalysesTheEventItsel
   EXPECT_NE(receiver_.output().find("analysing here instead"), std::string::npos);
 }
 
+TEST_F(AnalysisJetStream, BothNodesCarryOnAfterTheNatsServerRestarts) {
+  send_failure(46000);
+  ASSERT_TRUE(eventually([&] { return alerts_of(analyser_, "200201").size() == 1; }));
+  nats_.stop();
+  ASSERT_TRUE(eventually([&] {
+    return metric(receiver_, "herald_analysis_stream_connected") == 0.0 &&
+           metric(analyser_, "herald_analysis_stream_connected") == 0.0;
+  }));
+  nats_.start();  // same port, same store
+  ASSERT_TRUE(eventually([&] {
+    return metric(receiver_, "herald_analysis_stream_connected") == 1.0 &&
+           metric(analyser_, "herald_analysis_stream_connected") == 1.0;
+  }));
+  send_failure(46001);
+  ASSERT_TRUE(eventually([&] { return alerts_of(analyser_, "200201").size() == 2; }));
+  EXPECT_EQ(metric(receiver_, "herald_analysis_stream_published_total"), 2.0);
+  EXPECT_EQ(metric(receiver_, "herald_analysis_stream_publish_failures_total"), 0.0);
+  EXPECT_TRUE(alerts_of(receiver_, "").empty());
+}
+
 TEST(AnalysisJetStreamConfig, JetStreamModeWithoutNatsStopsTheStartWithAClearError) {
   HeralddProcess node("analysis: {mode: jetstream}\n");
   std::string output;
