@@ -6,8 +6,12 @@
 
 namespace herald::app {
 
-void AnalysisStreamParts::stop_consuming() { stream->stop_consuming(); }
-void AnalysisStreamParts::close() { stream->close(); }
+void AnalysisStreamParts::stop_consuming() {
+  stream->stop_consuming();
+}
+void AnalysisStreamParts::close() {
+  stream->close();
+}
 
 std::unique_ptr<AnalysisStreamParts> start_analysis_stream(const Config& config, engine::AnalysisService& service,
                                                            core::MetricsRegistry& metrics) {

@@ -245,6 +245,9 @@ void parse_analysis_scale_out(const YAML::Node& analysis, Config& config) {
     throw ConfigError{"analysis.mode jetstream needs the NATS bus: set nats.enabled: true and nats.url to a "
                       "nats-server with JetStream"};
   }
+  if (out.stream == config.nats.stream) {
+    throw ConfigError{"analysis.stream must differ from nats.stream (" + out.stream + ")"};
+  }
 }
 
 void parse_analysis(const YAML::Node& analysis, Config& config) {

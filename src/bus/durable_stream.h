@@ -44,7 +44,8 @@ class DurableStream {
   // Consumes "<prefix>.<relative_subject>" through the durable consumer `durable_name` (created if
   // absent; kept when this node stops, so another node or this one after a restart resumes where
   // it was). `handler` runs on a thread of this consumer, in stream order. Call before start().
-  virtual void consume(const std::string& relative_subject, const std::string& durable_name, DurableHandler handler) = 0;
+  virtual void consume(const std::string& relative_subject, const std::string& durable_name,
+                       DurableHandler handler) = 0;
   virtual void start() = 0;
   // No new deliveries after this returns; messages already handed out can still be settled.
   virtual void stop_consuming() = 0;

@@ -16,10 +16,11 @@ AnalysisStream::AnalysisStream(bus::DurableStream& stream, AnalysisService& serv
       "Analysis inputs the analysis stream did not take (NATS down, no ack in time); analysed on this node instead");
   consumed_ = &metrics.counter("herald_analysis_stream_consumed_total",
                                "Messages this node fetched from its partitions of the analysis stream");
-  acked_ = &metrics.counter("herald_analysis_stream_acked_total",
-                            "Consumed messages acked: analysed, or skipped as bad");
-  redelivered_ = &metrics.counter("herald_analysis_stream_redelivered_total",
-                                  "Consumed messages that had been delivered before (not acked in time, or given back)");
+  acked_ =
+      &metrics.counter("herald_analysis_stream_acked_total", "Consumed messages acked: analysed, or skipped as bad");
+  redelivered_ =
+      &metrics.counter("herald_analysis_stream_redelivered_total",
+                       "Consumed messages that had been delivered before (not acked in time, or given back)");
   bad_messages_ = &metrics.counter("herald_analysis_stream_bad_messages_total",
                                    "Consumed messages that are not a valid analysis input: acked and skipped");
 }

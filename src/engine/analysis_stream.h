@@ -25,7 +25,7 @@ namespace herald::engine {
 
 struct AnalysisStreamOptions {
   std::uint32_t partitions = 16;
-  std::vector<std::uint32_t> consumed;  // partitions this node analyses
+  std::vector<std::uint32_t> consumed;             // partitions this node analyses
   std::string durable_prefix = "HERALD_ANALYSIS";  // consumer of partition p: "<prefix>_p<p>"
 };
 

@@ -79,6 +79,8 @@ std::uint32_t analysis_partition(std::string_view agent_id, std::uint32_t partit
   return hash % partitions;
 }
 
-std::string analysis_subject(std::uint32_t partition) { return "analysis." + std::to_string(partition); }
+std::string analysis_subject(std::uint32_t partition) {
+  return "analysis." + std::to_string(partition);
+}
 
 }  // namespace herald::engine

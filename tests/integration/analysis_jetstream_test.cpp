@@ -4,10 +4,10 @@
 // across the stream; events published while B was down are analysed when it comes back; a
 // malformed message is counted and skipped; an input a node took and never acked goes to the
 // next consumer; with JetStream gone, A analyses what it receives.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <nats/nats.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -27,7 +27,9 @@ namespace {
 namespace json = boost::json;
 
 std::string stateless_body(const TestAgent& agent, const std::string& log) {
-  return agent.metadata_line() + "\n" + R"({"module":"logcollector","collector":"file"})" "\n" +
+  return agent.metadata_line() + "\n" +
+         R"({"module":"logcollector","collector":"file"})"
+         "\n" +
          json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
                                       {"event", {{"original", log}, {"created", "2026-12-07T10:00:00Z"}}}}) +
          "\n";
@@ -49,7 +51,9 @@ std::vector<json::object> alerts_of(const HeralddProcess& node, const std::strin
   return out;
 }
 
-double metric(const HeralddProcess& node, const std::string& name) { return metric_value(node.management_url(), name); }
+double metric(const HeralddProcess& node, const std::string& name) {
+  return metric_value(node.management_url(), name);
+}
 
 class AnalysisJetStream : public ::testing::Test {
  protected:
@@ -77,7 +81,9 @@ class AnalysisJetStream : public ::testing::Test {
     }
   }
 
-  void send_failure(int port) { ASSERT_EQ(agent_->send_stateless(stateless_body(*agent_, failed_password(port))).status, 204u); }
+  void send_failure(int port) {
+    ASSERT_EQ(agent_->send_stateless(stateless_body(*agent_, failed_password(port))).status, 204u);
+  }
 
   NatsServer nats_;
   HeralddProcess receiver_;  // node A
@@ -146,7 +152,8 @@ TEST_F(AnalysisJetStream, AnInputANodeTookAndNeverAckedIsDeliveredAgainToTheNext
   ASSERT_EQ(natsConnection_JetStream(&jetstream, connection, nullptr), NATS_OK);
   ASSERT_TRUE(eventually([&] {  // B made its consumers
     jsConsumerInfo* info = nullptr;
-    const bool found = js_GetConsumerInfo(&info, jetstream, "HERALD_ANALYSIS", durable.c_str(), nullptr, nullptr) == NATS_OK;
+    const bool found =
+        js_GetConsumerInfo(&info, jetstream, "HERALD_ANALYSIS", durable.c_str(), nullptr, nullptr) == NATS_OK;
     jsConsumerInfo_Destroy(info);
     return found;
   }));

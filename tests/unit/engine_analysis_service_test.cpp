@@ -88,7 +88,7 @@ TEST_F(AnalysisServiceHooks, DoneIsCalledAfterEachInputIsAnalysedInOrderPerAgent
 
 TEST_F(AnalysisServiceHooks, AnInputThatFindsItsQueueFullIsReportedNotAnalysed) {
   auto analysis = service(16);  // not started: the queue fills up
-  std::vector<int> outcomes;  // 1 analysed, 0 not queued
+  std::vector<int> outcomes;    // 1 analysed, 0 not queued
   std::vector<AnalysisInput> inputs;
   for (int i = 0; i < 20; ++i) {
     auto input = failed_login("001", i);

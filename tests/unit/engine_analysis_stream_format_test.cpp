@@ -87,7 +87,8 @@ TEST(AnalysisStreamFormat, RandomBytesNeverThrow) {
   for (int i = 0; i < 20000; ++i) {
     std::string data;
     const auto length = (state = state * 1103515245u + 12345u) % 64;
-    for (std::uint32_t j = 0; j < length; ++j) data.push_back(static_cast<char>((state = state * 1103515245u + 12345u) >> 16));
+    for (std::uint32_t j = 0; j < length; ++j)
+      data.push_back(static_cast<char>((state = state * 1103515245u + 12345u) >> 16));
     if (i % 2 == 0) data = "{\"v\":1," + data;  // past the first checks more often
     EXPECT_NO_THROW((void)decode_analysis_input(data));
   }
@@ -157,6 +158,7 @@ TEST(AnalysisStreamConfig, ErrorsNameTheKey) {
       {"analysis: {stream_max_age: soon}\n", "analysis.stream_max_age"},
       {"analysis: {stream_max_bytes: 10}\n", "analysis.stream_max_bytes"},
       {"analysis: {stream_ack_wait: 0s}\n", "analysis.stream_ack_wait"},
+      {"nats: {stream: S}\nanalysis: {stream: S}\n", "analysis.stream must differ from nats.stream"},
   };
   for (const auto& [yaml, expected] : cases) {
     auto config = app::parse_config(yaml);

@@ -44,7 +44,9 @@ constexpr std::int64_t kFetchWaitMs = 500;  // also how soon stop_consuming() is
 constexpr std::int64_t kNakDelayMs = 1000;
 constexpr std::chrono::milliseconds kRetryDelay{1000};
 
-NatsDurableStream::Shared& shared_of(void* closure) { return **static_cast<SharedHolder*>(closure); }
+NatsDurableStream::Shared& shared_of(void* closure) {
+  return **static_cast<SharedHolder*>(closure);
+}
 
 void on_connected(natsConnection*, void* closure) {
   auto& shared = shared_of(closure);
@@ -182,18 +184,23 @@ NatsDurableStream::NatsDurableStream(NatsDurableStreamOptions options)
   }
 }
 
-NatsDurableStream::~NatsDurableStream() { close(); }
+NatsDurableStream::~NatsDurableStream() {
+  close();
+}
 
-void NatsDurableStream::set_publish_outcome(PublishOutcome outcome) { shared_->outcome = std::move(outcome); }
+void NatsDurableStream::set_publish_outcome(PublishOutcome outcome) {
+  shared_->outcome = std::move(outcome);
+}
 
-bool NatsDurableStream::connected() const { return shared_->connected.load(); }
+bool NatsDurableStream::connected() const {
+  return shared_->connected.load();
+}
 
 bool NatsDurableStream::publish(const std::string& relative_subject, std::string_view data) {
   if (jetstream_ == nullptr || !shared_->connected) return false;
   const std::string subject = shared_->prefix + relative_subject;
   natsMsg* message = nullptr;
-  natsStatus status =
-      natsMsg_Create(&message, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
+  natsStatus status = natsMsg_Create(&message, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
   if (status == NATS_OK) {
     jsPubOptions options;
     jsPubOptions_Init(&options);
@@ -243,7 +250,9 @@ void NatsDurableStream::run_setup() {
       ++shared_->stream_generation;
       if (*outcome != StreamSetup::unchanged || failure_logged) {
         spdlog::info("NATS stream {}: {}", options_.stream_name,
-                     *outcome == StreamSetup::created ? "created" : *outcome == StreamSetup::updated ? "updated" : "ready");
+                     *outcome == StreamSetup::created   ? "created"
+                     : *outcome == StreamSetup::updated ? "updated"
+                                                        : "ready");
       }
       failure_logged = false;
       lock.unlock();
@@ -311,9 +320,8 @@ void NatsDurableStream::run_consumer(Consumer& consumer) {
     std::uint64_t generation = 0;
     {
       std::unique_lock lock(shared_->mutex);
-      shared_->changed.wait(lock, [&] {
-        return shared_->consumers_stopping || (shared_->stream_generation > 0 && shared_->connected);
-      });
+      shared_->changed.wait(
+          lock, [&] { return shared_->consumers_stopping || (shared_->stream_generation > 0 && shared_->connected); });
       if (shared_->consumers_stopping) return;
       generation = shared_->stream_generation;
     }
@@ -388,7 +396,8 @@ void NatsDurableStream::close() {
         for (int i = 0; i < pending.Count; ++i) {
           std::string_view data(natsMsg_GetData(pending.Msgs[i]),
                                 static_cast<std::size_t>(natsMsg_GetDataLength(pending.Msgs[i])));
-          if (shared_->outcome) shared_->outcome(false, relative(natsMsg_GetSubject(pending.Msgs[i]), shared_->prefix), data);
+          if (shared_->outcome)
+            shared_->outcome(false, relative(natsMsg_GetSubject(pending.Msgs[i]), shared_->prefix), data);
         }
         natsMsgList_Destroy(&pending);
       }
