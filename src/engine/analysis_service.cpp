@@ -71,6 +71,14 @@ void AnalysisService::stop() {
 }
 
 void AnalysisService::submit(std::vector<AnalysisInput> events) {
+  if (forwarder_) {
+    forwarder_(std::move(events));
+    return;
+  }
+  analyse_here(std::move(events));
+}
+
+void AnalysisService::analyse_here(std::vector<AnalysisInput> events) {
   // Group by worker first so that each queue is locked once per call, not once per event.
   const auto now = std::chrono::steady_clock::now();
   std::vector<std::vector<AnalysisInput*>> per_worker(workers_.size());
@@ -85,6 +93,7 @@ void AnalysisService::submit(std::vector<AnalysisInput> events) {
       for (auto* event : per_worker[i]) {
         if (worker.queue.size() >= options_.queue_capacity || worker.stopping) {
           ++dropped;
+          if (event->done) event->done(false);
           continue;
         }
         worker.queue.push_back(std::move(*event));
@@ -154,6 +163,7 @@ void AnalysisService::run(Worker& worker) {
         spdlog::error("analysis: an event of agent {} was not analysed: {}", input.agent_id, e.what());
       }
       latency_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - input.received).count());
+      if (input.done) input.done(true);
     }
     analysed_->inc(analysed);
     processed_.fetch_add(batch.size(), std::memory_order_release);
