@@ -204,9 +204,13 @@ json::object paced_latency(const std::shared_ptr<const analysis::Ruleset>& rules
     for (; next < due; ++next) {
       auto& e = events[next];
       submitted_ns[next] = now;
-      batch.push_back({.kind = engine::AnalysisInput::Kind::message, .agent_id = std::move(e.agent_id),
-                       .agent_name = std::move(e.agent_name), .agent_ip = "any", .queue = '1',
-                       .location = std::move(e.location), .message = std::move(e.message)});
+      engine::AnalysisInput input;
+      input.agent_id = std::move(e.agent_id);
+      input.agent_name = std::move(e.agent_name);
+      input.agent_ip = "any";
+      input.location = std::move(e.location);
+      input.message = std::move(e.message);
+      batch.push_back(std::move(input));
     }
     if (!batch.empty()) service.submit(std::move(batch));
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
