@@ -4,6 +4,7 @@
 #include "analysis/decoder_state.h"
 #include "analysis/event.h"
 #include "analysis/event_source.h"
+#include "analysis/eventchannel_decoder.h"
 #include "analysis/predecoder.h"
 #include "analysis/rule_engine.h"
 #include "analysis/ruleset.h"
@@ -23,6 +24,7 @@ class AnalyzerState {
   RuleEngine engine;
   std::optional<Alert> result;  // the rule the last event ended at
   AlertJsonOptions json;
+  JsonDocument eventchannel_scratch;
 
  private:
   static RuleEngineOptions engine_options(const AnalyzerOptions& options) {
@@ -153,10 +155,26 @@ bool Analyzer::run(std::int64_t now_seconds) {
   PredecodeOptions predecode_options;
   predecode_options.manager_hostname = options_.manager_name;
   if (!predecode(event, predecode_options)) return false;  // analysisd drops these too
+  if (event.queue == kEventChannelQueue) return run_eventchannel(now_seconds);
   state_->decode.set_time(now_seconds);
   ruleset_->decoders().decode(event, state_->decode);
   state_->result = state_->engine.evaluate(
       event, ruleset_->decoder_info(state_->decode.decoder(), state_->decode.type()), now_seconds);
+  return true;
+}
+
+bool Analyzer::run_eventchannel(std::int64_t now_seconds) {
+  switch (decode_eventchannel(state_->event, state_->eventchannel_scratch)) {
+    case EventChannelOutcome::dropped:
+      if (options_.eventchannel_dropped != nullptr) options_.eventchannel_dropped->inc();
+      return false;
+    case EventChannelOutcome::decoded_without_xml:
+      if (options_.eventchannel_unreadable_xml != nullptr) options_.eventchannel_unreadable_xml->inc();
+      break;
+    case EventChannelOutcome::decoded: break;
+  }
+  // windows_eventchannel is an internal decoder: type ossec, no fts, no accumulate.
+  state_->result = state_->engine.evaluate(state_->event, ruleset_->decoder_info(nullptr, DecoderType::ossec), now_seconds);
   return true;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/metrics.h"
 #include "core/result.h"
 
 namespace herald::analysis {
@@ -40,6 +41,11 @@ struct AnalyzerOptions {
   std::atomic<std::uint64_t>* alert_sequence = nullptr;
   // MITRE ATT&CK names for rule.mitre (Wazuh's MITRE database); null: the ids only.
   std::shared_ptr<const MitreCatalog> mitre = nullptr;
+  // Windows event channel events (queue 'f', eventchannel_decoder.h) counted here when not null:
+  // those dropped as analysisd drops them (not JSON, no "Event"), and those whose XML could not
+  // be read (analysed from their message alone).
+  core::Counter* eventchannel_dropped = nullptr;
+  core::Counter* eventchannel_unreadable_xml = nullptr;
 };
 
 struct AlertRecord {
@@ -59,7 +65,8 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   // Pre-decodes, decodes and matches `event` at `now_seconds` (UTC epoch); the alert, if a rule
-  // at or above the alert level fired.
+  // at or above the alert level fired. A queue 'f' event is decoded as Wazuh decodes Windows
+  // event channel events (eventchannel_decoder.h), not by the decoder tree.
   std::optional<AlertRecord> analyze(const RawEvent& event, std::int64_t now_seconds);
 
   // A new agent's stateless body (wire-protocol c5: the metadata line, then a header and a data
@@ -83,7 +90,7 @@ class Analyzer {
     bool predecoded = true;
   };
   // As analyze(); `predecoded` is false (and nothing else set) when the event was dropped at
-  // pre-decoding (a location Wazuh rejects).
+  // pre-decoding (a location Wazuh rejects) or, for queue 'f', at its conversion.
   Trace trace(const RawEvent& event, std::int64_t now_seconds);
   // A wazuh-logtest request {"event", "log_format", "location"}. Errors: invalid_argument naming
   // the field.
@@ -100,6 +107,8 @@ class Analyzer {
   // Pre-decodes, decodes and matches the state's event (its source fields set): the rule result
   // in the state, or false when pre-decoding dropped it.
   bool run(std::int64_t now_seconds);
+  // run() for a queue 'f' event, after pre-decoding.
+  bool run_eventchannel(std::int64_t now_seconds);
   Trace traced() const;
   Trace dropped() const;  // pre-decoding refused the state's event
   // The state's rule result as an alert record, if it is an alert.

@@ -302,11 +302,14 @@ bool JsonDocument::parse(std::string_view input) {
   return true;
 }
 
-namespace {
-
-void print_string(std::string_view text, std::string& out) {
+void append_cjson_string(std::string_view text, std::string& out) {
   out.push_back('"');
-  for (const char c : text) {
+  std::size_t plain = 0;  // start of the bytes not yet copied, which need no escape
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 32) continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -315,18 +318,20 @@ void print_string(std::string_view text, std::string& out) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 32) {
-          char escape[8];
-          std::snprintf(escape, sizeof(escape), "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += escape;
-        } else {
-          out.push_back(c);
-        }
+      default: {
+        char escape[8];
+        std::snprintf(escape, sizeof(escape), "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        out += escape;
+      }
     }
   }
+  out.append(text.data() + plain, text.size() - plain);
   out.push_back('"');
 }
+
+namespace {
+
+void print_string(std::string_view text, std::string& out) { append_cjson_string(text, out); }
 
 bool close_enough(double a, double b) {
   const double largest = std::fmax(std::fabs(a), std::fabs(b));
@@ -334,8 +339,9 @@ bool close_enough(double a, double b) {
 }
 
 // Returns false once `out` is longer than max_size.
+// `formatted`: cJSON_Print's layout, else cJSON_PrintUnformatted's.
 bool print_node(const JsonDocument& document, std::uint32_t index, int depth, std::string& out,
-                std::size_t max_size) {
+                std::size_t max_size, bool formatted = true) {
   if (out.size() > max_size) return false;
   const JsonNode& node = document.node(index);
   switch (node.kind) {
@@ -347,13 +353,26 @@ bool print_node(const JsonDocument& document, std::uint32_t index, int depth, st
     case JsonKind::array:
       out.push_back('[');
       for (std::uint32_t child = node.first_child; child != JsonNode::kNone;) {
-        if (!print_node(document, child, depth + 1, out, max_size)) return false;
+        if (!print_node(document, child, depth + 1, out, max_size, formatted)) return false;
         child = document.node(child).next_sibling;
-        if (child != JsonNode::kNone) out += ", ";
+        if (child != JsonNode::kNone) out += formatted ? ", " : ",";
       }
       out.push_back(']');
       break;
     case JsonKind::object:
+      if (!formatted) {
+        out.push_back('{');
+        for (std::uint32_t child = node.first_child; child != JsonNode::kNone;) {
+          const JsonNode& member = document.node(child);
+          print_string(document.key(member), out);
+          out.push_back(':');
+          if (!print_node(document, child, depth + 1, out, max_size, false)) return false;
+          child = member.next_sibling;
+          if (child != JsonNode::kNone) out.push_back(',');
+        }
+        out.push_back('}');
+        break;
+      }
       out += "{\n";
       for (std::uint32_t child = node.first_child; child != JsonNode::kNone;) {
         const JsonNode& member = document.node(child);
@@ -394,6 +413,10 @@ void append_cjson_number(const JsonNode& node, std::string& out) {
 
 bool JsonDocument::print(std::uint32_t index, std::string& out, std::size_t max_size) const {
   return print_node(*this, index, 0, out, max_size);
+}
+
+bool JsonDocument::print_unformatted(std::uint32_t index, std::string& out, std::size_t max_size) const {
+  return print_node(*this, index, 0, out, max_size, false);
 }
 
 }  // namespace herald::analysis

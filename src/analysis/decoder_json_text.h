@@ -50,6 +50,8 @@ class JsonDocument {
   // Appends what cJSON_Print (formatted: tabs, newlines, ", " in arrays) writes for the node.
   // False, with `out` holding a cut text, once `out` grows past max_size.
   bool print(std::uint32_t index, std::string& out, std::size_t max_size = std::string::npos) const;
+  // The same for cJSON_PrintUnformatted (no white space: {"a":1,"b":[1,2]}).
+  bool print_unformatted(std::uint32_t index, std::string& out, std::size_t max_size = std::string::npos) const;
 
  private:
   friend class JsonReader;
@@ -60,5 +62,8 @@ class JsonDocument {
 // The text cJSON_Print gives a number: "%d" of the integer view when it equals the value,
 // otherwise "%1.15g", or "%1.17g" when "%1.15g" does not read back; "null" for inf and nan.
 void append_cjson_number(const JsonNode& node, std::string& out);
+// A string as cJSON prints it: quoted; `"` `\\` and control characters escaped (\b \f \n \r \t,
+// else \u00XX); every other byte as it is.
+void append_cjson_string(std::string_view text, std::string& out);
 
 }  // namespace herald::analysis

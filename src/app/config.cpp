@@ -214,9 +214,47 @@ std::vector<std::string> text_list(const YAML::Node& node, const std::string& wh
   return values;
 }
 
+// analysis.mode and the stream keys. REQUIRES: nats: parsed already (jetstream needs it).
+void parse_analysis_scale_out(const YAML::Node& analysis, Config& config) {
+  auto& out = config.analysis;
+  if (analysis["mode"]) out.mode = text(analysis["mode"], "analysis.mode");
+  if (out.mode != "local" && out.mode != "jetstream") throw ConfigError{"analysis.mode must be local or jetstream"};
+  if (analysis["stream"]) out.stream = text(analysis["stream"], "analysis.stream");
+  if (out.stream.empty() || out.stream.find_first_of(" .*>") != std::string::npos) {
+    throw ConfigError{"analysis.stream must be a JetStream stream name (no spaces, '.', '*' or '>')"};
+  }
+  if (analysis["partitions"]) out.partitions = integer(analysis["partitions"], "analysis.partitions", 1, 1024);
+  if (auto consumed = analysis["jetstream_partitions"]) {
+    if (!consumed.IsSequence()) throw ConfigError{"analysis.jetstream_partitions must be a list of partition numbers"};
+    out.jetstream_partitions_all = false;
+    for (std::size_t i = 0; i < consumed.size(); ++i) {
+      const auto where = "analysis.jetstream_partitions[" + std::to_string(i) + "]";
+      out.jetstream_partitions.push_back(integer(consumed[i], where, 0, out.partitions - 1));
+    }
+  }
+  if (analysis["stream_max_age"]) {
+    out.stream_max_age_seconds = seconds(analysis["stream_max_age"], "analysis.stream_max_age", 60, 3650LL * 86400);
+  }
+  if (analysis["stream_max_bytes"]) {
+    out.stream_max_bytes = integer(analysis["stream_max_bytes"], "analysis.stream_max_bytes", 1LL << 20, 1LL << 50);
+  }
+  if (analysis["stream_ack_wait"]) {
+    out.stream_ack_wait_seconds = seconds(analysis["stream_ack_wait"], "analysis.stream_ack_wait", 1, 3600);
+  }
+  if (out.mode == "jetstream" && !config.nats.enabled) {
+    throw ConfigError{"analysis.mode jetstream needs the NATS bus: set nats.enabled: true and nats.url to a "
+                      "nats-server with JetStream"};
+  }
+  if (out.stream == config.nats.stream) {
+    throw ConfigError{"analysis.stream must differ from nats.stream (" + out.stream + ")"};
+  }
+}
+
 void parse_analysis(const YAML::Node& analysis, Config& config) {
   check_keys(analysis, "analysis", {"enabled", "default_ruleset", "ruleset_dirs", "decoder_exclude", "rule_exclude",
-                                    "alert_level", "workers", "queue_capacity", "alerts_dir", "herald_events", "mitre_db"});
+                                    "alert_level", "workers", "queue_capacity", "alerts_dir", "herald_events", "mitre_db",
+                                    "mode", "stream", "partitions", "jetstream_partitions", "stream_max_age",
+                                    "stream_max_bytes", "stream_ack_wait"});
   auto& out = config.analysis;
   if (analysis["enabled"]) out.enabled = boolean(analysis["enabled"], "analysis.enabled");
   if (analysis["default_ruleset"]) out.default_ruleset = boolean(analysis["default_ruleset"], "analysis.default_ruleset");
@@ -231,6 +269,7 @@ void parse_analysis(const YAML::Node& analysis, Config& config) {
   if (analysis["alerts_dir"]) out.alerts_dir = text(analysis["alerts_dir"], "analysis.alerts_dir");
   if (analysis["herald_events"]) out.herald_events = boolean(analysis["herald_events"], "analysis.herald_events");
   if (analysis["mitre_db"]) out.mitre_db = text(analysis["mitre_db"], "analysis.mitre_db");
+  parse_analysis_scale_out(analysis, config);
   if (out.enabled && !out.default_ruleset && out.ruleset_dirs.empty()) {
     throw ConfigError{"analysis.default_ruleset is off and analysis.ruleset_dirs is empty: there is nothing to load "
                       "(set analysis.enabled: false to run without analysis)"};

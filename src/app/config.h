@@ -108,6 +108,16 @@ struct Config {
     std::string alerts_dir;                  // default: <data_dir>/alerts
     bool herald_events = true;               // Herald's own happenings analysed too (ruleset/README.md)
     std::string mitre_db;                    // a 4.x manager's var/db/mitre.db: ATT&CK names in alerts
+    // Scale-out (README "Scale-out"): local analyses here what this node receives; jetstream
+    // publishes it to a JetStream stream partitioned by agent and analyses the partitions below.
+    std::string mode = "local";
+    std::string stream = "HERALD_ANALYSIS";
+    std::int64_t partitions = 16;
+    std::vector<std::int64_t> jetstream_partitions;  // consumed by this node; all when the key is absent
+    bool jetstream_partitions_all = true;
+    std::int64_t stream_max_age_seconds = 7 * 86400;
+    std::int64_t stream_max_bytes = 1LL << 30;
+    std::int64_t stream_ack_wait_seconds = 30;  // an input taken and not acked this long is delivered again
   } analysis;
   std::string log_level = "info";
 };

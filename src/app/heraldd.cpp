@@ -33,6 +33,7 @@
 #include "engine/order_archive.h"
 #include "engine/order_metrics.h"
 #include "app/analysis_setup.h"
+#include "app/analysis_stream_setup.h"
 #include "app/mitre_db.h"
 #include "engine/alert_outputs.h"
 #include "engine/analysis_service.h"
@@ -88,6 +89,9 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::BusPublisher> publisher;
   // After the publisher: destroyed (workers joined) before it, since alerts go to the bus.
   std::unique_ptr<engine::AlertOutputs> alert_outputs;  // null when analysis is off
+  // analysis.mode jetstream (null otherwise). Before `analysis`, so destroyed after it: the workers'
+  // last acks go through the stream.
+  std::unique_ptr<AnalysisStreamParts> analysis_stream;
   std::unique_ptr<engine::AnalysisService> analysis;     // null when analysis is off
   std::unique_ptr<engine::HeraldEvents> herald_events;   // null when analysis is off
   std::unique_ptr<engine::RulesetManager> rulesets;      // null when analysis is off
@@ -119,9 +123,16 @@ struct Heraldd::Parts {
 Heraldd::Heraldd(Config config) : parts_(std::make_unique<Parts>()) { parts_->config = std::move(config); }
 
 Heraldd::~Heraldd() {
+  if (parts_->analysis_stream) parts_->analysis_stream->stop_consuming();  // no handler runs past here
   if (parts_->io_pool) {
     parts_->io_pool->stop();
     parts_->io_pool->join();
+  }
+  // A start that failed half-way: the workers' acks and the stream's last publish outcomes must
+  // reach live objects (the members' own destruction order cannot give both).
+  if (parts_->analysis_stream) {
+    if (parts_->analysis) parts_->analysis->stop();
+    parts_->analysis_stream->close();
   }
 }
 
@@ -359,6 +370,7 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
       p.metrics);
   p.analysis->start();
   p.rulesets->start(*p.analysis);
+  p.analysis_stream = start_analysis_stream(config, *p.analysis, p.metrics);
   if (config.analysis.herald_events) {
     p.herald_events = std::make_unique<engine::HeraldEvents>(*p.analysis, *p.store, config.node_name, p.metrics);
   }
@@ -574,7 +586,9 @@ int Heraldd::wait_for_signal_and_stop() {
   p.pool->stop();
   if (p.herald_events) p.herald_events->stop();
   if (p.rulesets) p.rulesets->stop();
+  if (p.analysis_stream) p.analysis_stream->stop_consuming();
   if (p.analysis) p.analysis->stop();  // analyses what the listeners handed over; alerts go out below
+  if (p.analysis_stream) p.analysis_stream->close();  // acks and last publishes settled
   if (p.wakeups) p.wakeups->stop();
   p.liveness->stop();  // writes the last keep-alives and transitions
   p.leadership->stop();

@@ -32,6 +32,12 @@ AnalysisService::AnalysisService(AnalysisOptions options, std::shared_ptr<const 
   dropped_ = &metrics.counter("herald_analysis_events_dropped_total",
                               "Events not analysed because their worker's queue was full (they are in the event sink)");
   alerts_ = &metrics.counter("herald_analysis_alerts_total", "Alerts raised by the analysis engine");
+  options_.analyzer.eventchannel_dropped =
+      &metrics.counter("herald_analysis_eventchannel_dropped_total",
+                       "Windows event channel events (queue f) dropped as Wazuh drops them: not JSON or without an Event member");
+  options_.analyzer.eventchannel_unreadable_xml =
+      &metrics.counter("herald_analysis_eventchannel_unreadable_xml_total",
+                       "Windows event channel events whose XML could not be read (analysed from their message alone)");
   latency_ = &metrics.histogram("herald_analysis_event_seconds", "Time from an event's arrival to the end of its analysis",
                                 latency_buckets());
   metrics.gauge_callback("herald_analysis_queued_events", "Events waiting for an analysis worker", {}, [this] {
@@ -65,6 +71,14 @@ void AnalysisService::stop() {
 }
 
 void AnalysisService::submit(std::vector<AnalysisInput> events) {
+  if (forwarder_) {
+    forwarder_(std::move(events));
+    return;
+  }
+  analyse_here(std::move(events));
+}
+
+void AnalysisService::analyse_here(std::vector<AnalysisInput> events) {
   // Group by worker first so that each queue is locked once per call, not once per event.
   const auto now = std::chrono::steady_clock::now();
   std::vector<std::vector<AnalysisInput*>> per_worker(workers_.size());
@@ -79,6 +93,7 @@ void AnalysisService::submit(std::vector<AnalysisInput> events) {
       for (auto* event : per_worker[i]) {
         if (worker.queue.size() >= options_.queue_capacity || worker.stopping) {
           ++dropped;
+          if (event->done) event->done(false);
           continue;
         }
         worker.queue.push_back(std::move(*event));
@@ -148,6 +163,7 @@ void AnalysisService::run(Worker& worker) {
         spdlog::error("analysis: an event of agent {} was not analysed: {}", input.agent_id, e.what());
       }
       latency_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - input.received).count());
+      if (input.done) input.done(true);
     }
     analysed_->inc(analysed);
     processed_.fetch_add(batch.size(), std::memory_order_release);

@@ -37,6 +37,9 @@ struct AnalysisInput {
   std::string location;
   std::string message;
   std::chrono::steady_clock::time_point received{};  // stamped by submit()
+  // Called once when the worker is done with this input (true), or when it was not queued (false):
+  // an input consumed from the analysis stream is acked only once analysed (analysis_stream.h).
+  std::function<void(bool analysed)> done;
 };
 
 // Where alerts go: the alert log and the bus. Called from the worker threads, concurrently.
@@ -60,8 +63,16 @@ class AnalysisService {
   // Analyses what is queued, then joins the workers. Idempotent.
   void stop();
 
-  // Queues events for analysis. Never blocks; safe for concurrent use.
+  // Queues events for analysis, or hands them to the forwarder if one is set. Never blocks; safe
+  // for concurrent use.
   void submit(std::vector<AnalysisInput> events);
+  // Queues events on this node's workers whatever the forwarder: what the analysis stream
+  // consumed, or could not publish.
+  void analyse_here(std::vector<AnalysisInput> events);
+  // analysis.mode jetstream: submit() hands everything to `forwarder` (the analysis stream)
+  // instead of analysing it here. REQUIRES: called before the first submit().
+  using Forwarder = std::function<void(std::vector<AnalysisInput>)>;
+  void forward_to(Forwarder forwarder) { forwarder_ = std::move(forwarder); }
 
   // Every worker switches to `ruleset` before its next event (its correlation state restarts).
   void replace_ruleset(std::shared_ptr<const analysis::Ruleset> ruleset);
@@ -83,6 +94,7 @@ class AnalysisService {
 
   AnalysisOptions options_;
   AlertHandler on_alert_;
+  Forwarder forwarder_;
   const core::Clock& clock_;
   mutable std::mutex ruleset_mutex_;
   std::shared_ptr<const analysis::Ruleset> ruleset_;

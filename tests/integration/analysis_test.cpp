@@ -153,6 +153,58 @@ TEST_F(Analysis, A4xAgentsEventsAreAnalysedToo) {
   EXPECT_EQ(alert.at("location").as_string(), "/var/log/auth.log");
 }
 
+// What a 4.x Windows agent's logcollector sends for a failed logon (event 4625): the rendered XML
+// and the formatted message, on the event channel queue 'f'.
+std::string logon_failure_eventchannel(const std::string& user, const std::string& ip) {
+  const std::string xml =
+      "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+      "<Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/>"
+      "<EventID>4625</EventID><Version>0</Version><Level>0</Level><Task>12544</Task><Opcode>0</Opcode>"
+      "<Keywords>0x8010000000000000</Keywords><TimeCreated SystemTime='2026-12-07T10:00:00.1234567Z'/>"
+      "<EventRecordID>7017</EventRecordID><Correlation/><Execution ProcessID='640' ThreadID='2084'/>"
+      "<Channel>Security</Channel><Computer>WS01.corp.example.com</Computer><Security/></System><EventData>"
+      "<Data Name='SubjectUserSid'>S-1-0-0</Data><Data Name='SubjectUserName'>-</Data>"
+      "<Data Name='TargetUserName'>" + user + "</Data><Data Name='TargetDomainName'>CORP</Data>"
+      "<Data Name='Status'>0xc000006d</Data><Data Name='LogonType'>3</Data>"
+      "<Data Name='LogonProcessName'>NtLmSsp </Data><Data Name='WorkstationName'>KALI</Data>"
+      "<Data Name='ProcessName'>C:\\Windows\\System32\\lsass.exe</Data>"
+      "<Data Name='IpAddress'>" + ip + "</Data><Data Name='IpPort'>51234</Data></EventData></Event>";
+  return json::serialize(json::object{
+      {"Message", "An account failed to log on.\r\n\r\nSubject:\r\n\tSecurity ID:\t\tS-1-0-0"}, {"Event", xml}});
+}
+
+TEST_F(Analysis, A4xWindowsAgentsEventChannelEventRaisesHeraldsWindowsAlert) {
+  auto agent = std::make_unique<LegacyAgent>(legacy_enroll(server_.enrollment_address(), "win1"));
+  agent->connect(server_.remote_address());
+  ASSERT_TRUE(agent->start_up());
+  ASSERT_TRUE(agent->send("f:EventChannel:" + logon_failure_eventchannel("alice", "203.0.113.77")));
+  ASSERT_TRUE(eventually([&] { return alerts_of_rule("200413").size() == 1; }));
+  const auto alert = alerts_of_rule("200413")[0];
+  EXPECT_EQ(alert.at("rule").at("level").as_int64(), 5);
+  EXPECT_EQ(alert.at("agent").at("name").as_string(), "win1");
+  EXPECT_EQ(alert.at("decoder").at("name").as_string(), "windows_eventchannel");
+  EXPECT_EQ(alert.at("location").as_string(), "EventChannel");
+  const auto& win = alert.at("data").at("win");
+  EXPECT_EQ(win.at("system").at("eventID").as_string(), "4625");
+  EXPECT_EQ(win.at("system").at("severityValue").as_string(), "AUDIT_FAILURE");
+  EXPECT_EQ(win.at("system").at("message").as_string(),
+            "\"An account failed to log on.\r\n\r\nSubject:\r\n\tSecurity ID:\t\tS-1-0-0\"");
+  EXPECT_EQ(win.at("eventdata").at("targetUserName").as_string(), "alice");
+  EXPECT_EQ(win.at("eventdata").at("ipAddress").as_string(), "203.0.113.77");
+  EXPECT_EQ(win.at("eventdata").at("logonProcessName").as_string(), "NtLmSsp");
+  EXPECT_EQ(win.at("eventdata").at("processName").as_string(), "C:\\\\Windows\\\\System32\\\\lsass.exe");
+  EXPECT_FALSE(win.at("eventdata").as_object().contains("subjectUserName"));  // "-" is dropped
+  // full_log is the win JSON the event was turned into, as in Wazuh's alerts.
+  EXPECT_EQ(json::parse(alert.at("full_log").as_string()).at("win"), win);
+
+  // An event channel message that is not JSON is dropped and counted, as analysisd drops it.
+  ASSERT_TRUE(agent->send("f:EventChannel:<Event><System><EventID>4625</EventID></System></Event>"));
+  ASSERT_TRUE(eventually([&] {
+    return metric_value(server_.management_url(), "herald_analysis_eventchannel_dropped_total") == 1.0;
+  }));
+  EXPECT_EQ(alerts_of_rule("200413").size(), 1u);
+}
+
 // Local rules load after Herald's, so they can hang under its rules with <if_sid>.
 class AnalysisLocalRules : public Analysis {
  protected:

@@ -14,6 +14,7 @@ namespace {
 CorpusSource with(const CorpusSource& base, const YAML::Node& node) {
   CorpusSource source = base;
   if (node["location"]) source.location = node["location"].as<std::string>();
+  if (node["queue"]) source.queue = node["queue"].as<std::string>().front();
   if (auto agent = node["agent"]) {
     if (agent["id"]) source.agent_id = agent["id"].as<std::string>();
     if (agent["name"]) source.agent_name = agent["name"].as<std::string>();

@@ -16,6 +16,7 @@ struct CorpusSource {
   std::string location = "/var/log/auth.log";
   std::string agent_id = "001";
   std::string agent_name = "corpus-agent";
+  char queue = '1';  // the 4.x queue character ('f': Windows event channel)
 };
 
 struct CorpusEvent {

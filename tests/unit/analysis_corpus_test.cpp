@@ -48,7 +48,8 @@ void check_case(const CorpusCase& test) {
   std::int64_t at = kStart;
   Analyzer::Trace trace;
   for (const auto& event : test.events()) {
-    RawEvent raw{event.source.agent_id, event.source.agent_name, "any", '1', event.source.location, event.log};
+    RawEvent raw{event.source.agent_id, event.source.agent_name, "any", event.source.queue, event.source.location,
+                 event.log};
     trace = analyzer.trace(raw, at);
     at += test.interval;
   }

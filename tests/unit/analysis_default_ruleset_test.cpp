@@ -244,6 +244,10 @@ void load_decoders(Ruleset& ruleset) {
       ruleset.decoder_names.insert(*name);
     }
   }
+  // Wazuh's internal decoder of 4.x agents' event channel events (queue 'f'), which the engine
+  // applies without a decoder file.
+  ruleset.decoder_names.insert("windows_eventchannel");
+  ruleset.reported_decoder_names.insert("windows_eventchannel");
 }
 
 void check_rule_references(Ruleset& ruleset, const XmlElement& rule, const std::string& where) {
@@ -370,6 +374,11 @@ void check_agent(const YAML::Node& agent, const std::string& where, std::vector<
   }
 }
 
+// A 4.x queue character, as the corpus' "queue" key gives it.
+void check_queue(const YAML::Node& queue, const std::string& where, std::vector<std::string>& problems) {
+  if (!queue.IsScalar() || queue.as<std::string>().size() != 1) problems.push_back(where + ": queue is one character");
+}
+
 void check_event(const YAML::Node& event, const std::string& where, std::vector<std::string>& problems) {
   if (event.IsScalar()) return;
   if (!event.IsMap() || !event["log"] || !is_string(event["log"])) {
@@ -382,6 +391,8 @@ void check_event(const YAML::Node& event, const std::string& where, std::vector<
       check_agent(entry.second, where, problems);
     } else if (key == "repeat") {
       if (entry.second.as<int>() < 1) problems.push_back(where + ": repeat must be 1 or more");
+    } else if (key == "queue") {
+      check_queue(entry.second, where, problems);
     } else if (key != "log" && key != "location") {
       problems.push_back(where + ": unknown sequence key " + key);
     }
@@ -441,6 +452,8 @@ void read_corpus_file(const fs::path& path, Corpus& corpus) {
       const auto key = entry.first.as<std::string>();
       if (key == "agent") {
         check_agent(entry.second, file + ": defaults", corpus.problems);
+      } else if (key == "queue") {
+        check_queue(entry.second, file + ": defaults", corpus.problems);
       } else if (key != "location") {
         corpus.problems.push_back(file + ": unknown defaults key " + key);
       }
@@ -463,6 +476,8 @@ void read_corpus_file(const fs::path& path, Corpus& corpus) {
         for (const YAML::Node& event : entry.second) check_event(event, where, corpus.problems);
       } else if (key == "interval") {
         if (entry.second.as<int>() < 0) corpus.problems.push_back(where + ": negative interval");
+      } else if (key == "queue") {
+        check_queue(entry.second, where, corpus.problems);
       } else if (key != "name" && key != "log" && key != "location" && key != "expect") {
         corpus.problems.push_back(where + ": unknown key " + key);
       }

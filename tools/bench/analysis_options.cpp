@@ -27,6 +27,8 @@ Options:
   --threads N           threads of the all-cores and latency phases (default: one per core)
   --latency-seconds S   length of the paced phase (default 5)
   --load-fraction F     paced rate as a fraction of the all-cores rate (default 0.5)
+  --latency-rate R      paced rate in events/s instead (on a shared machine, where half of a
+                        measured rate need not be half of what is left)
   --agents N            agents in the mix (default 1000)
   --addresses N         client addresses in the mix (default 5000)
 )";
@@ -61,6 +63,8 @@ std::optional<AnalysisBenchOptions> parse_analysis_options(int argc, char** argv
     else if (arg == "--latency-seconds") ok = parse_number(value, options.latency_seconds) && options.latency_seconds > 0;
     else if (arg == "--load-fraction") {
       ok = parse_number(value, options.load_fraction) && options.load_fraction > 0 && options.load_fraction <= 1;
+    } else if (arg == "--latency-rate") {
+      ok = parse_number(value, options.latency_rate) && options.latency_rate > 0;
     } else if (arg == "--agents") ok = parse_number(value, options.mix.agents) && options.mix.agents > 0;
     else if (arg == "--addresses") ok = parse_number(value, options.mix.source_addresses) && options.mix.source_addresses > 0;
     else return complain("unknown option " + std::string(arg) + "; see --help");

@@ -18,6 +18,7 @@ struct AnalysisBenchOptions {
   std::size_t threads = 0;                // all-cores phase and latency phase workers; 0: one per core
   double latency_seconds = 5;             // the paced phase
   double load_fraction = 0.5;             // its rate, as a fraction of the all-cores throughput
+  double latency_rate = 0;                // or this many events/s (> 0)
   EventMix mix;
 };
 

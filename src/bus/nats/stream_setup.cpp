@@ -29,7 +29,7 @@ std::vector<std::string> sorted(std::vector<std::string> subjects) {
 bool matches_spec(const jsStreamConfig& config, const StreamSpec& spec) {
   std::vector<std::string> current(config.Subjects, config.Subjects + config.SubjectsLen);
   return sorted(std::move(current)) == sorted(spec.subjects) && config.MaxAge == nanoseconds(spec.max_age) &&
-         config.Duplicates == nanoseconds(spec.duplicate_window);
+         config.Duplicates == nanoseconds(spec.duplicate_window) && config.MaxBytes == spec.max_bytes;
 }
 
 }  // namespace
@@ -46,6 +46,7 @@ core::Result<StreamSetup> ensure_stream(jsCtx* jetstream, const StreamSpec& spec
   config.Retention = js_LimitsPolicy;
   config.MaxAge = nanoseconds(spec.max_age);
   config.Duplicates = nanoseconds(spec.duplicate_window);
+  config.MaxBytes = spec.max_bytes;
 
   jsStreamInfo* raw_info = nullptr;
   jsErrCode error_code = static_cast<jsErrCode>(0);
@@ -65,6 +66,7 @@ core::Result<StreamSetup> ensure_stream(jsCtx* jetstream, const StreamSpec& spec
   updated.SubjectsLen = config.SubjectsLen;
   updated.MaxAge = config.MaxAge;
   updated.Duplicates = config.Duplicates;
+  updated.MaxBytes = config.MaxBytes;
   status = js_UpdateStream(nullptr, jetstream, &updated, nullptr, &error_code);
   if (status != NATS_OK) return core::unavailable(failure("updating stream " + spec.name, status));
   return StreamSetup::updated;

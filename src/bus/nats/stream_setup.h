@@ -4,6 +4,7 @@
 #include <nats/nats.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,13 @@ struct StreamSpec {
   std::vector<std::string> subjects;  // full subjects, with the prefix
   std::chrono::seconds max_age{0};
   std::chrono::seconds duplicate_window{0};
+  std::int64_t max_bytes = -1;  // -1: no limit
 };
 
 enum class StreamSetup { created, updated, unchanged };
 
 // Creates the stream (file storage, limits retention) if missing; updates it when its subjects,
-// max age or duplicate window differ from `spec`. Blocks for at most a few JetStream API
+// max age, duplicate window or max bytes differ from `spec`. Blocks for at most a few JetStream API
 // round trips (the context's request timeout each). Error: the server's reason.
 core::Result<StreamSetup> ensure_stream(jsCtx* jetstream, const StreamSpec& spec);
 
