@@ -1,9 +1,9 @@
 #include "engine/active_response.h"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace herald::engine {
 
@@ -27,8 +27,11 @@ std::string suppression_key(const ActiveResponseRule& rule, const std::vector<co
 // args of the "active-response" action: what the agent runs and on what, the alert it answers
 // (the whole alert too, as Wazuh's execd passes it to the script in parameters.alert).
 json::object response_args(const ActiveResponseRule& rule, const AlertFacts& facts, std::string_view alert_json) {
-  json::object args{{"command", rule.command},       {"mode", "add"},          {"timeout", rule.timeout_seconds},
-                    {"alert_id", facts.id},          {"rule_id", std::to_string(facts.rule_id)},
+  json::object args{{"command", rule.command},
+                    {"mode", "add"},
+                    {"timeout", rule.timeout_seconds},
+                    {"alert_id", facts.id},
+                    {"rule_id", std::to_string(facts.rule_id)},
                     {"agent_id", facts.agent_id}};
   if (!facts.srcip.empty()) args["srcip"] = facts.srcip;
   if (!facts.user.empty()) args["user"] = facts.user;
@@ -57,23 +60,27 @@ ActiveResponder::ActiveResponder(ActiveResponseOptions options, const core::Cloc
       submit_(std::move(submit)),
       all_agents_(std::move(all_agents)),
       traced_(std::move(traced)),
-      added_(metrics.counter("herald_active_responses_total", "Active response commands submitted, by mode",
-                             {"mode"}, {"add"})),
-      undone_(metrics.counter("herald_active_responses_total", "Active response commands submitted, by mode",
-                              {"mode"}, {"delete"})),
+      added_(metrics.counter("herald_active_responses_total", "Active response commands submitted, by mode", {"mode"},
+                             {"add"})),
+      undone_(metrics.counter("herald_active_responses_total", "Active response commands submitted, by mode", {"mode"},
+                              {"delete"})),
       suppressed_(metrics.counter("herald_active_responses_suppressed_total",
                                   "Active responses not sent again because the same one is still active")),
-      failed_(metrics.counter("herald_active_responses_failed_total",
-                              "Active responses that could not be submitted (no such agent, store failure, queue full)")),
+      failed_(
+          metrics.counter("herald_active_responses_failed_total",
+                          "Active responses that could not be submitted (no such agent, store failure, queue full)")),
       worker_(options_.max_queued) {
-  any_group_rule_ = std::any_of(options_.rules.begin(), options_.rules.end(),
-                                [](const ActiveResponseRule& rule) { return !rule.rules_group.empty() && rule.level == 0; });
+  any_group_rule_ = std::any_of(options_.rules.begin(), options_.rules.end(), [](const ActiveResponseRule& rule) {
+    return !rule.rules_group.empty() && rule.level == 0;
+  });
   if (options_.undo_check_interval.count() > 0) {
     timer_.start(options_.undo_check_interval, [this] { check_undos(); });
   }
 }
 
-ActiveResponder::~ActiveResponder() { stop(); }
+ActiveResponder::~ActiveResponder() {
+  stop();
+}
 
 void ActiveResponder::stop() {
   timer_.stop();
@@ -110,8 +117,8 @@ void ActiveResponder::respond(const std::string& alert_json) {
 
 void ActiveResponder::respond_with(const ActiveResponseRule& rule, const AlertFacts& facts,
                                    const std::string& alert_json) {
-  std::vector<core::Target> targets =
-      response_targets(rule, facts, rule.location == ResponseLocation::all ? all_agents_() : std::vector<std::string>{});
+  std::vector<core::Target> targets = response_targets(
+      rule, facts, rule.location == ResponseLocation::all ? all_agents_() : std::vector<std::string>{});
   if (targets.empty()) return;
   const std::string key = suppression_key(rule, targets, facts);
   if (rule.timeout_seconds > 0 && active_.contains(key)) {
@@ -130,7 +137,8 @@ void ActiveResponder::respond_with(const ActiveResponseRule& rule, const AlertFa
   args.erase("alert");  // the undo needs the keys, not the whole alert again
   Active active;
   active.undo_at = clock_.now_seconds() + rule.timeout_seconds;
-  for (const auto& target : targets) active.undos.push_back(engine_command(target, args, options_.order_timeout_seconds));
+  for (const auto& target : targets)
+    active.undos.push_back(engine_command(target, args, options_.order_timeout_seconds));
   active.rule = &rule;
   active.facts = facts;
   active_.emplace(key, std::move(active));
@@ -167,9 +175,12 @@ std::vector<std::string> ActiveResponder::submit(const std::vector<core::Command
   spdlog::info("active response: alert {} (rule {}) -> {} ({}) orders [{}]", facts.id, facts.rule_id, rule.command,
                mode, listed);
   if (traced_) {
-    json::object record{{"alert_id", facts.id},  {"rule_id", std::to_string(facts.rule_id)},
-                        {"agent_id", facts.agent_id}, {"command", rule.command},
-                        {"mode", mode},          {"orders", json::array(ids.begin(), ids.end())}};
+    json::object record{{"alert_id", facts.id},
+                        {"rule_id", std::to_string(facts.rule_id)},
+                        {"agent_id", facts.agent_id},
+                        {"command", rule.command},
+                        {"mode", mode},
+                        {"orders", json::array(ids.begin(), ids.end())}};
     traced_(json::serialize(record));
   }
   return ids;

@@ -27,9 +27,9 @@ namespace herald::engine {
 
 struct ActiveResponseOptions {
   std::vector<ActiveResponseRule> rules;
-  int order_timeout_seconds = 300;  // how long each order may wait for its agent (core::Command)
+  int order_timeout_seconds = 300;                     // how long each order may wait for its agent (core::Command)
   std::chrono::milliseconds undo_check_interval{200};  // 0: no timer (tests call check_undos)
-  std::size_t max_queued = 10'000;  // alerts waiting for the worker; beyond, dropped and counted
+  std::size_t max_queued = 10'000;                     // alerts waiting for the worker; beyond, dropped and counted
 };
 
 class ActiveResponder {
@@ -59,8 +59,8 @@ class ActiveResponder {
 
  private:
   struct Active {
-    std::int64_t undo_at = 0;            // epoch seconds
-    std::vector<core::Command> undos;    // one per target, args.mode "delete"
+    std::int64_t undo_at = 0;                  // epoch seconds
+    std::vector<core::Command> undos;          // one per target, args.mode "delete"
     const ActiveResponseRule* rule = nullptr;  // in options_.rules
     AlertFacts facts;
   };

@@ -1,8 +1,7 @@
 #include "engine/active_response_rules.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace herald::engine {
 

@@ -19,11 +19,11 @@ std::optional<ResponseLocation> parse_response_location(std::string_view text); 
 struct ActiveResponseRule {
   std::string command;  // the action name the agent runs, e.g. "firewall-drop"
   ResponseLocation location = ResponseLocation::local;
-  std::string agent_id;                 // defined-agent
-  std::vector<std::uint32_t> rules_id;  // any of these rules
-  std::vector<std::string> rules_group; // any of these groups (exact group names)
-  int level = 0;                        // minimum rule level; 0: not a condition
-  std::int64_t timeout_seconds = 0;     // > 0: stateful, undone after this long; 0: stateless
+  std::string agent_id;                  // defined-agent
+  std::vector<std::uint32_t> rules_id;   // any of these rules
+  std::vector<std::string> rules_group;  // any of these groups (exact group names)
+  int level = 0;                         // minimum rule level; 0: not a condition
+  std::int64_t timeout_seconds = 0;      // > 0: stateful, undone after this long; 0: stateless
 };
 
 // What matching and the response's arguments read from an alert JSON.

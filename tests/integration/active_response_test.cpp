@@ -3,9 +3,9 @@
 // the agent long-polls, runs and reports; GET /orders shows it and its result; a repeat while it
 // is active is suppressed; a stateful response's undo order arrives after its timeout; a 4.x
 // agent gets the response as "#!-execd" JSON. The trace (alert id -> order ids) is on NATS.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -39,7 +39,8 @@ std::vector<std::string> brute_force(int first_port, const std::string& ip = "20
 std::string stateless_body(const TestAgent& agent, const std::vector<std::string>& logs) {
   std::string body = agent.metadata_line() + "\n";
   for (const auto& log : logs) {
-    body += R"({"module":"logcollector","collector":"file"})" "\n";
+    body += R"({"module":"logcollector","collector":"file"})"
+            "\n";
     body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
                                          {"event", {{"original", log}, {"created", "2026-12-07T10:00:00Z"}}}}) +
             "\n";
@@ -57,7 +58,8 @@ class ActiveResponse : public ::testing::Test {
     server_.set_config_yaml("nats: {enabled: yes, url: \"" + nats_.url() +
                             "\"}\nanalysis: {herald_events: false}\n"
                             "active_response:\n  - {command: firewall-drop, location: local, rules_id: [200220], "
-                            "timeout: " + timeout() + "}\n");
+                            "timeout: " +
+                            timeout() + "}\n");
     server_.start();
     admin_ = std::make_unique<HttpClient>(server_.admin_client());
   }

@@ -2,9 +2,9 @@
 // rules_group semantics), where the response goes, and the responder's orders, suppression and
 // undo on a manual clock. The store append is the one thing substituted: a recorder stands in
 // for CommandService::submit (the integration suite ActiveResponse runs the real one).
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -19,11 +19,11 @@ namespace json = boost::json;
 std::string alert_json(std::uint32_t rule_id, int level, const std::string& agent, const std::string& srcip,
                        const std::vector<std::string>& groups = {"sshd"}) {
   json::array group_array(groups.begin(), groups.end());
-  return json::serialize(json::object{
-      {"id", "1765100000." + std::to_string(rule_id)},
-      {"rule", {{"id", std::to_string(rule_id)}, {"level", level}, {"groups", group_array}}},
-      {"agent", {{"id", agent}, {"name", "web1"}}},
-      {"data", {{"srcip", srcip}, {"dstuser", "root"}}}});
+  return json::serialize(
+      json::object{{"id", "1765100000." + std::to_string(rule_id)},
+                   {"rule", {{"id", std::to_string(rule_id)}, {"level", level}, {"groups", group_array}}},
+                   {"agent", {{"id", agent}, {"name", "web1"}}},
+                   {"data", {{"srcip", srcip}, {"dstuser", "root"}}}});
 }
 
 analysis::AlertRecord record(std::uint32_t rule_id, int level, const std::string& agent, const std::string& srcip,
@@ -131,7 +131,10 @@ class Responder : public ::testing::Test {
           }
           return request;
         },
-        [] { return std::vector<std::string>{"a1", "a2"}; }, metrics_,
+        [] {
+          return std::vector<std::string>{"a1", "a2"};
+        },
+        metrics_,
         [this](std::string trace) {
           std::lock_guard lock(mutex_);
           traces_.push_back(json::parse(trace).as_object());
