@@ -3,6 +3,8 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -276,13 +278,71 @@ void parse_analysis(const YAML::Node& analysis, Config& config) {
   }
 }
 
+// A list, or ossec.conf's comma-separated text ("5710, 5712").
+std::vector<std::string> items(const YAML::Node& node, const std::string& where) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& item) {
+    const auto first = item.find_first_not_of(" \t");
+    if (first == std::string::npos) throw ConfigError{where + " has an empty item"};
+    out.push_back(item.substr(first, item.find_last_not_of(" \t") - first + 1));
+  };
+  if (node.IsSequence()) {
+    for (const auto& item : node) add(text(item, where));
+    return out;
+  }
+  std::stringstream list(text(node, where));
+  for (std::string item; std::getline(list, item, ',');) add(item);
+  return out;
+}
+
+engine::ActiveResponseRule active_response(const YAML::Node& node, const std::string& where) {
+  check_keys(node, where, {"command", "location", "agent_id", "rules_id", "rules_group", "level", "timeout"});
+  engine::ActiveResponseRule rule;
+  if (!node["command"]) throw ConfigError{where + ".command is required"};
+  rule.command = text(node["command"], where + ".command");
+  // What the agent's execd looks up, so kept to the characters Wazuh's names use.
+  const bool valid_name = !rule.command.empty() && rule.command.size() <= 255 &&
+                          std::all_of(rule.command.begin(), rule.command.end(), [](unsigned char c) {
+                            return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                          });
+  if (!valid_name) throw ConfigError{where + ".command must be an active response name ([A-Za-z0-9._-])"};
+  if (node["location"]) {
+    auto location = engine::parse_response_location(text(node["location"], where + ".location"));
+    if (!location) throw ConfigError{where + ".location must be local, server, defined-agent or all"};
+    rule.location = *location;
+  }
+  if (node["agent_id"]) rule.agent_id = text(node["agent_id"], where + ".agent_id");
+  if ((rule.location == engine::ResponseLocation::defined_agent) == rule.agent_id.empty()) {
+    throw ConfigError{where + ".agent_id is required with location defined-agent, and only there"};
+  }
+  if (node["rules_id"]) {
+    for (const auto& id : items(node["rules_id"], where + ".rules_id")) {
+      rule.rules_id.push_back(static_cast<std::uint32_t>(integer(YAML::Node(id), where + ".rules_id", 1, 999'999'999)));
+    }
+  }
+  if (node["rules_group"]) rule.rules_group = items(node["rules_group"], where + ".rules_group");
+  if (node["level"]) rule.level = static_cast<int>(integer(node["level"], where + ".level", 1, 16));
+  if (node["timeout"]) rule.timeout_seconds = seconds(node["timeout"], where + ".timeout", 0, 30LL * 86400);
+  if (rule.rules_id.empty() && rule.rules_group.empty() && rule.level == 0) {
+    throw ConfigError{where + " needs rules_id, rules_group or level: otherwise no alert triggers it"};
+  }
+  return rule;
+}
+
+void parse_active_responses(const YAML::Node& node, Config& config) {
+  if (!node.IsSequence()) throw ConfigError{"active_response must be a list"};
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    config.active_response.push_back(active_response(node[i], "active_response[" + std::to_string(i) + "]"));
+  }
+}
+
 Config parse(const YAML::Node& root) {
   Config config;
   char host[256] = {0};
   config.node_name = gethostname(host, sizeof host - 1) == 0 ? host : "node01";
   if (!root || root.IsNull()) return config;
   check_keys(root, "", {"node", "data_dir", "storage", "management", "comms", "http", "remote", "nats", "orders",
-                        "auth", "cluster", "logging", "legacy", "analysis"});
+                        "auth", "cluster", "logging", "legacy", "analysis", "active_response"});
   if (auto node = root["node"]) {
     check_keys(node, "node", {"name"});
     if (node["name"]) config.node_name = text(node["name"], "node.name");
@@ -377,6 +437,10 @@ Config parse(const YAML::Node& root) {
     }
   }
   if (auto analysis = root["analysis"]) parse_analysis(analysis, config);
+  if (auto responses = root["active_response"]) parse_active_responses(responses, config);
+  if (!config.active_response.empty() && !config.analysis.enabled) {
+    throw ConfigError{"active_response needs the analysis engine (analysis.enabled is off)"};
+  }
   if (auto logging = root["logging"]) {
     check_keys(logging, "logging", {"level"});
     if (logging["level"]) config.log_level = text(logging["level"], "logging.level");

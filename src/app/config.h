@@ -9,6 +9,7 @@
 
 #include "api/body_limits.h"
 #include "core/result.h"
+#include "engine/active_response_rules.h"
 #include "legacy/legacy_options.h"
 
 namespace herald::app {
@@ -119,6 +120,9 @@ struct Config {
     std::int64_t stream_max_bytes = 1LL << 30;
     std::int64_t stream_ack_wait_seconds = 30;  // an input taken and not acked this long is delivered again
   } analysis;
+  // Active response (issue 17): ossec.conf's <active-response> entries; matching alerts become
+  // orders (README "Responding to threats"). Needs analysis.
+  std::vector<engine::ActiveResponseRule> active_response;
   std::string log_level = "info";
 };
 

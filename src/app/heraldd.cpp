@@ -36,6 +36,7 @@
 #include "app/analysis_stream_setup.h"
 #include "app/mitre_db.h"
 #include "engine/alert_outputs.h"
+#include "engine/active_response.h"
 #include "engine/analysis_service.h"
 #include "engine/ruleset_manager.h"
 #include "engine/herald_events.h"
@@ -89,6 +90,9 @@ struct Heraldd::Parts {
   std::unique_ptr<engine::BusPublisher> publisher;
   // After the publisher: destroyed (workers joined) before it, since alerts go to the bus.
   std::unique_ptr<engine::AlertOutputs> alert_outputs;  // null when analysis is off
+  // Active response (issue 17): before analysis, so the workers that call it are joined first.
+  std::unique_ptr<engine::CommandService> response_commands;   // null without active_response
+  std::unique_ptr<engine::ActiveResponder> active_response;    // null without active_response
   // analysis.mode jetstream (null otherwise). Before `analysis`, so destroyed after it: the workers'
   // last acks go through the stream.
   std::unique_ptr<AnalysisStreamParts> analysis_stream;
@@ -331,6 +335,34 @@ void register_cluster_metrics(Parts& p) {
   });
 }
 
+// Active response (issue 17): its commands go into the same order stream as the API's (the order
+// listeners are complete before the listeners start, so before any alert).
+template <class Parts>
+void start_active_response(Parts& p) {
+  if (p.config.active_response.empty()) return;
+  p.response_commands = std::make_unique<engine::CommandService>(*p.store, p.clock, p.order_listeners);
+  engine::ActiveResponseOptions options;
+  options.rules = p.config.active_response;
+  auto* commands = p.response_commands.get();
+  auto* store = p.store.get();
+  auto* publisher = p.publisher.get();
+  p.active_response = std::make_unique<engine::ActiveResponder>(
+      options, p.clock, [commands](const std::vector<core::Command>& batch) { return commands->submit(batch); },
+      [store] {
+        std::vector<std::string> ids;
+        constexpr std::int64_t kPage = 1000;
+        for (std::int64_t offset = 0;; offset += kPage) {
+          auto page = store->list_agents(offset, kPage);
+          if (!page) break;
+          for (const auto& agent : page->items) ids.push_back(agent.id);
+          if (static_cast<std::int64_t>(page->items.size()) < kPage) break;
+        }
+        return ids;
+      },
+      p.metrics, [publisher](std::string record) { publisher->alert_response(std::move(record)); });
+  spdlog::info("active response: {} responses configured", options.rules.size());
+}
+
 // The analysis engine (issue 16): the configured ruleset, the alert outputs, the workers. A
 // ruleset that does not load stops the start with its file and line.
 template <class Parts>
@@ -364,10 +396,14 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
   spdlog::info("analysis: {} decoders, {} rules, {} lists ({} + {} + {} files), {} workers", (*ruleset)->decoders().size(),
                (*ruleset)->rules().size(), (*ruleset)->list_files().size(), (*ruleset)->decoder_files().size(),
                (*ruleset)->rule_files().size(), (*ruleset)->list_files().size(), options.workers);
+  start_active_response(p);
   p.analysis = std::make_unique<engine::AnalysisService>(
       options, std::move(ruleset).value(),
-      [outputs = p.alert_outputs.get()](const analysis::AlertRecord& alert) { outputs->deliver(alert); }, p.clock,
-      p.metrics);
+      [outputs = p.alert_outputs.get(), responder = p.active_response.get()](const analysis::AlertRecord& alert) {
+        outputs->deliver(alert);
+        if (responder != nullptr) responder->on_alert(alert);
+      },
+      p.clock, p.metrics);
   p.analysis->start();
   p.rulesets->start(*p.analysis);
   p.analysis_stream = start_analysis_stream(config, *p.analysis, p.metrics);
@@ -589,6 +625,7 @@ int Heraldd::wait_for_signal_and_stop() {
   if (p.analysis_stream) p.analysis_stream->stop_consuming();
   if (p.analysis) p.analysis->stop();  // analyses what the listeners handed over; alerts go out below
   if (p.analysis_stream) p.analysis_stream->close();  // acks and last publishes settled
+  if (p.active_response) p.active_response->stop();  // submits the responses already queued
   if (p.wakeups) p.wakeups->stop();
   p.liveness->stop();  // writes the last keep-alives and transitions
   p.leadership->stop();

@@ -189,4 +189,11 @@ void BusPublisher::alert(int level, std::uint32_t rule_id, std::string alert_jso
   });
 }
 
+void BusPublisher::alert_response(std::string record_json) {
+  if (bus_ == nullptr) return;
+  enqueue([this, record_json = std::move(record_json)]() mutable {
+    publish("alerts.responses", std::move(record_json), bus::Durability::transient);
+  });
+}
+
 }  // namespace herald::engine

@@ -48,6 +48,8 @@ class BusPublisher final : public OrderListener, public LivenessObserver {
   // An alert of the analysis engine, `alert_json` its Wazuh alert JSON: published as is on
   // `alerts.<level>.<rule id>` (transient, like agent events).
   void alert(int level, std::uint32_t rule_id, std::string alert_json);
+  // Which orders answered an alert (engine/active_response.h): on `alerts.responses` (transient).
+  void alert_response(std::string record_json);
 
   std::uint64_t dropped() const;
   bool enabled() const { return bus_ != nullptr; }

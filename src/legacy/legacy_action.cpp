@@ -43,6 +43,20 @@ LegacyAction legacy_action(const core::Order& order) {
       action.command = std::string(command->get_string());
     }
     action.extra_args = strings_at(args, "extra_args");
+    // The engine's responses (engine/active_response.h) carry a mode and their timeout. A 4.x
+    // agent's execd runs every message as "add" and undoes a response itself, after the timeout
+    // its ar.conf gives the name ("firewall-drop600"), so the name carries the timeout, as
+    // analysisd sends it, and an undo order is not sent (it would add the response again).
+    if (const auto* mode = args.if_contains("mode"); mode != nullptr && mode->is_string()) {
+      if (mode->get_string() == "delete") {
+        action.kind = LegacyAction::Kind::unsupported;
+        action.failure = "Not sent: a Wazuh 4.x agent's execd undoes '" + action.command +
+                         "' itself, after the timeout in the name its ar.conf lists";
+        return action;
+      }
+      const auto* timeout = args.if_contains("timeout");
+      action.command += std::to_string(timeout != nullptr && timeout->is_int64() ? timeout->get_int64() : 0);
+    }
     if (const auto* alert = args.if_contains("alert"); alert != nullptr && alert->is_object()) {
       action.alert_json = json::serialize(*alert);
     }

@@ -77,6 +77,19 @@ TEST(LegacyActions, EachActionMapsOntoWhatA4xAgentUnderstands) {
   EXPECT_NE(other.failure.find("'update'"), std::string::npos);
 }
 
+TEST(LegacyActions, AnEngineResponseCarriesItsTimeoutInTheNameAndItsUndoIsNotSent) {
+  auto add = legacy_action(order_with(
+      "active-response", R"({"command":"firewall-drop","mode":"add","timeout":600,"srcip":"1.2.3.4","alert":{"a":1}})"));
+  EXPECT_EQ(add.kind, LegacyAction::Kind::active_response);
+  EXPECT_EQ(add.command, "firewall-drop600");
+  EXPECT_EQ(json::parse(add.alert_json), json::parse(R"({"a":1})"));
+  auto stateless = legacy_action(order_with("active-response", R"({"command":"notify","mode":"add","timeout":0})"));
+  EXPECT_EQ(stateless.command, "notify0");
+  auto undo = legacy_action(order_with("active-response", R"({"command":"firewall-drop","mode":"delete","timeout":600})"));
+  EXPECT_EQ(undo.kind, LegacyAction::Kind::unsupported);
+  EXPECT_NE(undo.failure.find("undoes 'firewall-drop' itself"), std::string::npos) << undo.failure;
+}
+
 std::string parse_error(const std::string& args) {
   auto parsed = core::parse_commands(
       R"({"commands":[{"source":"s","target":{"type":"agent","id":"001"},"action":{"name":"active-response")" +
