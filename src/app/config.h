@@ -9,6 +9,7 @@
 
 #include "api/body_limits.h"
 #include "core/result.h"
+#include "engine/indexer_options.h"
 #include "legacy/legacy_options.h"
 
 namespace herald::app {
@@ -110,6 +111,10 @@ struct Config {
     std::string mitre_db;                    // a 4.x manager's var/db/mitre.db: ATT&CK names in alerts
   } analysis;
   std::string log_level = "info";
+  // Where alerts go besides alerts.json and NATS (issue 17).
+  struct {
+    engine::IndexerOptions indexer;  // alerts.indexer; no hosts: no forwarder
+  } alerts;
 };
 
 // Parses YAML text. Unknown keys, wrong types and out-of-range values are errors that name the key.

@@ -1,0 +1,229 @@
+// The indexer forwarder in heraldd (issue 17, part 3): alerts raised by events an HTTP agent sends
+// arrive at a `_bulk` receiver the test starts on loopback, in the exact wire format of the Wazuh
+// indexer (POST /_bulk, application/x-ndjson, basic auth, an index action line per document into
+// wazuh-alerts-4.x-YYYY.MM.DD); an outage of the receiver loses nothing, a 429 is sent again, an
+// item the indexer refuses is counted, and what was not acknowledged survives a restart.
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "auth/secrets.h"
+#include "engine/bulk_body.h"
+#include "support/agents.h"
+#include "support/bulk_receiver.h"
+#include "support/heraldd_process.h"
+#include "support/http_client.h"
+#include "support/test_agent.h"
+
+namespace herald::test {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kIndexerPassword = "indexer-s3cret-Pw";
+
+std::string failed_logins_body(const TestAgent& agent, const std::vector<int>& ports) {
+  std::string body = agent.metadata_line() + "\n";
+  for (int port : ports) {
+    body += R"({"module":"logcollector","collector":"file"})" "\n";
+    const std::string log = "Dec  8 00:10:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " +
+                            std::to_string(port) + " ssh2";
+    body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
+                                         {"event", {{"original", log}, {"created", "2026-12-08T00:10:00Z"}}}}) +
+            "\n";
+  }
+  return body;
+}
+
+class IndexerForwarder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    receiver_.start();
+    server_.set_config_yaml(config_yaml());
+    server_.start();
+    admin_ = std::make_unique<HttpClient>(server_.admin_client());
+    agent_ = new_agent("web1");
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "heraldd output:\n" << server_.output() << std::endl;
+  }
+  virtual std::string indexer_extra() { return ""; }
+  std::string config_yaml() {
+    return "analysis: {herald_events: false}\n"
+           "alerts:\n"
+           "  indexer:\n"
+           "    hosts: [\"" + receiver_.url() + "\"]\n"
+           "    username: admin\n"
+           "    password: \"" + std::string(kIndexerPassword) + "\"\n"
+           "    flush_interval_ms: 20\n" + indexer_extra();
+  }
+
+  std::unique_ptr<TestAgent> new_agent(const std::string& name) {
+    auto key = auth::random_alnum(32);
+    auto id = random_uuid_v4();
+    EXPECT_EQ(admin_->post("/agents", enrollment_body(id, name, key)).status, 201u);
+    auto agent = std::make_unique<TestAgent>(server_.comms_url(), id, key, name);
+    EXPECT_EQ(agent->authenticate().status, 200u);
+    return agent;
+  }
+  void raise_alerts(const std::vector<int>& ports) {
+    ASSERT_EQ(agent_->send_stateless(failed_logins_body(*agent_, ports)).status, 204u);
+  }
+
+  // alerts.json, line by line: what every output got.
+  std::vector<std::string> alert_lines() const {
+    std::vector<std::string> out;
+    std::ifstream in(server_.data_dir() / "alerts" / "alerts.json");
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) out.push_back(line);
+    }
+    return out;
+  }
+  double metric(const std::string& name) const { return metric_value(server_.management_url(), name); }
+
+  static std::vector<std::string> sorted(std::vector<std::string> lines) {
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+
+  BulkReceiver receiver_;
+  HeralddProcess server_;
+  std::unique_ptr<HttpClient> admin_;
+  std::unique_ptr<TestAgent> agent_;
+};
+
+TEST_F(IndexerForwarder, AlertsArriveAsBulkDocumentsInTheWazuhIndexerFormat) {
+  raise_alerts({40000, 40001, 40002});
+  ASSERT_TRUE(eventually([&] { return alert_lines().size() == 3; }));
+  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 3; }));
+  const auto lines = alert_lines();
+  const auto documents = receiver_.indexed_documents();
+  const auto actions = receiver_.indexed_actions();
+  // Each document is the alert exactly as alerts.json has it.
+  EXPECT_EQ(sorted(documents), sorted(lines));
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    const auto alert = json::parse(documents[i]).as_object();
+    const std::string id(alert.at("id").as_string());
+    EXPECT_EQ(actions[i], R"({"index":{"_index":")" +
+                              engine::index_name("wazuh-alerts-4.x-%Y.%m.%d", engine::alert_epoch_seconds(id)) + "\"}}");
+    EXPECT_EQ(alert.at("rule").at("id").as_string(), "200201");
+  }
+
+  const auto requests = receiver_.requests();
+  ASSERT_FALSE(requests.empty());
+  for (const auto& request : requests) {
+    EXPECT_EQ(request.method, "POST");
+    EXPECT_EQ(request.target, "/_bulk");
+    EXPECT_EQ(request.headers.at("content-type"), "application/x-ndjson");
+    EXPECT_EQ(request.headers.at("authorization"),
+              "Basic " + auth::base64_encode(std::string("admin:") + kIndexerPassword));
+    EXPECT_TRUE(request.headers.contains("host"));
+    EXPECT_EQ(request.headers.at("content-length"), std::to_string(request.body.size()));
+    // NDJSON: action and document lines in pairs, the last one ended by a newline too.
+    ASSERT_FALSE(request.body.empty());
+    EXPECT_EQ(request.body.back(), '\n');
+    EXPECT_EQ(std::count(request.body.begin(), request.body.end(), '\n') % 2, 0);
+  }
+  EXPECT_TRUE(eventually([&] { return metric("herald_indexer_alerts_sent_total") == 3.0; }));
+  EXPECT_EQ(metric("herald_indexer_failed_requests_total"), 0.0);
+  EXPECT_EQ(metric("herald_indexer_dropped_total"), 0.0);
+  EXPECT_TRUE(eventually([&] { return metric("herald_indexer_buffer_bytes") == 0.0; }));
+  EXPECT_EQ(server_.output().find(kIndexerPassword), std::string::npos) << "the indexer password was logged";
+}
+
+TEST_F(IndexerForwarder, AlertsRaisedWhileTheIndexerIsDownAllArriveWhenItComesBack) {
+  receiver_.stop();
+  raise_alerts({41000, 41001, 41002, 41003, 41004});
+  ASSERT_TRUE(eventually([&] { return alert_lines().size() == 5; }));
+  ASSERT_TRUE(eventually([&] { return metric("herald_indexer_failed_requests_total") >= 2.0; }));
+  EXPECT_GT(metric("herald_indexer_buffer_bytes"), 0.0);
+  EXPECT_TRUE(receiver_.indexed_documents().empty());
+
+  receiver_.start();
+  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() >= 5; }, std::chrono::seconds(20)));
+  // Nothing lost; and nothing twice, since the indexer never saw a request while it was down.
+  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(alert_lines()));
+  EXPECT_TRUE(eventually([&] { return metric("herald_indexer_buffer_bytes") == 0.0; }));
+  EXPECT_EQ(metric("herald_indexer_alerts_sent_total"), 5.0);
+  EXPECT_EQ(metric("herald_indexer_dropped_total"), 0.0);
+}
+
+TEST_F(IndexerForwarder, ARequestAnswered429IsSentAgain) {
+  receiver_.refuse_next_requests(2);
+  raise_alerts({42000});
+  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 1; }));
+  EXPECT_EQ(receiver_.indexed_documents(), alert_lines());
+  EXPECT_EQ(receiver_.requests().size(), 3u);
+  const auto requests = receiver_.requests();
+  EXPECT_EQ(requests[0].body, requests[2].body);  // the same batch, byte for byte
+  EXPECT_EQ(metric("herald_indexer_failed_requests_total"), 2.0);
+  EXPECT_TRUE(eventually([&] { return metric("herald_indexer_alerts_sent_total") == 1.0; }));
+}
+
+TEST_F(IndexerForwarder, ItemsAnswered429AreSentAgainAndItems400AreCountedAsRejected) {
+  receiver_.fail_items_once("port 43001", 429);
+  raise_alerts({43000, 43001});
+  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 2; }));
+  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(alert_lines()));
+  // The second request holds only the item that was refused.
+  const auto requests = receiver_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_NE(requests[1].body.find("port 43001"), std::string::npos);
+  EXPECT_EQ(requests[1].body.find("port 43000"), std::string::npos);
+
+  receiver_.fail_items_once("port 43002", 400);
+  raise_alerts({43002, 43003});
+  ASSERT_TRUE(eventually([&] { return metric("herald_indexer_rejected_total") == 1.0; }));
+  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 3; }));
+  EXPECT_NE(receiver_.indexed_documents().back().find("port 43003"), std::string::npos);
+  EXPECT_EQ(receiver_.requests().size(), 3u);  // a 400 item is not sent again
+  EXPECT_TRUE(eventually([&] { return metric("herald_indexer_buffer_bytes") == 0.0; }));
+  EXPECT_EQ(metric("herald_indexer_alerts_sent_total"), 3.0);
+}
+
+TEST_F(IndexerForwarder, WhatWasNotAcknowledgedIsSentAfterARestart) {
+  receiver_.stop();
+  raise_alerts({44000, 44001});
+  ASSERT_TRUE(eventually([&] { return alert_lines().size() == 2; }));
+  ASSERT_TRUE(eventually([&] { return metric("herald_indexer_failed_requests_total") >= 1.0; }));
+  ASSERT_EQ(server_.stop(), 0);
+
+  receiver_.start();
+  server_.start();
+  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() >= 2; }, std::chrono::seconds(20)));
+  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(alert_lines()));
+  EXPECT_TRUE(eventually([&] { return metric("herald_indexer_buffer_bytes") == 0.0; }));
+}
+
+class IndexerForwarderSmallBuffer : public IndexerForwarder {
+ protected:
+  std::string indexer_extra() override { return "    buffer_max_bytes: 4096\n"; }
+};
+
+TEST_F(IndexerForwarderSmallBuffer, WhenTheBufferIsFullTheNewestAlertsAreDroppedAndCounted) {
+  receiver_.stop();
+  std::vector<int> ports;
+  for (int i = 0; i < 7; ++i) ports.push_back(45000 + i);  // 7: below the frequency rule's 8
+  raise_alerts(ports);
+  ASSERT_TRUE(eventually([&] { return alert_lines().size() == 7; }));
+  ASSERT_TRUE(eventually([&] { return metric("herald_indexer_dropped_total") > 0.0; }));
+  const double dropped = metric("herald_indexer_dropped_total");
+  EXPECT_LE(metric("herald_indexer_buffer_bytes"), 4096.0);
+
+  receiver_.start();
+  const auto expected = 7u - static_cast<std::size_t>(dropped);
+  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == expected; }, std::chrono::seconds(20)));
+  // The oldest ones were kept: the documents are the first alerts of alerts.json.
+  auto lines = alert_lines();
+  lines.resize(expected);
+  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(lines));
+}
+
+}  // namespace
+}  // namespace herald::test
