@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -144,16 +145,29 @@ core::Result<BulkReply> BulkClient::post(const std::string& target, const std::s
             SSL_set_tlsext_host_name(fresh->secure->native_handle(), url_.host.c_str());
             fresh->secure->set_verify_callback(ssl::host_name_verification(url_.host));
             fresh->tcp().expires_after(timeout_);
-            co_await fresh->secure->async_handshake(ssl::stream_base::client, asio::use_awaitable);
+            boost::system::error_code handshake;
+            co_await fresh->secure->async_handshake(ssl::stream_base::client,
+                                                    asio::redirect_error(asio::use_awaitable, handshake));
+            if (handshake) {
+              // OpenSSL's own words say why a certificate was refused (expired, unknown CA ...).
+              const long verify = SSL_get_verify_result(fresh->secure->native_handle());
+              result = core::unavailable(url_.text + ": TLS handshake: " + handshake.message() +
+                                         (verify == X509_V_OK ? "" : std::string(" (") + X509_verify_cert_error_string(verify) + ")"));
+              co_return;
+            }
           }
           connection_ = std::move(fresh);
         }
         bool keep_alive = true;
-        BulkReply reply = connection_->secure
-                              ? co_await exchange(*connection_->secure, connection_->tcp(), connection_->buffer, message,
-                                                  timeout_, keep_alive)
-                              : co_await exchange(*connection_->plain, connection_->tcp(), connection_->buffer, message,
-                                                  timeout_, keep_alive);
+        // Not a conditional expression with co_await in both arms: GCC 12 destroys its result twice.
+        BulkReply reply;
+        if (connection_->secure) {
+          reply = co_await exchange(*connection_->secure, connection_->tcp(), connection_->buffer, message, timeout_,
+                                    keep_alive);
+        } else {
+          reply = co_await exchange(*connection_->plain, connection_->tcp(), connection_->buffer, message, timeout_,
+                                    keep_alive);
+        }
         if (!keep_alive) connection_.reset();
         result = std::move(reply);
         co_return;

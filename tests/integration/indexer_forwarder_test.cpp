@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "support/bulk_receiver.h"
 #include "support/heraldd_process.h"
 #include "support/http_client.h"
+#include "support/temp_dir.h"
 #include "support/test_agent.h"
 
 namespace herald::test {
@@ -44,7 +47,8 @@ std::string failed_logins_body(const TestAgent& agent, const std::vector<int>& p
 class IndexerForwarder : public ::testing::Test {
  protected:
   void SetUp() override {
-    receiver_.start();
+    receiver_ = make_receiver();
+    receiver_->start();
     server_.set_config_yaml(config_yaml());
     server_.start();
     admin_ = std::make_unique<HttpClient>(server_.admin_client());
@@ -53,12 +57,13 @@ class IndexerForwarder : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) std::cerr << "heraldd output:\n" << server_.output() << std::endl;
   }
+  virtual std::unique_ptr<BulkReceiver> make_receiver() { return std::make_unique<BulkReceiver>(); }
   virtual std::string indexer_extra() { return ""; }
   std::string config_yaml() {
     return "analysis: {herald_events: false}\n"
            "alerts:\n"
            "  indexer:\n"
-           "    hosts: [\"" + receiver_.url() + "\"]\n"
+           "    hosts: [\"" + receiver_->url() + "\"]\n"
            "    username: admin\n"
            "    password: \"" + std::string(kIndexerPassword) + "\"\n"
            "    flush_interval_ms: 20\n" + indexer_extra();
@@ -92,7 +97,7 @@ class IndexerForwarder : public ::testing::Test {
     return lines;
   }
 
-  BulkReceiver receiver_;
+  std::unique_ptr<BulkReceiver> receiver_;
   HeralddProcess server_;
   std::unique_ptr<HttpClient> admin_;
   std::unique_ptr<TestAgent> agent_;
@@ -101,10 +106,10 @@ class IndexerForwarder : public ::testing::Test {
 TEST_F(IndexerForwarder, AlertsArriveAsBulkDocumentsInTheWazuhIndexerFormat) {
   raise_alerts({40000, 40001, 40002});
   ASSERT_TRUE(eventually([&] { return alert_lines().size() == 3; }));
-  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 3; }));
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() == 3; }));
   const auto lines = alert_lines();
-  const auto documents = receiver_.indexed_documents();
-  const auto actions = receiver_.indexed_actions();
+  const auto documents = receiver_->indexed_documents();
+  const auto actions = receiver_->indexed_actions();
   // Each document is the alert exactly as alerts.json has it.
   EXPECT_EQ(sorted(documents), sorted(lines));
   for (std::size_t i = 0; i < documents.size(); ++i) {
@@ -115,7 +120,7 @@ TEST_F(IndexerForwarder, AlertsArriveAsBulkDocumentsInTheWazuhIndexerFormat) {
     EXPECT_EQ(alert.at("rule").at("id").as_string(), "200201");
   }
 
-  const auto requests = receiver_.requests();
+  const auto requests = receiver_->requests();
   ASSERT_FALSE(requests.empty());
   for (const auto& request : requests) {
     EXPECT_EQ(request.method, "POST");
@@ -138,66 +143,69 @@ TEST_F(IndexerForwarder, AlertsArriveAsBulkDocumentsInTheWazuhIndexerFormat) {
 }
 
 TEST_F(IndexerForwarder, AlertsRaisedWhileTheIndexerIsDownAllArriveWhenItComesBack) {
-  receiver_.stop();
+  receiver_->stop();
   raise_alerts({41000, 41001, 41002, 41003, 41004});
   ASSERT_TRUE(eventually([&] { return alert_lines().size() == 5; }));
   ASSERT_TRUE(eventually([&] { return metric("herald_indexer_failed_requests_total") >= 2.0; }));
   EXPECT_GT(metric("herald_indexer_buffer_bytes"), 0.0);
-  EXPECT_TRUE(receiver_.indexed_documents().empty());
+  EXPECT_TRUE(receiver_->indexed_documents().empty());
 
-  receiver_.start();
-  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() >= 5; }, std::chrono::seconds(20)));
+  receiver_->start();
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() >= 5; }, std::chrono::seconds(20)));
   // Nothing lost; and nothing twice, since the indexer never saw a request while it was down.
-  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(alert_lines()));
+  EXPECT_EQ(sorted(receiver_->indexed_documents()), sorted(alert_lines()));
   EXPECT_TRUE(eventually([&] { return metric("herald_indexer_buffer_bytes") == 0.0; }));
   EXPECT_EQ(metric("herald_indexer_alerts_sent_total"), 5.0);
   EXPECT_EQ(metric("herald_indexer_dropped_total"), 0.0);
 }
 
 TEST_F(IndexerForwarder, ARequestAnswered429IsSentAgain) {
-  receiver_.refuse_next_requests(2);
+  receiver_->refuse_next_requests(2);
   raise_alerts({42000});
-  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 1; }));
-  EXPECT_EQ(receiver_.indexed_documents(), alert_lines());
-  EXPECT_EQ(receiver_.requests().size(), 3u);
-  const auto requests = receiver_.requests();
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() == 1; }));
+  EXPECT_EQ(receiver_->indexed_documents(), alert_lines());
+  EXPECT_EQ(receiver_->requests().size(), 3u);
+  const auto requests = receiver_->requests();
   EXPECT_EQ(requests[0].body, requests[2].body);  // the same batch, byte for byte
   EXPECT_EQ(metric("herald_indexer_failed_requests_total"), 2.0);
   EXPECT_TRUE(eventually([&] { return metric("herald_indexer_alerts_sent_total") == 1.0; }));
 }
 
 TEST_F(IndexerForwarder, ItemsAnswered429AreSentAgainAndItems400AreCountedAsRejected) {
-  receiver_.fail_items_once("port 43001", 429);
+  receiver_->fail_items_once("port 43001", 429);
   raise_alerts({43000, 43001});
-  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 2; }));
-  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(alert_lines()));
-  // The second request holds only the item that was refused.
-  const auto requests = receiver_.requests();
-  ASSERT_EQ(requests.size(), 2u);
-  EXPECT_NE(requests[1].body.find("port 43001"), std::string::npos);
-  EXPECT_EQ(requests[1].body.find("port 43000"), std::string::npos);
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() == 2; }));
+  EXPECT_EQ(sorted(receiver_->indexed_documents()), sorted(alert_lines()));
+  // The refused item went twice, the accepted one once: only the refused item is sent again.
+  auto requests_holding = [&](const std::string& text) {
+    int count = 0;
+    for (const auto& request : receiver_->requests()) count += request.body.find(text) != std::string::npos;
+    return count;
+  };
+  EXPECT_EQ(requests_holding("port 43001"), 2);
+  EXPECT_EQ(requests_holding("port 43000"), 1);
 
-  receiver_.fail_items_once("port 43002", 400);
+  receiver_->fail_items_once("port 43002", 400);
   raise_alerts({43002, 43003});
   ASSERT_TRUE(eventually([&] { return metric("herald_indexer_rejected_total") == 1.0; }));
-  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == 3; }));
-  EXPECT_NE(receiver_.indexed_documents().back().find("port 43003"), std::string::npos);
-  EXPECT_EQ(receiver_.requests().size(), 3u);  // a 400 item is not sent again
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() == 3; }));
+  EXPECT_NE(receiver_->indexed_documents().back().find("port 43003"), std::string::npos);
+  EXPECT_EQ(requests_holding("port 43002"), 1);  // a 400 item is not sent again
   EXPECT_TRUE(eventually([&] { return metric("herald_indexer_buffer_bytes") == 0.0; }));
   EXPECT_EQ(metric("herald_indexer_alerts_sent_total"), 3.0);
 }
 
 TEST_F(IndexerForwarder, WhatWasNotAcknowledgedIsSentAfterARestart) {
-  receiver_.stop();
+  receiver_->stop();
   raise_alerts({44000, 44001});
   ASSERT_TRUE(eventually([&] { return alert_lines().size() == 2; }));
   ASSERT_TRUE(eventually([&] { return metric("herald_indexer_failed_requests_total") >= 1.0; }));
   ASSERT_EQ(server_.stop(), 0);
 
-  receiver_.start();
+  receiver_->start();
   server_.start();
-  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() >= 2; }, std::chrono::seconds(20)));
-  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(alert_lines()));
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() >= 2; }, std::chrono::seconds(20)));
+  EXPECT_EQ(sorted(receiver_->indexed_documents()), sorted(alert_lines()));
   EXPECT_TRUE(eventually([&] { return metric("herald_indexer_buffer_bytes") == 0.0; }));
 }
 
@@ -207,7 +215,7 @@ class IndexerForwarderSmallBuffer : public IndexerForwarder {
 };
 
 TEST_F(IndexerForwarderSmallBuffer, WhenTheBufferIsFullTheNewestAlertsAreDroppedAndCounted) {
-  receiver_.stop();
+  receiver_->stop();
   std::vector<int> ports;
   for (int i = 0; i < 7; ++i) ports.push_back(45000 + i);  // 7: below the frequency rule's 8
   raise_alerts(ports);
@@ -216,13 +224,57 @@ TEST_F(IndexerForwarderSmallBuffer, WhenTheBufferIsFullTheNewestAlertsAreDropped
   const double dropped = metric("herald_indexer_dropped_total");
   EXPECT_LE(metric("herald_indexer_buffer_bytes"), 4096.0);
 
-  receiver_.start();
+  receiver_->start();
   const auto expected = 7u - static_cast<std::size_t>(dropped);
-  ASSERT_TRUE(eventually([&] { return receiver_.indexed_documents().size() == expected; }, std::chrono::seconds(20)));
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() == expected; }, std::chrono::seconds(20)));
   // The oldest ones were kept: the documents are the first alerts of alerts.json.
   auto lines = alert_lines();
   lines.resize(expected);
-  EXPECT_EQ(sorted(receiver_.indexed_documents()), sorted(lines));
+  EXPECT_EQ(sorted(receiver_->indexed_documents()), sorted(lines));
+}
+
+// https hosts: the node's certificate is verified against ca_file, its address included. The CA
+// and certificates come from the openssl CLI.
+class IndexerForwarderTls : public IndexerForwarder {
+ protected:
+  std::unique_ptr<BulkReceiver> make_receiver() override {
+    auto run = [&](const std::string& command) {
+      const int status = std::system(("cd " + pki_.path().string() + " && " + command + " >/dev/null 2>&1").c_str());
+      if (status != 0) throw std::runtime_error("failed: " + command);
+    };
+    run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.pem");
+    run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout other.key -out other.pem");
+    std::ofstream(pki_.file("san.ext")) << "subjectAltName=IP:127.0.0.1\n";  // an address is checked against SANs only
+    run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout node.key -out node.csr");
+    run("openssl x509 -req -in node.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out node.pem");
+    return std::make_unique<BulkReceiver>(pki_.file("node.pem"), pki_.file("node.key"));
+  }
+  std::string indexer_extra() override { return "    ca_file: \"" + pki_.file(ca_name()) + "\"\n"; }
+  virtual std::string ca_name() { return "ca.pem"; }
+
+  TempDir pki_;
+};
+
+TEST_F(IndexerForwarderTls, AlertsGoOverTlsToANodeTheCaVouchesFor) {
+  ASSERT_TRUE(receiver_->url().starts_with("https://"));
+  raise_alerts({46000, 46001});
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() == 2; }));
+  EXPECT_EQ(sorted(receiver_->indexed_documents()), sorted(alert_lines()));
+  EXPECT_EQ(receiver_->requests().at(0).headers.at("content-type"), "application/x-ndjson");
+  EXPECT_EQ(metric("herald_indexer_failed_requests_total"), 0.0);
+}
+
+class IndexerForwarderWrongCa : public IndexerForwarderTls {
+ protected:
+  std::string ca_name() override { return "other.pem"; }
+};
+
+TEST_F(IndexerForwarderWrongCa, ANodeTheCaDoesNotVouchForGetsNothing) {
+  raise_alerts({47000});
+  ASSERT_TRUE(eventually([&] { return alert_lines().size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return metric("herald_indexer_failed_requests_total") >= 2.0; }));
+  EXPECT_TRUE(receiver_->requests().empty());
+  EXPECT_GT(metric("herald_indexer_buffer_bytes"), 0.0);
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "support/bulk_receiver.h"
 
+#include <fcntl.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -15,6 +18,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "support/ports.h"
 
@@ -36,6 +40,10 @@ struct BulkReceiver::State {
   std::string fail_marker;
   unsigned fail_status = 0;
   std::shared_ptr<asio::ssl::context> tls;
+  // Touched on the io thread only: what stop() closes, so that every coroutine ends and the port
+  // is free for the next start().
+  tcp::acceptor* acceptor = nullptr;
+  std::set<tcp::socket*> sockets;
 
   // The reply to one request, as an indexer would give it; records what was indexed.
   bhttp::response<bhttp::string_body> answer(const bhttp::request<bhttp::string_body>& request) {
@@ -68,6 +76,7 @@ struct BulkReceiver::State {
     }
     json::array items;
     bool errors = false;
+    bool marker_hit = false;
     const std::string& body = received.body;
     std::size_t at = 0;
     while (at < body.size()) {
@@ -79,7 +88,10 @@ struct BulkReceiver::State {
       std::string document = body.substr(action_end + 1, document_end - action_end - 1);
       at = document_end + 1;
       unsigned status = 201;
-      if (!fail_marker.empty() && document.find(fail_marker) != std::string::npos) status = fail_status;
+      if (!fail_marker.empty() && document.find(fail_marker) != std::string::npos) {
+        status = fail_status;
+        marker_hit = true;
+      }
       json::object result{{"status", status}};
       if (status != 201) {
         errors = true;
@@ -91,7 +103,7 @@ struct BulkReceiver::State {
       }
       items.push_back(json::object{{"index", std::move(result)}});
     }
-    fail_marker.clear();
+    if (marker_hit) fail_marker.clear();
     response.body() = json::serialize(json::object{{"took", 1}, {"errors", errors}, {"items", std::move(items)}});
     response.prepare_payload();
     return response;
@@ -114,25 +126,41 @@ awaitable<void> serve(Stream& stream, std::shared_ptr<BulkReceiver::State> state
   }
 }
 
+// Registers a socket for stop() while it lives.
+struct Registered {
+  Registered(BulkReceiver::State& state, tcp::socket& socket) : state(state), socket(&socket) { state.sockets.insert(&socket); }
+  ~Registered() { state.sockets.erase(socket); }
+  BulkReceiver::State& state;
+  tcp::socket* socket;
+};
+
 awaitable<void> session(tcp::socket socket, std::shared_ptr<BulkReceiver::State> state) {
   try {
     if (state->tls) {
       asio::ssl::stream<tcp::socket> stream(std::move(socket), *state->tls);
+      Registered registered(*state, stream.next_layer());
       co_await stream.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
       co_await serve(stream, state);
     } else {
+      Registered registered(*state, socket);
       co_await serve(socket, state);
     }
   } catch (const std::exception&) {
-    // The client went away (or the handshake failed): nothing to record.
+    // The client went away (or the handshake failed, or stop()): nothing to record.
   }
 }
 
-awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<BulkReceiver::State> state) {
-  for (;;) {
-    auto socket = co_await acceptor.async_accept(asio::use_awaitable);
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), state), asio::detached);
+awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, std::shared_ptr<BulkReceiver::State> state) {
+  state->acceptor = acceptor.get();
+  try {
+    for (;;) {
+      auto socket = co_await acceptor->async_accept(asio::use_awaitable);
+      asio::co_spawn(acceptor->get_executor(), session(std::move(socket), state), asio::detached);
+    }
+  } catch (const std::exception&) {
+    // stop() closed the listener.
   }
+  state->acceptor = nullptr;
 }
 
 }  // namespace
@@ -157,11 +185,12 @@ void BulkReceiver::start() {
   auto acceptor = std::make_shared<tcp::acceptor>(*io_);
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_));
   acceptor->open(endpoint.protocol());
+  // Not inherited by the heraldd the test forks next: it would keep the port listening after stop().
+  ::fcntl(acceptor->native_handle(), F_SETFD, FD_CLOEXEC);
   acceptor->set_option(tcp::acceptor::reuse_address(true));
   acceptor->bind(endpoint);
   acceptor->listen();
-  asio::co_spawn(*io_, [acceptor, state = state_]() -> awaitable<void> { co_await accept_loop(*acceptor, state); },
-                 asio::detached);
+  asio::co_spawn(*io_, accept_loop(acceptor, state_), asio::detached);
   thread_ = std::thread([io = io_.get()] {
     try {
       io->run();
@@ -172,9 +201,14 @@ void BulkReceiver::start() {
 
 void BulkReceiver::stop() {
   if (!io_) return;
-  io_->stop();
+  // Close everything on the io thread; run() returns once every coroutine has ended.
+  asio::post(*io_, [state = state_] {
+    boost::system::error_code ignored;
+    if (state->acceptor) state->acceptor->close(ignored);
+    for (auto* socket : state->sockets) socket->close(ignored);
+  });
   if (thread_.joinable()) thread_.join();
-  io_.reset();  // closes the listener and every connection with the coroutines that held them
+  io_.reset();
 }
 
 std::string BulkReceiver::url() const {

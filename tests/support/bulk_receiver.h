@@ -40,8 +40,8 @@ class BulkReceiver {
 
   // The next `count` requests are answered 429 as a whole (nothing indexed).
   void refuse_next_requests(int count);
-  // In the next reply, the documents whose body contains `marker` get item status `status`
-  // (not indexed); every other one 201.
+  // In the next reply that holds a document containing `marker`, those documents get item status
+  // `status` (not indexed); every other document of every reply 201.
   void fail_items_once(std::string marker, unsigned status);
 
   std::vector<ReceivedRequest> requests() const;
