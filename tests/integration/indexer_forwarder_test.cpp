@@ -20,6 +20,7 @@
 #include "support/agents.h"
 #include "support/bulk_receiver.h"
 #include "support/heraldd_process.h"
+#include "support/ports.h"
 #include "support/http_client.h"
 #include "support/temp_dir.h"
 #include "support/test_agent.h"
@@ -59,11 +60,12 @@ class IndexerForwarder : public ::testing::Test {
   }
   virtual std::unique_ptr<BulkReceiver> make_receiver() { return std::make_unique<BulkReceiver>(); }
   virtual std::string indexer_extra() { return ""; }
+  virtual std::string hosts() { return "\"" + receiver_->url() + "\""; }
   std::string config_yaml() {
     return "analysis: {herald_events: false}\n"
            "alerts:\n"
            "  indexer:\n"
-           "    hosts: [\"" + receiver_->url() + "\"]\n"
+           "    hosts: [" + hosts() + "]\n"
            "    username: admin\n"
            "    password: \"" + std::string(kIndexerPassword) + "\"\n"
            "    flush_interval_ms: 20\n" + indexer_extra();
@@ -231,6 +233,31 @@ TEST_F(IndexerForwarderSmallBuffer, WhenTheBufferIsFullTheNewestAlertsAreDropped
   auto lines = alert_lines();
   lines.resize(expected);
   EXPECT_EQ(sorted(receiver_->indexed_documents()), sorted(lines));
+}
+
+// Several hosts: batches go to each in turn, and one that is down hands its batch to the next.
+class IndexerForwarderHosts : public IndexerForwarder {
+ protected:
+  std::string hosts() override {
+    second_.start();
+    return "\"http://127.0.0.1:" + std::to_string(free_loopback_port()) + "\", \"" + receiver_->url() + "\", \"" +
+           second_.url() + "\"";
+  }
+  BulkReceiver second_;
+};
+
+TEST_F(IndexerForwarderHosts, BatchesAreSpreadOverTheHostsAndADownOneIsSkipped) {
+  raise_alerts({48000});
+  ASSERT_TRUE(eventually([&] { return receiver_->indexed_documents().size() == 1; }));
+  raise_alerts({48001});
+  ASSERT_TRUE(eventually([&] { return second_.indexed_documents().size() == 1; }));
+  auto documents = receiver_->indexed_documents();
+  documents.push_back(second_.indexed_documents()[0]);
+  EXPECT_EQ(sorted(documents), sorted(alert_lines()));
+  EXPECT_EQ(receiver_->requests().size(), 1u);
+  EXPECT_EQ(second_.requests().size(), 1u);
+  EXPECT_EQ(metric("herald_indexer_failed_requests_total"), 1.0);  // the first batch tried the dead host first
+  EXPECT_NE(server_.output().find("Connection refused"), std::string::npos);
 }
 
 // https hosts: the node's certificate is verified against ca_file, its address included. The CA
