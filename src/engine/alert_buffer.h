@@ -61,8 +61,9 @@ class AlertBuffer {
   // REQUIRES: one reader thread.
   core::Result<BufferBatch> read(std::size_t max_records, std::uint64_t max_bytes);
 
-  // Moves the committed position to `end` (from a batch read since the last commit) durably, and
-  // deletes the segments behind it. Errors: unavailable (the position is then unchanged on disk
+  // Moves the committed position to `end` (from a batch read since the last commit; replaced
+  // atomically, not fsynced: a power cut may roll it back, never forward), and deletes the
+  // segments behind it. Errors: unavailable (the position is then unchanged on disk
   // and in memory). REQUIRES: one reader thread.
   core::Status commit(const BufferPosition& end, std::size_t records);
 
