@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-core::Error io_error(const std::string& path) { return core::unavailable(path + ": " + std::strerror(errno)); }
+core::Error io_error(const std::string& path) {
+  return core::unavailable(path + ": " + std::strerror(errno));
+}
 
 // Reads exactly `size` bytes at `offset` (short only at end of file).
 bool read_at(int fd, std::uint64_t offset, std::size_t size, std::string& out) {
@@ -58,7 +60,8 @@ AlertBuffer::~AlertBuffer() {
 
 core::Result<std::unique_ptr<AlertBuffer>> AlertBuffer::open(AlertBufferOptions options) {
   if (options.directory.empty()) return core::invalid_argument("buffer directory is empty");
-  if (options.max_bytes == 0 || options.segment_bytes == 0) return core::invalid_argument("buffer sizes must be positive");
+  if (options.max_bytes == 0 || options.segment_bytes == 0)
+    return core::invalid_argument("buffer sizes must be positive");
   std::unique_ptr<AlertBuffer> buffer(new AlertBuffer(std::move(options)));
   if (auto recovered = buffer->recover(); !recovered) return recovered.error();
   return buffer;
@@ -83,7 +86,8 @@ core::Status AlertBuffer::recover() {
     segments_.push_back({std::stoull(name.substr(0, 20)), static_cast<std::uint64_t>(entry.file_size())});
   }
   if (ec) return core::unavailable(options_.directory + ": " + ec.message());
-  std::sort(segments_.begin(), segments_.end(), [](const Segment& a, const Segment& b) { return a.sequence < b.sequence; });
+  std::sort(segments_.begin(), segments_.end(),
+            [](const Segment& a, const Segment& b) { return a.sequence < b.sequence; });
 
   BufferPosition cursor{1, 0};
   if (std::ifstream in(options_.directory + "/cursor"); in) {
@@ -110,7 +114,8 @@ core::Status AlertBuffer::recover() {
     std::string chunk;
     for (std::uint64_t end = newest.size; end > 0;) {
       const std::uint64_t start = end > 65536 ? end - 65536 : 0;
-      if (!read_at(file.get(), start, static_cast<std::size_t>(end - start), chunk)) return io_error(segment_path(newest.sequence));
+      if (!read_at(file.get(), start, static_cast<std::size_t>(end - start), chunk))
+        return io_error(segment_path(newest.sequence));
       if (auto newline = chunk.rfind('\n'); newline != std::string::npos) {
         keep = start + newline + 1;
         break;
@@ -236,7 +241,8 @@ core::Result<BufferBatch> AlertBuffer::read(std::size_t max_records, std::uint64
   if (file.get() < 0) return io_error(path);
   const std::uint64_t available = size - committed_.offset;
   std::string data;
-  if (!read_at(file.get(), committed_.offset, static_cast<std::size_t>(std::min(available, std::max<std::uint64_t>(max_bytes, 1))), data)) {
+  if (!read_at(file.get(), committed_.offset,
+               static_cast<std::size_t>(std::min(available, std::max<std::uint64_t>(max_bytes, 1))), data)) {
     return io_error(path);
   }
   // A first record larger than max_bytes still goes, alone.

@@ -21,7 +21,7 @@ namespace herald::engine {
 
 struct AlertBufferOptions {
   std::string directory;
-  std::uint64_t max_bytes = 1ull << 30;      // unsent bytes (records and their newlines)
+  std::uint64_t max_bytes = 1ull << 30;       // unsent bytes (records and their newlines)
   std::uint64_t segment_bytes = 16ull << 20;  // a new segment starts past this size
 };
 
@@ -78,16 +78,16 @@ class AlertBuffer {
   explicit AlertBuffer(AlertBufferOptions options);
 
   std::string segment_path(std::uint64_t sequence) const;
-  core::Status recover();                           // at open: segments, cursor, counts
+  core::Status recover();                            // at open: segments, cursor, counts
   core::Status open_writer(std::uint64_t sequence);  // REQUIRES: mutex_ held
   core::Status write_cursor(const BufferPosition& position) const;
 
   const AlertBufferOptions options_;
   mutable std::mutex mutex_;
-  std::vector<Segment> segments_;  // ascending; the last one is written to; guarded by mutex_
-  int writer_fd_ = -1;             // guarded by mutex_
+  std::vector<Segment> segments_;    // ascending; the last one is written to; guarded by mutex_
+  int writer_fd_ = -1;               // guarded by mutex_
   std::uint64_t unsynced_from_ = 0;  // first segment sequence not known to be on disk; guarded by mutex_
-  BufferPosition committed_;       // the reader's only
+  BufferPosition committed_;         // the reader's only
   std::atomic<std::uint64_t> unsent_bytes_{0};
   std::atomic<std::size_t> unsent_records_{0};
 };

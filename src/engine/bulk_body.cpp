@@ -1,7 +1,6 @@
 #include "engine/bulk_body.h"
 
 #include <boost/json.hpp>
-
 #include <cctype>
 #include <cstdio>
 
@@ -44,11 +43,25 @@ std::string index_name(std::string_view pattern, std::int64_t epoch_seconds) {
       continue;
     }
     switch (pattern[++i]) {
-      case 'Y': std::snprintf(digits, sizeof digits, "%04lld", static_cast<long long>(date.year)); out += digits; break;
-      case 'm': std::snprintf(digits, sizeof digits, "%02d", date.month); out += digits; break;
-      case 'd': std::snprintf(digits, sizeof digits, "%02d", date.day); out += digits; break;
-      case '%': out += '%'; break;
-      default: out += '%'; out += pattern[i]; break;
+      case 'Y':
+        std::snprintf(digits, sizeof digits, "%04lld", static_cast<long long>(date.year));
+        out += digits;
+        break;
+      case 'm':
+        std::snprintf(digits, sizeof digits, "%02d", date.month);
+        out += digits;
+        break;
+      case 'd':
+        std::snprintf(digits, sizeof digits, "%02d", date.day);
+        out += digits;
+        break;
+      case '%':
+        out += '%';
+        break;
+      default:
+        out += '%';
+        out += pattern[i];
+        break;
     }
   }
   return out;
@@ -59,8 +72,9 @@ core::Status check_index_pattern(std::string_view pattern) {
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const auto c = static_cast<unsigned char>(pattern[i]);
     if (std::isspace(c) || std::isupper(c) || c == '"' || c == '\\' || c < 0x20) {
-      return core::invalid_argument("index pattern '" + std::string(pattern) +
-                                    "' has a character index names cannot hold (white space, upper case, quote, backslash)");
+      return core::invalid_argument(
+          "index pattern '" + std::string(pattern) +
+          "' has a character index names cannot hold (white space, upper case, quote, backslash)");
     }
     if (c == '%') {
       if (i + 1 == pattern.size() || std::string_view("Ymd%").find(pattern[i + 1]) == std::string_view::npos) {
@@ -113,7 +127,8 @@ core::Result<BulkResponse> parse_bulk_response(std::string_view body) {
         const auto* type = error->get_object().if_contains("type");
         const auto* reason = error->get_object().if_contains("reason");
         if (type && type->is_string()) entry.error = type->get_string();
-        if (reason && reason->is_string()) entry.error += (entry.error.empty() ? "" : ": ") + std::string(reason->get_string());
+        if (reason && reason->is_string())
+          entry.error += (entry.error.empty() ? "" : ": ") + std::string(reason->get_string());
       } else {
         entry.error = json::serialize(*error);
       }

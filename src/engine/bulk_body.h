@@ -20,7 +20,7 @@ std::string index_name(std::string_view pattern, std::int64_t epoch_seconds);
 core::Status check_index_pattern(std::string_view pattern);
 
 // The UTC second an alert was raised, from its id ("<epoch seconds>.<offset>", as analysisd
-// numbers alerts); nullopt-like -1 when the id does not start with digits.
+// numbers alerts); -1 when the id does not start with digits.
 std::int64_t alert_epoch_seconds(std::string_view alert_id);
 
 // Appends one `_bulk` index action and its document:
@@ -44,6 +44,8 @@ struct BulkResponse {
 core::Result<BulkResponse> parse_bulk_response(std::string_view body);
 
 // Whether an item (or a whole request) with this status is worth sending again: 429 and 5xx.
-inline bool retryable_status(unsigned status) { return status == 429 || status >= 500; }
+inline bool retryable_status(unsigned status) {
+  return status == 429 || status >= 500;
+}
 
 }  // namespace herald::engine

@@ -47,7 +47,8 @@ core::Result<IndexerUrl> parse_indexer_url(std::string_view url) {
   }
   out.host = std::string(rest.substr(0, colon));
   out.port = std::string(rest.substr(colon + 1));
-  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') out.host = out.host.substr(1, out.host.size() - 2);
+  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']')
+    out.host = out.host.substr(1, out.host.size() - 2);
   for (char c : out.port) {
     if (c < '0' || c > '9') return core::invalid_argument("indexer host '" + out.text + "' has a bad port");
   }
@@ -72,7 +73,9 @@ core::Result<std::shared_ptr<ssl::context>> make_client_tls_context(const std::s
   } else {
     context->load_verify_file(ca_file, ec);
   }
-  if (ec) return core::invalid_argument("TLS CA " + (ca_file.empty() ? std::string("(system)") : ca_file) + ": " + ec.message());
+  if (ec)
+    return core::invalid_argument("TLS CA " + (ca_file.empty() ? std::string("(system)") : ca_file) + ": " +
+                                  ec.message());
   return context;
 }
 
@@ -113,7 +116,9 @@ BulkClient::BulkClient(IndexerUrl url, std::shared_ptr<ssl::context> tls, std::s
 
 BulkClient::~BulkClient() = default;
 
-void BulkClient::interrupt() { io_->stop(); }
+void BulkClient::interrupt() {
+  io_->stop();
+}
 
 core::Result<BulkReply> BulkClient::post(const std::string& target, const std::string& body) {
   bhttp::request<bhttp::string_body> message{bhttp::verb::post, target, 11};
@@ -151,8 +156,9 @@ core::Result<BulkReply> BulkClient::post(const std::string& target, const std::s
             if (handshake) {
               // OpenSSL's own words say why a certificate was refused (expired, unknown CA ...).
               const long verify = SSL_get_verify_result(fresh->secure->native_handle());
-              result = core::unavailable(url_.text + ": TLS handshake: " + handshake.message() +
-                                         (verify == X509_V_OK ? "" : std::string(" (") + X509_verify_cert_error_string(verify) + ")"));
+              result = core::unavailable(
+                  url_.text + ": TLS handshake: " + handshake.message() +
+                  (verify == X509_V_OK ? "" : std::string(" (") + X509_verify_cert_error_string(verify) + ")"));
               co_return;
             }
           }

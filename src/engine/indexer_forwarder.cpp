@@ -50,8 +50,8 @@ core::Result<std::unique_ptr<IndexerForwarder>> IndexerForwarder::open(IndexerOp
   for (auto& url : urls) {
     clients.push_back(std::make_unique<BulkClient>(std::move(url), tls, authorization, options.request_timeout));
   }
-  auto buffer = AlertBuffer::open(
-      {options.buffer_dir, options.buffer_max_bytes, std::clamp<std::uint64_t>(options.buffer_max_bytes / 8, 4096, 16ull << 20)});
+  auto buffer = AlertBuffer::open({options.buffer_dir, options.buffer_max_bytes,
+                                   std::clamp<std::uint64_t>(options.buffer_max_bytes / 8, 4096, 16ull << 20)});
   if (!buffer) return core::Error{buffer.error().kind, "indexer buffer: " + buffer.error().message};
   return std::unique_ptr<IndexerForwarder>(
       new IndexerForwarder(std::move(options), std::move(*buffer), std::move(clients), metrics));
@@ -71,7 +71,9 @@ IndexerForwarder::IndexerForwarder(IndexerOptions options, std::unique_ptr<Alert
   buffer_bytes_.set(static_cast<double>(buffer_->unsent_bytes()));
 }
 
-IndexerForwarder::~IndexerForwarder() { stop(); }
+IndexerForwarder::~IndexerForwarder() {
+  stop();
+}
 
 void IndexerForwarder::start() {
   std::lock_guard lock(mutex_);
@@ -131,7 +133,8 @@ void IndexerForwarder::run() {
       }
       if (batch->records.empty()) {
         // Nothing in this segment: move on (read steps into the next one on its next call).
-        if (auto committed = buffer_->commit(batch->end, 0); !committed) spdlog::warn("indexer buffer: {}", committed.error().message);
+        if (auto committed = buffer_->commit(batch->end, 0); !committed)
+          spdlog::warn("indexer buffer: {}", committed.error().message);
         continue;
       }
       if (!send_batch(*batch)) return;

@@ -58,7 +58,7 @@ class IndexerForwarder {
   // Sends one batch until it is settled or the forwarder stops; false when it stopped first.
   bool send_batch(const BufferBatch& batch);
   // Posts `body` to the hosts in turn until one answers 2xx (its reply), backing off between
-  // rounds; nullopt-like failure only when stopping.
+  // rounds; an error only when the forwarder stops first.
   core::Result<BulkReply> post_until_accepted(const std::string& body);
   // Waits `delay` unless stop() comes first; false when stopping.
   bool pause(std::chrono::milliseconds delay);

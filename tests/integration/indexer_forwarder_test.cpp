@@ -3,10 +3,10 @@
 // indexer (POST /_bulk, application/x-ndjson, basic auth, an index action line per document into
 // wazuh-alerts-4.x-YYYY.MM.DD); an outage of the receiver loses nothing, a 429 is sent again, an
 // item the indexer refuses is counted, and what was not acknowledged survives a restart.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,8 +20,8 @@
 #include "support/agents.h"
 #include "support/bulk_receiver.h"
 #include "support/heraldd_process.h"
-#include "support/ports.h"
 #include "support/http_client.h"
+#include "support/ports.h"
 #include "support/temp_dir.h"
 #include "support/test_agent.h"
 
@@ -35,7 +35,8 @@ constexpr const char* kIndexerPassword = "indexer-s3cret-Pw";
 std::string failed_logins_body(const TestAgent& agent, const std::vector<int>& ports) {
   std::string body = agent.metadata_line() + "\n";
   for (int port : ports) {
-    body += R"({"module":"logcollector","collector":"file"})" "\n";
+    body += R"({"module":"logcollector","collector":"file"})"
+            "\n";
     const std::string log = "Dec  8 00:10:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " +
                             std::to_string(port) + " ssh2";
     body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
@@ -65,10 +66,15 @@ class IndexerForwarder : public ::testing::Test {
     return "analysis: {herald_events: false}\n"
            "alerts:\n"
            "  indexer:\n"
-           "    hosts: [" + hosts() + "]\n"
+           "    hosts: [" +
+           hosts() +
+           "]\n"
            "    username: admin\n"
-           "    password: \"" + std::string(kIndexerPassword) + "\"\n"
-           "    flush_interval_ms: 20\n" + indexer_extra();
+           "    password: \"" +
+           std::string(kIndexerPassword) +
+           "\"\n"
+           "    flush_interval_ms: 20\n" +
+           indexer_extra();
   }
 
   std::unique_ptr<TestAgent> new_agent(const std::string& name) {
@@ -118,7 +124,8 @@ TEST_F(IndexerForwarder, AlertsArriveAsBulkDocumentsInTheWazuhIndexerFormat) {
     const auto alert = json::parse(documents[i]).as_object();
     const std::string id(alert.at("id").as_string());
     EXPECT_EQ(actions[i], R"({"index":{"_index":")" +
-                              engine::index_name("wazuh-alerts-4.x-%Y.%m.%d", engine::alert_epoch_seconds(id)) + "\"}}");
+                              engine::index_name("wazuh-alerts-4.x-%Y.%m.%d", engine::alert_epoch_seconds(id)) +
+                              "\"}}");
     EXPECT_EQ(alert.at("rule").at("id").as_string(), "200201");
   }
 
@@ -273,7 +280,8 @@ class IndexerForwarderTls : public IndexerForwarder {
     run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout other.key -out other.pem");
     std::ofstream(pki_.file("san.ext")) << "subjectAltName=IP:127.0.0.1\n";  // an address is checked against SANs only
     run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout node.key -out node.csr");
-    run("openssl x509 -req -in node.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out node.pem");
+    run("openssl x509 -req -in node.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out "
+        "node.pem");
     return std::make_unique<BulkReceiver>(pki_.file("node.pem"), pki_.file("node.key"));
   }
   std::string indexer_extra() override { return "    ca_file: \"" + pki_.file(ca_name()) + "\"\n"; }

@@ -2,11 +2,12 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,8 +16,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -95,8 +94,9 @@ struct BulkReceiver::State {
       json::object result{{"status", status}};
       if (status != 201) {
         errors = true;
-        result["error"] = json::object{{"type", status == 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception"},
-                                       {"reason", "refused by the test"}};
+        result["error"] =
+            json::object{{"type", status == 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception"},
+                         {"reason", "refused by the test"}};
       } else {
         actions.push_back(std::move(action));
         documents.push_back(std::move(document));
@@ -128,7 +128,9 @@ awaitable<void> serve(Stream& stream, std::shared_ptr<BulkReceiver::State> state
 
 // Registers a socket for stop() while it lives.
 struct Registered {
-  Registered(BulkReceiver::State& state, tcp::socket& socket) : state(state), socket(&socket) { state.sockets.insert(&socket); }
+  Registered(BulkReceiver::State& state, tcp::socket& socket) : state(state), socket(&socket) {
+    state.sockets.insert(&socket);
+  }
   ~Registered() { state.sockets.erase(socket); }
   BulkReceiver::State& state;
   tcp::socket* socket;
@@ -177,7 +179,9 @@ BulkReceiver::BulkReceiver(std::string cert_file, std::string key_file)
   }
 }
 
-BulkReceiver::~BulkReceiver() { stop(); }
+BulkReceiver::~BulkReceiver() {
+  stop();
+}
 
 void BulkReceiver::start() {
   stop();

@@ -1,5 +1,3 @@
-#include "engine/alert_buffer.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/alert_buffer.h"
 #include "support/temp_dir.h"
 
 namespace herald::engine {
@@ -134,9 +133,9 @@ TEST(AlertBuffer, RecordsSpanSegmentsAndSentSegmentsAreDeleted) {
 TEST(AlertBuffer, WhenFullTheNewestRecordIsRefused) {
   test::TempDir dir;
   auto buffer = open_buffer(dir, 20, 1000);
-  EXPECT_TRUE(*buffer->append("123456789"));   // 10 bytes with its newline
-  EXPECT_TRUE(*buffer->append("abcdefghi"));   // 20
-  EXPECT_FALSE(*buffer->append("x"));          // would be 22
+  EXPECT_TRUE(*buffer->append("123456789"));  // 10 bytes with its newline
+  EXPECT_TRUE(*buffer->append("abcdefghi"));  // 20
+  EXPECT_FALSE(*buffer->append("x"));         // would be 22
   EXPECT_EQ(buffer->unsent_records(), 2u);
   auto batch = buffer->read(1, 1 << 20);
   ASSERT_TRUE(buffer->commit(batch->end, 1));  // room again

@@ -1,6 +1,6 @@
-#include "engine/bulk_body.h"
-
 #include <gtest/gtest.h>
+
+#include "engine/bulk_body.h"
 
 namespace herald::engine {
 namespace {
