@@ -242,6 +242,20 @@ TEST_F(IndexerForwarderSmallBuffer, WhenTheBufferIsFullTheNewestAlertsAreDropped
   EXPECT_EQ(sorted(receiver_->indexed_documents()), sorted(lines));
 }
 
+TEST(IndexerForwarderStartup, ACaFileThatDoesNotLoadStopsTheStartNamingIt) {
+  HeralddProcess server(
+      "alerts:\n  indexer:\n    hosts: [\"https://127.0.0.1:9200\"]\n"
+      "    ca_file: /nonexistent/root-ca.pem\n");
+  std::string output;
+  EXPECT_NE(server.run_expecting_exit(output), 0);
+  EXPECT_NE(output.find("alerts.indexer"), std::string::npos) << output;
+  EXPECT_NE(output.find("/nonexistent/root-ca.pem"), std::string::npos) << output;
+
+  HeralddProcess bad_index("alerts: {indexer: {hosts: [\"http://127.0.0.1:9200\"], index: \"Alerts-%H\"}}\n");
+  EXPECT_NE(bad_index.run_expecting_exit(output), 0);
+  EXPECT_NE(output.find("index pattern"), std::string::npos) << output;
+}
+
 // Several hosts: batches go to each in turn, and one that is down hands its batch to the next.
 class IndexerForwarderHosts : public IndexerForwarder {
  protected:
