@@ -336,13 +336,51 @@ void parse_active_responses(const YAML::Node& node, Config& config) {
   }
 }
 
+// alerts.indexer: the Wazuh indexer (OpenSearch/Elasticsearch `_bulk`) forwarder.
+void parse_alerts(const YAML::Node& alerts, Config& config) {
+  check_keys(alerts, "alerts", {"indexer"});
+  const auto node = alerts["indexer"];
+  if (!node) return;
+  check_keys(node, "alerts.indexer", {"hosts", "username", "password", "ca_file", "index", "batch_max_docs",
+                                      "batch_max_bytes", "flush_interval_ms", "buffer_dir", "buffer_max_bytes"});
+  auto& out = config.alerts.indexer;
+  if (!node["hosts"]) throw ConfigError{"alerts.indexer.hosts is required (https://host:port, ...)"};
+  out.hosts = text_list(node["hosts"], "alerts.indexer.hosts");
+  if (out.hosts.empty()) throw ConfigError{"alerts.indexer.hosts must name at least one host"};
+  for (const auto& host : out.hosts) {
+    if (!host.starts_with("https://") && !host.starts_with("http://")) {
+      throw ConfigError{"alerts.indexer.hosts: '" + host + "' must start with https:// or http://"};
+    }
+  }
+  if (node["username"]) out.username = text(node["username"], "alerts.indexer.username");
+  if (node["password"]) out.password = text(node["password"], "alerts.indexer.password");
+  if (node["ca_file"]) out.ca_file = text(node["ca_file"], "alerts.indexer.ca_file");
+  if (node["index"]) out.index_pattern = text(node["index"], "alerts.indexer.index");
+  if (node["batch_max_docs"]) {
+    out.batch_max_docs = static_cast<std::size_t>(integer(node["batch_max_docs"], "alerts.indexer.batch_max_docs", 1, 100'000));
+  }
+  if (node["batch_max_bytes"]) {
+    out.batch_max_bytes =
+        static_cast<std::uint64_t>(integer(node["batch_max_bytes"], "alerts.indexer.batch_max_bytes", 1024, 1ll << 30));
+  }
+  if (node["flush_interval_ms"]) {
+    out.flush_interval = std::chrono::milliseconds(integer(node["flush_interval_ms"], "alerts.indexer.flush_interval_ms", 1, 600'000));
+  }
+  if (node["buffer_dir"]) out.buffer_dir = text(node["buffer_dir"], "alerts.indexer.buffer_dir");
+  if (node["buffer_max_bytes"]) {
+    out.buffer_max_bytes =
+        static_cast<std::uint64_t>(integer(node["buffer_max_bytes"], "alerts.indexer.buffer_max_bytes", 4096, 1ll << 50));
+  }
+}
+
 Config parse(const YAML::Node& root) {
   Config config;
   char host[256] = {0};
   config.node_name = gethostname(host, sizeof host - 1) == 0 ? host : "node01";
   if (!root || root.IsNull()) return config;
   check_keys(root, "", {"node", "data_dir", "storage", "management", "comms", "http", "remote", "nats", "orders",
-                        "auth", "cluster", "logging", "legacy", "analysis", "active_response"});
+                        "auth", "cluster", "logging", "legacy", "analysis", "active_response",
+                        "alerts"});
   if (auto node = root["node"]) {
     check_keys(node, "node", {"name"});
     if (node["name"]) config.node_name = text(node["name"], "node.name");
@@ -441,6 +479,7 @@ Config parse(const YAML::Node& root) {
   if (!config.active_response.empty() && !config.analysis.enabled) {
     throw ConfigError{"active_response needs the analysis engine (analysis.enabled is off)"};
   }
+  if (auto alerts = root["alerts"]) parse_alerts(alerts, config);
   if (auto logging = root["logging"]) {
     check_keys(logging, "logging", {"level"});
     if (logging["level"]) config.log_level = text(logging["level"], "logging.level");
@@ -456,6 +495,9 @@ core::Result<Config> parse_config(const std::string& yaml_text) {
     if (config.storage.path.empty()) config.storage.path = config.data_dir + "/herald.db";
     if (config.orders.archive_dir.empty()) config.orders.archive_dir = config.data_dir + "/archive";
     if (config.analysis.alerts_dir.empty()) config.analysis.alerts_dir = config.data_dir + "/alerts";
+    if (config.alerts.indexer.buffer_dir.empty()) {
+      config.alerts.indexer.buffer_dir = config.analysis.alerts_dir + "/indexer-buffer";
+    }
     if (config.legacy.enrollment.password_file.empty()) config.legacy.enrollment.password_file = config.data_dir + "/authd.pass";
     if (config.legacy.remote.shared_dir.empty()) config.legacy.remote.shared_dir = config.data_dir + "/shared";
     config.legacy.enrollment.generate_dir = config.data_dir;

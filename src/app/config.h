@@ -10,6 +10,7 @@
 #include "api/body_limits.h"
 #include "core/result.h"
 #include "engine/active_response_rules.h"
+#include "engine/indexer_options.h"
 #include "legacy/legacy_options.h"
 
 namespace herald::app {
@@ -124,6 +125,10 @@ struct Config {
   // orders (README "Responding to threats"). Needs analysis.
   std::vector<engine::ActiveResponseRule> active_response;
   std::string log_level = "info";
+  // Where alerts go besides alerts.json and NATS (issue 17).
+  struct {
+    engine::IndexerOptions indexer;  // alerts.indexer; no hosts: no forwarder
+  } alerts;
 };
 
 // Parses YAML text. Unknown keys, wrong types and out-of-range values are errors that name the key.

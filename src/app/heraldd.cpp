@@ -381,6 +381,15 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
   auto outputs = engine::AlertOutputs::open({config.analysis.alerts_dir}, *p.publisher, p.metrics);
   if (!outputs) return outputs.error();
   p.alert_outputs = std::move(outputs).value();
+  if (!config.alerts.indexer.hosts.empty()) {
+    auto forwarder = engine::IndexerForwarder::open(config.alerts.indexer, p.metrics);
+    if (!forwarder) return core::Error{forwarder.error().kind, "alerts.indexer: " + forwarder.error().message};
+    (*forwarder)->start();
+    std::string hosts;
+    for (const auto& host : config.alerts.indexer.hosts) hosts += (hosts.empty() ? "" : ", ") + host;
+    spdlog::info("alerts: shipped to the indexer at {} (buffer {})", hosts, config.alerts.indexer.buffer_dir);
+    p.alert_outputs->ship_to_indexer(std::move(forwarder).value());
+  }
   engine::AnalysisOptions options;
   options.workers = config.analysis.workers > 0 ? static_cast<std::size_t>(config.analysis.workers)
                                                 : std::max<std::size_t>(1, threads);

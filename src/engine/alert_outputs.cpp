@@ -28,6 +28,7 @@ void AlertOutputs::deliver(const analysis::AlertRecord& alert) {
     spdlog::warn("alert log: alert {} (rule {}) not written: {}", alert.id, alert.rule_id, written.error().message);
   }
   publisher_.alert(alert.level, alert.rule_id, alert.json);
+  if (indexer_) indexer_->deliver(alert);
 }
 
 }  // namespace herald::engine

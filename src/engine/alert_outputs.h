@@ -1,7 +1,8 @@
 #pragma once
 // Where the analysis engine's alerts go: `<data_dir>/alerts/alerts.json` (one Wazuh alert JSON per
 // line, rotated like the event sink) and the bus (`wazuh.alerts.<level>.<rule id>`). An output
-// that fails loses the alert for that output only, and counts it on /metrics.
+// that fails loses the alert for that output only, and counts it on /metrics. Optionally the
+// indexer forwarder too (indexer_forwarder.h), which only buffers here.
 #include <memory>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "core/metrics.h"
 #include "core/result.h"
 #include "engine/bus_publisher.h"
+#include "engine/indexer_forwarder.h"
 #include "engine/rotating_file.h"
 
 namespace herald::engine {
@@ -30,12 +32,17 @@ class AlertOutputs {
 
   std::string file_path(int generation = 0) const { return file_->path(generation); }
 
+  // Alerts delivered from now on are also shipped by `forwarder` (started by the caller, stopped
+  // when the outputs go). REQUIRES: before the first deliver().
+  void ship_to_indexer(std::unique_ptr<IndexerForwarder> forwarder) { indexer_ = std::move(forwarder); }
+
  private:
   AlertOutputs(std::unique_ptr<RotatingFile> file, BusPublisher& publisher, core::MetricsRegistry& metrics);
 
   std::unique_ptr<RotatingFile> file_;
   BusPublisher& publisher_;
   core::Counter& file_failures_;
+  std::unique_ptr<IndexerForwarder> indexer_;  // null: not configured
 };
 
 }  // namespace herald::engine

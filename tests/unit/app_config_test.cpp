@@ -194,5 +194,39 @@ TEST(AppConfig, MissingFileIsAnError) {
   EXPECT_NE(config.error().message.find("/nonexistent/heraldd.yml"), std::string::npos);
 }
 
+
+TEST(AppConfig, AlertsIndexerHasWazuhDefaultsAndChecksItsKeys) {
+  auto defaults = parse_config("data_dir: /d\n");
+  ASSERT_TRUE(defaults);
+  EXPECT_TRUE(defaults->alerts.indexer.hosts.empty());  // no forwarder unless asked for
+
+  auto config = parse_config(
+      "data_dir: /d\nalerts:\n  indexer:\n    hosts: [\"https://10.0.0.1:9200\", \"https://10.0.0.2:9200\"]\n"
+      "    username: admin\n    password: pw\n    ca_file: /etc/ca.pem\n    batch_max_docs: 200\n"
+      "    flush_interval_ms: 250\n    buffer_max_bytes: 1048576\n");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto& indexer = config->alerts.indexer;
+  EXPECT_EQ(indexer.hosts.size(), 2u);
+  EXPECT_EQ(indexer.username, "admin");
+  EXPECT_EQ(indexer.password, "pw");
+  EXPECT_EQ(indexer.ca_file, "/etc/ca.pem");
+  EXPECT_EQ(indexer.index_pattern, "wazuh-alerts-4.x-%Y.%m.%d");
+  EXPECT_EQ(indexer.batch_max_docs, 200u);
+  EXPECT_EQ(indexer.flush_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(indexer.buffer_max_bytes, 1048576u);
+  EXPECT_EQ(indexer.buffer_dir, "/d/alerts/indexer-buffer");
+
+  auto missing_hosts = parse_config("alerts: {indexer: {username: a}}\n");
+  ASSERT_FALSE(missing_hosts);
+  EXPECT_NE(missing_hosts.error().message.find("alerts.indexer.hosts"), std::string::npos);
+  auto bad_scheme = parse_config("alerts: {indexer: {hosts: [\"ftp://x:1\"]}}\n");
+  ASSERT_FALSE(bad_scheme);
+  EXPECT_NE(bad_scheme.error().message.find("ftp://x:1"), std::string::npos);
+  auto unknown = parse_config("alerts: {indexer: {hosts: [\"https://x:1\"], pasword: x}}\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("alerts.indexer.pasword"), std::string::npos);
+  EXPECT_FALSE(parse_config("alerts: {indexer: {hosts: [\"https://x:1\"], batch_max_docs: 0}}\n"));
+}
+
 }  // namespace
 }  // namespace herald::app
