@@ -336,9 +336,59 @@ void parse_active_responses(const YAML::Node& node, Config& config) {
   }
 }
 
+// alerts.integrations: Slack, PagerDuty and webhook senders (ossec.conf's <integration>).
+void parse_integrations(const YAML::Node& list, Config& config) {
+  if (!list.IsSequence()) throw ConfigError{"alerts.integrations must be a list"};
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto node = list[i];
+    const std::string where = "alerts.integrations[" + std::to_string(i) + "]";
+    check_keys(node, where, {"name", "hook_url", "url", "api_key", "level", "rules_id", "groups", "template",
+                             "buffer_dir", "buffer_max_bytes"});
+    engine::IntegrationOptions out;
+    if (!node["name"]) throw ConfigError{where + ".name is required (slack, pagerduty or webhook)"};
+    out.name = text(node["name"], where + ".name");
+    if (out.name != "slack" && out.name != "pagerduty" && out.name != "webhook")
+      throw ConfigError{where + ".name must be slack, pagerduty or webhook"};
+    if (out.name == "pagerduty") {
+      if (node["hook_url"]) throw ConfigError{where + ": pagerduty takes url, not hook_url"};
+      if (!node["api_key"]) throw ConfigError{where + ".api_key (the routing key) is required for pagerduty"};
+      out.api_key = text(node["api_key"], where + ".api_key");
+      out.url = node["url"] ? text(node["url"], where + ".url") : engine::kPagerDutyDefaultUrl;
+    } else {
+      if (node["url"] || node["api_key"]) throw ConfigError{where + ": " + out.name + " takes hook_url only"};
+      if (!node["hook_url"]) throw ConfigError{where + ".hook_url is required for " + out.name};
+      out.url = text(node["hook_url"], where + ".hook_url");
+    }
+    if (!out.url.starts_with("https://") && !out.url.starts_with("http://"))
+      throw ConfigError{where + ": the URL must start with https:// or http://"};
+    if (out.name == "webhook") {
+      if (!node["template"]) throw ConfigError{where + ".template is required for webhook"};
+      out.json_template = text(node["template"], where + ".template");
+    } else if (node["template"]) {
+      throw ConfigError{where + ".template is for webhook only"};
+    }
+    if (node["level"]) out.level = static_cast<int>(integer(node["level"], where + ".level", 0, 16));
+    if (node["rules_id"]) {
+      for (const auto& id : text_list(node["rules_id"], where + ".rules_id")) {
+        if (id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos)
+          throw ConfigError{where + ".rules_id: '" + id + "' is not a rule id"};
+        out.rules_id.push_back(static_cast<std::uint32_t>(std::stoul(id)));
+      }
+    }
+    if (node["groups"]) out.groups = text_list(node["groups"], where + ".groups");
+    if (node["buffer_dir"]) out.buffer_dir = text(node["buffer_dir"], where + ".buffer_dir");
+    if (node["buffer_max_bytes"]) {
+      out.buffer_max_bytes =
+          static_cast<std::uint64_t>(integer(node["buffer_max_bytes"], where + ".buffer_max_bytes", 4096, 1ll << 50));
+    }
+    config.alerts.integrations.push_back(std::move(out));
+  }
+}
+
 // alerts.indexer: the Wazuh indexer (OpenSearch/Elasticsearch `_bulk`) forwarder.
 void parse_alerts(const YAML::Node& alerts, Config& config) {
-  check_keys(alerts, "alerts", {"indexer"});
+  check_keys(alerts, "alerts", {"indexer", "integrations"});
+  if (alerts["integrations"]) parse_integrations(alerts["integrations"], config);
   const auto node = alerts["indexer"];
   if (!node) return;
   check_keys(node, "alerts.indexer", {"hosts", "username", "password", "ca_file", "index", "batch_max_docs",
@@ -497,6 +547,11 @@ core::Result<Config> parse_config(const std::string& yaml_text) {
     if (config.analysis.alerts_dir.empty()) config.analysis.alerts_dir = config.data_dir + "/alerts";
     if (config.alerts.indexer.buffer_dir.empty()) {
       config.alerts.indexer.buffer_dir = config.analysis.alerts_dir + "/indexer-buffer";
+    }
+    for (std::size_t i = 0; i < config.alerts.integrations.size(); ++i) {
+      auto& integration = config.alerts.integrations[i];
+      if (integration.buffer_dir.empty())
+        integration.buffer_dir = config.analysis.alerts_dir + "/integrations/" + std::to_string(i) + "-" + integration.name;
     }
     if (config.legacy.enrollment.password_file.empty()) config.legacy.enrollment.password_file = config.data_dir + "/authd.pass";
     if (config.legacy.remote.shared_dir.empty()) config.legacy.remote.shared_dir = config.data_dir + "/shared";

@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "engine/active_response_rules.h"
 #include "engine/indexer_options.h"
+#include "engine/integration_options.h"
 #include "legacy/legacy_options.h"
 
 namespace herald::app {
@@ -128,6 +129,7 @@ struct Config {
   // Where alerts go besides alerts.json and NATS (issue 17).
   struct {
     engine::IndexerOptions indexer;  // alerts.indexer; no hosts: no forwarder
+    std::vector<engine::IntegrationOptions> integrations;  // alerts.integrations
   } alerts;
 };
 

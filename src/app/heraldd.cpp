@@ -390,6 +390,13 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
     spdlog::info("alerts: shipped to the indexer at {} (buffer {})", hosts, config.alerts.indexer.buffer_dir);
     p.alert_outputs->ship_to_indexer(std::move(forwarder).value());
   }
+  for (const auto& integration : config.alerts.integrations) {
+    auto sender = engine::IntegrationSender::open(integration, p.metrics);
+    if (!sender) return core::Error{sender.error().kind, "alerts.integrations: " + sender.error().message};
+    (*sender)->start();
+    spdlog::info("alerts: sent to integration {} at {}", integration.name, (*sender)->host());
+    p.alert_outputs->send_to_integration(std::move(sender).value());
+  }
   engine::AnalysisOptions options;
   options.workers = config.analysis.workers > 0 ? static_cast<std::size_t>(config.analysis.workers)
                                                 : std::max<std::size_t>(1, threads);

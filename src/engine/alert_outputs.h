@@ -5,12 +5,14 @@
 // indexer forwarder too (indexer_forwarder.h), which only buffers here.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "analysis/analyzer.h"
 #include "core/metrics.h"
 #include "core/result.h"
 #include "engine/bus_publisher.h"
 #include "engine/indexer_forwarder.h"
+#include "engine/integration_sender.h"
 #include "engine/rotating_file.h"
 
 namespace herald::engine {
@@ -35,6 +37,8 @@ class AlertOutputs {
   // Alerts delivered from now on are also shipped by `forwarder` (started by the caller, stopped
   // when the outputs go). REQUIRES: before the first deliver().
   void ship_to_indexer(std::unique_ptr<IndexerForwarder> forwarder) { indexer_ = std::move(forwarder); }
+  // Likewise for an integration (Slack, PagerDuty, webhook). REQUIRES: before the first deliver().
+  void send_to_integration(std::unique_ptr<IntegrationSender> sender) { integrations_.push_back(std::move(sender)); }
 
  private:
   AlertOutputs(std::unique_ptr<RotatingFile> file, BusPublisher& publisher, core::MetricsRegistry& metrics);
@@ -43,6 +47,7 @@ class AlertOutputs {
   BusPublisher& publisher_;
   core::Counter& file_failures_;
   std::unique_ptr<IndexerForwarder> indexer_;  // null: not configured
+  std::vector<std::unique_ptr<IntegrationSender>> integrations_;
 };
 
 }  // namespace herald::engine

@@ -58,6 +58,26 @@ core::Result<IndexerUrl> parse_indexer_url(std::string_view url) {
   return out;
 }
 
+core::Result<EndpointUrl> parse_endpoint_url(std::string_view url) {
+  const bool tls = url.starts_with("https://");
+  if (!tls && !url.starts_with("http://")) return core::invalid_argument("URL must start with https:// or http://");
+  const std::string_view scheme = tls ? "https://" : "http://";
+  std::string_view rest = url.substr(scheme.size());
+  const auto slash = rest.find_first_of("/?");
+  std::string authority(rest.substr(0, slash));
+  EndpointUrl out;
+  out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  if (out.target.front() == '?') out.target.insert(0, "/");
+  const auto bracket = authority.rfind(']');
+  const auto colon = authority.rfind(':');
+  if (colon == std::string::npos || (bracket != std::string::npos && colon < bracket)) authority += tls ? ":443" : ":80";
+  auto server = parse_indexer_url(std::string(scheme) + authority);
+  if (!server) return core::invalid_argument("URL must be scheme://host[:port]/path, without a user");
+  out.server = std::move(*server);
+  out.server.text = std::string(scheme) + authority;
+  return out;
+}
+
 core::Result<std::shared_ptr<ssl::context>> make_client_tls_context(const std::string& ca_file) {
   std::shared_ptr<ssl::context> context;
   try {
@@ -120,10 +140,11 @@ void BulkClient::interrupt() {
   io_->stop();
 }
 
-core::Result<BulkReply> BulkClient::post(const std::string& target, const std::string& body) {
+core::Result<BulkReply> BulkClient::post(const std::string& target, const std::string& body,
+                                         const std::string& content_type) {
   bhttp::request<bhttp::string_body> message{bhttp::verb::post, target, 11};
   message.set(bhttp::field::host, url_.host + ":" + url_.port);
-  message.set(bhttp::field::content_type, "application/x-ndjson");
+  message.set(bhttp::field::content_type, content_type);
   if (!authorization_.empty()) message.set(bhttp::field::authorization, authorization_);
   message.keep_alive(true);
   message.body() = body;

@@ -28,6 +28,15 @@ struct IndexerUrl {
 // "http://host:port" or "https://host:port" (an optional trailing '/'). Errors: invalid_argument.
 core::Result<IndexerUrl> parse_indexer_url(std::string_view url);
 
+// An endpoint URL with a path, as a hook URL: "http(s)://host[:port]/path?query" (port 80/443 by
+// default). Its `text` is scheme://host:port only: the path of a hook URL is a secret.
+// Errors: invalid_argument (the message does not repeat the URL).
+struct EndpointUrl {
+  IndexerUrl server;
+  std::string target;  // "/..." ("/" when the URL has none)
+};
+core::Result<EndpointUrl> parse_endpoint_url(std::string_view url);
+
 // A client TLS context that verifies peers against `ca_file` (PEM), or against the system's
 // default paths when it is empty. Errors: invalid_argument when the file does not load.
 core::Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(const std::string& ca_file);
@@ -47,11 +56,12 @@ class BulkClient {
   BulkClient(const BulkClient&) = delete;
   BulkClient& operator=(const BulkClient&) = delete;
 
-  // POSTs `body` to `target` as application/x-ndjson and reads the whole reply (up to 64 MiB).
+  // POSTs `body` to `target` as `content_type` and reads the whole reply (up to 64 MiB).
   // Connects (and shakes hands) when needed; a kept-alive connection that the node closed while
   // idle is replaced once. Errors: unavailable(<url>: <reason>) on any network or TLS failure (the
   // connection is then closed).
-  core::Result<BulkReply> post(const std::string& target, const std::string& body);
+  core::Result<BulkReply> post(const std::string& target, const std::string& body,
+                               const std::string& content_type = "application/x-ndjson");
 
   // Makes a post() in flight return (unavailable) soon. Safe to call from any thread.
   void interrupt();

@@ -38,6 +38,7 @@ struct BulkReceiver::State {
   int refuse = 0;
   std::string fail_marker;
   unsigned fail_status = 0;
+  bool hooks = false;
   std::shared_ptr<asio::ssl::context> tls;
   // Touched on the io thread only: what stop() closes, so that every coroutine ends and the port
   // is free for the next start().
@@ -64,6 +65,12 @@ struct BulkReceiver::State {
       --refuse;
       response.result(bhttp::status::too_many_requests);
       response.body() = R"({"error":{"type":"es_rejected_execution_exception"},"status":429})";
+      response.prepare_payload();
+      return response;
+    }
+    if (hooks && received.method == "POST" && received.target != "/_bulk") {
+      response.set(bhttp::field::content_type, "text/plain");
+      response.body() = "ok";
       response.prepare_payload();
       return response;
     }
@@ -222,6 +229,11 @@ std::string BulkReceiver::url() const {
 void BulkReceiver::refuse_next_requests(int count) {
   std::lock_guard lock(state_->mutex);
   state_->refuse = count;
+}
+
+void BulkReceiver::accept_hooks() {
+  std::lock_guard lock(state_->mutex);
+  state_->hooks = true;
 }
 
 void BulkReceiver::fail_items_once(std::string marker, unsigned status) {

@@ -44,6 +44,10 @@ class BulkReceiver {
   // `status` (not indexed); every other document of every reply 201.
   void fail_items_once(std::string marker, unsigned status);
 
+  // From now on a POST to any other target than /_bulk is answered 200 "ok", as a Slack or
+  // webhook receiver does (integration tests); without this such requests get 404.
+  void accept_hooks();
+
   std::vector<ReceivedRequest> requests() const;
   // The documents (the line after each action line) the receiver indexed (status 201), in order.
   std::vector<std::string> indexed_documents() const;
