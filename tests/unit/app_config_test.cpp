@@ -228,5 +228,37 @@ TEST(AppConfig, AlertsIndexerHasWazuhDefaultsAndChecksItsKeys) {
   EXPECT_FALSE(parse_config("alerts: {indexer: {hosts: [\"https://x:1\"], batch_max_docs: 0}}\n"));
 }
 
+TEST(AppConfig, AlertsIntegrationsAreReadAndChecked) {
+  auto config = parse_config(
+      "data_dir: /d\nalerts:\n  integrations:\n"
+      "    - {name: slack, hook_url: \"https://hooks.slack.com/services/T/B/X\", level: 10, groups: [sshd]}\n"
+      "    - {name: pagerduty, api_key: RK, rules_id: [5716, \"5712\"]}\n"
+      "    - {name: webhook, hook_url: \"http://10.0.0.9:8080/in\", template: '{\"r\":\"$(rule.id)\"}',"
+      " buffer_max_bytes: 65536}\n");
+  ASSERT_TRUE(config) << config.error().message;
+  const auto& list = config->alerts.integrations;
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].name, "slack");
+  EXPECT_EQ(list[0].url, "https://hooks.slack.com/services/T/B/X");
+  EXPECT_EQ(list[0].level, 10);
+  EXPECT_EQ(list[0].groups, std::vector<std::string>{"sshd"});
+  EXPECT_EQ(list[0].buffer_dir, "/d/alerts/integrations/0-slack");
+  EXPECT_EQ(list[1].url, "https://events.pagerduty.com/v2/enqueue");
+  EXPECT_EQ(list[1].api_key, "RK");
+  EXPECT_EQ(list[1].rules_id, (std::vector<std::uint32_t>{5716, 5712}));
+  EXPECT_EQ(list[2].json_template, "{\"r\":\"$(rule.id)\"}");
+  EXPECT_EQ(list[2].buffer_max_bytes, 65536u);
+
+  auto unknown = parse_config("alerts: {integrations: [{name: teams, hook_url: \"https://x/y\"}]}\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("alerts.integrations[0].name"), std::string::npos);
+  EXPECT_FALSE(parse_config("alerts: {integrations: [{name: slack}]}\n"));
+  EXPECT_FALSE(parse_config("alerts: {integrations: [{name: pagerduty}]}\n"));
+  EXPECT_FALSE(parse_config("alerts: {integrations: [{name: webhook, hook_url: \"https://x/y\"}]}\n"));
+  EXPECT_FALSE(parse_config("alerts: {integrations: [{name: slack, hook_url: \"https://x/y\", rules_id: [abc]}]}\n"));
+  EXPECT_FALSE(parse_config("alerts: {integrations: [{name: slack, hook_url: \"https://x/y\", lvl: 3}]}\n"));
+  EXPECT_FALSE(parse_config("alerts: {integrations: {name: slack}}\n"));
+}
+
 }  // namespace
 }  // namespace herald::app
