@@ -45,7 +45,7 @@ std::string failed_logins_body(const TestAgent& agent, const std::vector<int>& p
 class Integrations : public ::testing::Test {
  protected:
   void SetUp() override {
-    receiver_.accept_hooks();
+    if (answer_hooks()) receiver_.accept_hooks();
     receiver_.start();
     server_.set_config_yaml("analysis: {herald_events: false}\nalerts:\n  integrations:\n" + integrations_yaml());
     server_.start();
@@ -59,6 +59,7 @@ class Integrations : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) std::cerr << "heraldd output:\n" << server_.output() << std::endl;
   }
+  virtual bool answer_hooks() { return true; }
   virtual std::string integrations_yaml() {
     const std::string base = receiver_.url();
     return "    - {name: slack, hook_url: \"" + base + kSlackPath + "\", level: 5}\n" +
@@ -164,6 +165,40 @@ TEST_F(Integrations, AlertsRaisedWhileTheReceiverIsDownAllArriveWhenItComesBack)
     EXPECT_TRUE(eventually([&] { return metric("herald_integration_sent_total", name) == 4.0; })) << name;
     EXPECT_EQ(metric("herald_integration_dropped_total", name), 0.0) << name;
   }
+}
+
+TEST_F(Integrations, WhatWasNotAcknowledgedIsSentAfterARestart) {
+  receiver_.stop();
+  raise_alerts({43000, 43001});
+  ASSERT_TRUE(eventually([&] { return alerts().size() == 2; }));
+  ASSERT_TRUE(eventually([&] { return metric("herald_integration_failed_total", "slack") >= 1.0; }));
+  ASSERT_EQ(server_.stop(), 0);
+
+  receiver_.start();
+  server_.start();
+  ASSERT_TRUE(eventually([&] { return requests_to(kSlackPath).size() >= 2 && requests_to("/v2/enqueue").size() >= 2; },
+                         std::chrono::seconds(20)));
+  EXPECT_EQ(bodies_to(kSlackPath), expected([](const json::object& a) { return engine::slack_payload(a); }));
+  EXPECT_EQ(bodies_to("/v2/enqueue"),
+            expected([](const json::object& a) { return engine::pagerduty_payload(a, kPagerDutyKey); }));
+}
+
+// A receiver that refuses with a 4xx (here 404: it takes no hooks) does not hold the line up.
+class IntegrationsRefused : public Integrations {
+ protected:
+  bool answer_hooks() override { return false; }
+  std::string integrations_yaml() override {
+    return "    - {name: slack, hook_url: \"" + receiver_.url() + kSlackPath + "\"}\n";
+  }
+};
+
+TEST_F(IntegrationsRefused, AnAlertRefusedWithA4xxIsDroppedAndCounted) {
+  raise_alerts({44000, 44001});
+  ASSERT_TRUE(eventually([&] { return metric("herald_integration_dropped_total", "slack") == 2.0; }));
+  EXPECT_EQ(requests_to(kSlackPath).size(), 2u);  // each once: a 4xx is not retried
+  EXPECT_EQ(bodies_to(kSlackPath), expected([](const json::object& a) { return engine::slack_payload(a); }));
+  EXPECT_EQ(metric("herald_integration_failed_total", "slack"), 2.0);
+  EXPECT_EQ(metric("herald_integration_sent_total", "slack"), 0.0);
 }
 
 class IntegrationsFiltered : public Integrations {
