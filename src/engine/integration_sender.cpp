@@ -93,6 +93,8 @@ void IntegrationSender::deliver(const analysis::AlertRecord& alert) {
                                 appended.error().message);
     return;
   }
+  // Through the mutex: the sender cannot be between its check and its wait, so no wake-up is lost.
+  { std::lock_guard lock(mutex_); }
   wake_.notify_one();
 }
 
