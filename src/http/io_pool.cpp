@@ -9,7 +9,7 @@ namespace asio = boost::asio;
 IoPool::IoPool(std::size_t size) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, size); ++i) {
     // Hint 1: the scheduler knows a single thread runs it and skips the wake-ups of idle threads.
-    auto io = std::make_unique<asio::io_context>(1);
+    auto io = std::make_unique<PoolContext>(1);
     auto guard = asio::make_work_guard(*io);
     contexts_.push_back(std::make_unique<Context>(Context{std::move(io), std::move(guard), {}}));
   }
@@ -18,8 +18,12 @@ IoPool::IoPool(std::size_t size) {
 IoPool::~IoPool() {
   stop();
   join();
-  // Abandoned handlers are destroyed with their io_context. Those of the connection contexts may
-  // own objects whose timers and acceptors belong to main() (a server's state), so main goes last.
+  // Abandoned handlers are destroyed when their io_context shuts down, and may own objects of
+  // another context: a connection's handlers hold timers of main() (a server's state), and
+  // main()'s pending accept holds a socket already placed on a connection context. So every
+  // context is shut down (handlers destroyed) while all of them still exist, connection contexts
+  // first, and only then are they destroyed.
+  for (std::size_t i = contexts_.size(); i-- > 0;) contexts_[i]->io->shutdown();
   while (!contexts_.empty()) contexts_.pop_back();
 }
 

@@ -37,8 +37,14 @@ class IoPool {
   void join();
 
  private:
+  // An io_context whose services the pool can shut down before any context is destroyed.
+  class PoolContext : public boost::asio::io_context {
+   public:
+    using boost::asio::io_context::io_context;
+    using boost::asio::execution_context::shutdown;
+  };
   struct Context {
-    std::unique_ptr<boost::asio::io_context> io;
+    std::unique_ptr<PoolContext> io;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running;
     std::thread thread;
   };
