@@ -30,6 +30,11 @@ std::optional<std::int64_t> parse_alert_time(std::string_view text) {
     return *seconds * 1000;
   }
   if (auto alert_style = engine::parse_alert_timestamp(text)) return alert_style;
+  if (text.size() == 28 && text[23] == ' ') {  // the alert's "+0100" with its '+' decoded to a space
+    std::string plus(text);
+    plus[23] = '+';
+    return engine::parse_alert_timestamp(plus);
+  }
   if (text.size() >= 20 && text[19] == '.' && text.back() == 'Z') {  // fractional seconds: keep the ms
     auto seconds = core::parse_utc(std::string(text.substr(0, 19)) + "Z");
     auto fraction = text.substr(20, text.size() - 21);

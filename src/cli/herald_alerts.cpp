@@ -10,6 +10,7 @@
 #include "cli/json_fields.h"
 #include "cli/paged_list.h"
 #include "cli/table.h"
+#include "core/time_format.h"
 
 namespace herald::cli {
 
@@ -37,6 +38,18 @@ QueryParams filters(const ParsedCommand& args) {
           {"search", args.value("--search").value_or("")}};
 }
 
+// An alert's "2026-12-08T02:00:00.250+0100" as "2026-12-08T01:00:00.250Z", which GET /alerts
+// takes as `from` without the '+' (a space once a query string is decoded).
+std::string as_utc(const std::string& timestamp) {
+  if (timestamp.size() != 28 || (timestamp[23] != '+' && timestamp[23] != '-')) return timestamp;
+  auto seconds = core::parse_utc(timestamp.substr(0, 19) + "Z");
+  if (!seconds) return timestamp;
+  const auto offset = (std::stoll(timestamp.substr(24, 2)) * 3600 + std::stoll(timestamp.substr(26, 2)) * 60) *
+                      (timestamp[23] == '-' ? -1 : 1);
+  auto utc = core::format_utc(*seconds - offset);  // yyyy-MM-ddTHH:mm:ssZ
+  return utc.substr(0, 19) + timestamp.substr(19, 4) + "Z";
+}
+
 // Polls for alerts at or after the newest shown, oldest first; alerts of that same millisecond
 // already shown are skipped by id. Prints each as a line (a JSON document with --json).
 [[noreturn]] void follow(CommandContext& context, const ParsedCommand& args, std::string newest,
@@ -46,7 +59,7 @@ QueryParams filters(const ParsedCommand& args) {
     auto params = filters(args);
     if (!newest.empty()) {
       std::erase_if(params, [](const auto& param) { return param.first == "from"; });
-      params.emplace_back("from", newest);
+      params.emplace_back("from", as_utc(newest));
     }
     params.emplace_back("sort", "timestamp");  // oldest first
     auto data = fetch_all_pages(context.client(), "/alerts", std::move(params), std::nullopt, kAlertPageSize);

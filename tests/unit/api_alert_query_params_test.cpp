@@ -78,6 +78,7 @@ TEST(AlertQueryParams, TimesInEveryAcceptedSpelling) {
   EXPECT_EQ(parse_alert_time("2026-12-08T01:00:00Z"), 1'796'691'600'000);
   EXPECT_EQ(parse_alert_time("2026-12-08T01:00:00.25Z"), 1'796'691'600'250);
   EXPECT_EQ(parse_alert_time("2026-12-08T02:00:00.250+0100"), 1'796'691'600'250);  // as alerts carry it
+  EXPECT_EQ(parse_alert_time("2026-12-08T02:00:00.250 0100"), 1'796'691'600'250);  // '+' sent unencoded
   EXPECT_EQ(parse_alert_time("1796691600"), 1'796'691'600'000);
   EXPECT_FALSE(parse_alert_time("yesterday"));
   EXPECT_FALSE(parse_alert_time("-5"));
