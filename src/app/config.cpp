@@ -387,9 +387,8 @@ void parse_integrations(const YAML::Node& list, Config& config) {
 
 // alerts.indexer: the Wazuh indexer (OpenSearch/Elasticsearch `_bulk`) forwarder.
 void parse_alerts(const YAML::Node& alerts, Config& config) {
-  check_keys(alerts, "alerts", {"indexer", "integrations"});
+  check_keys(alerts, "alerts", {"indexer", "integrations", "retention", "retention_interval"});
   if (alerts["integrations"]) parse_integrations(alerts["integrations"], config);
-  check_keys(alerts, "alerts", {"indexer", "retention", "retention_interval"});
   if (alerts["retention"]) config.alerts.retention_seconds = seconds(alerts["retention"], "alerts.retention", 1, 3650LL * 86400);
   if (alerts["retention_interval"]) {
     config.alerts.retention_interval_seconds =
