@@ -6,6 +6,7 @@
 #include "api/logtest_api.h"
 #include "api/management_auth.h"
 #include "api/observability_api.h"
+#include "api/alerts_api.h"
 #include "api/orders_api.h"
 #include "api/ruleset_api.h"
 #include "api/server_orders_api.h"
@@ -22,6 +23,7 @@ void register_management_routes(http::Router& router, ApiContext& context) {
   register_server_order_routes(router, context);
   register_logtest_routes(router, context);
   register_ruleset_routes(router, context);
+  register_alert_routes(router, context);
 }
 
 }  // namespace herald::api

@@ -387,8 +387,13 @@ void parse_integrations(const YAML::Node& list, Config& config) {
 
 // alerts.indexer: the Wazuh indexer (OpenSearch/Elasticsearch `_bulk`) forwarder.
 void parse_alerts(const YAML::Node& alerts, Config& config) {
-  check_keys(alerts, "alerts", {"indexer", "integrations"});
+  check_keys(alerts, "alerts", {"indexer", "integrations", "retention", "retention_interval"});
   if (alerts["integrations"]) parse_integrations(alerts["integrations"], config);
+  if (alerts["retention"]) config.alerts.retention_seconds = seconds(alerts["retention"], "alerts.retention", 1, 3650LL * 86400);
+  if (alerts["retention_interval"]) {
+    config.alerts.retention_interval_seconds =
+        seconds(alerts["retention_interval"], "alerts.retention_interval", 1, 86400);
+  }
   const auto node = alerts["indexer"];
   if (!node) return;
   check_keys(node, "alerts.indexer", {"hosts", "username", "password", "ca_file", "index", "batch_max_docs",

@@ -130,6 +130,8 @@ struct Config {
   struct {
     engine::IndexerOptions indexer;  // alerts.indexer; no hosts: no forwarder
     std::vector<engine::IntegrationOptions> integrations;  // alerts.integrations
+    std::int64_t retention_seconds = 30 * 86400;   // stored alerts (GET /alerts) older than this are purged
+    std::int64_t retention_interval_seconds = 600;  // how often the purge runs
   } alerts;
 };
 

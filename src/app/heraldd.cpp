@@ -397,6 +397,14 @@ core::Status start_analysis(Parts& p, std::size_t threads) {
     spdlog::info("alerts: sent to integration {} at {}", integration.name, (*sender)->host());
     p.alert_outputs->send_to_integration(std::move(sender).value());
   }
+  {
+    engine::AlertStoreWriterOptions store_options;
+    store_options.retention_seconds = config.alerts.retention_seconds;
+    store_options.purge_interval = std::chrono::seconds(config.alerts.retention_interval_seconds);
+    auto writer = std::make_unique<engine::AlertStoreWriter>(*p.store, store_options, p.clock, p.metrics);
+    writer->start();
+    p.alert_outputs->store_in(std::move(writer));
+  }
   engine::AnalysisOptions options;
   options.workers = config.analysis.workers > 0 ? static_cast<std::size_t>(config.analysis.workers)
                                                 : std::max<std::size_t>(1, threads);
@@ -647,6 +655,7 @@ int Heraldd::wait_for_signal_and_stop() {
   p.leadership->stop();
   p.publisher->stop();
   if (p.bus) p.bus->close();
+  if (p.alert_outputs) p.alert_outputs->stop_storing();  // the alerts analysed last are stored
   p.store->close();
   p.io_pool->stop();
   p.io_pool->join();

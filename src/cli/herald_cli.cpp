@@ -83,6 +83,24 @@ std::vector<CommandSpec> build_commands() {
        {{"--location", "TEXT", "the events' location (default stdin)"},
         {"--log-format", "FORMAT", "their log format (default syslog)"}},
        logtest},
+      {"alerts",
+       "",
+       "",
+       0,
+       0,
+       "List stored alerts, newest first; filters combine. --follow prints new ones as they come\n"
+       "      (polls every second; with --json one alert per line) until interrupted.",
+       {{"--from", "TIME", "at or after this time: ISO-8601 (2026-12-08T01:00:00Z) or epoch seconds"},
+        {"--to", "TIME", "at or before this time"},
+        {"--level", "N", "level N or higher"},
+        {"--rule", "ID", "only this rule's alerts"},
+        {"--group", "NAME", "only alerts of this rule group"},
+        {"--agent", "ID", "only this agent's alerts"},
+        {"--search", "TEXT", "text in the description or the full log"},
+        {"--sort", "ORDER", "-timestamp (default), +timestamp or -level"},
+        {"--limit", "N", "at most N alerts (default 100)"},
+        {"--follow", "", "keep printing new alerts"}},
+       alerts_list},
   };
 }
 

@@ -21,4 +21,6 @@ int orders_watch(CommandContext& context);
 
 int logtest(CommandContext& context);
 
+int alerts_list(CommandContext& context);
+
 }  // namespace herald::cli

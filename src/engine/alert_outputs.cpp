@@ -30,6 +30,7 @@ void AlertOutputs::deliver(const analysis::AlertRecord& alert) {
   publisher_.alert(alert.level, alert.rule_id, alert.json);
   if (indexer_) indexer_->deliver(alert);
   for (auto& integration : integrations_) integration->deliver(alert);
+  if (store_writer_) store_writer_->deliver(alert);
 }
 
 }  // namespace herald::engine

@@ -10,6 +10,7 @@
 #include "analysis/analyzer.h"
 #include "core/metrics.h"
 #include "core/result.h"
+#include "engine/alert_store_writer.h"
 #include "engine/bus_publisher.h"
 #include "engine/indexer_forwarder.h"
 #include "engine/integration_sender.h"
@@ -39,6 +40,13 @@ class AlertOutputs {
   void ship_to_indexer(std::unique_ptr<IndexerForwarder> forwarder) { indexer_ = std::move(forwarder); }
   // Likewise for an integration (Slack, PagerDuty, webhook). REQUIRES: before the first deliver().
   void send_to_integration(std::unique_ptr<IntegrationSender> sender) { integrations_.push_back(std::move(sender)); }
+  // Alerts delivered from now on are also stored (GET /alerts) by `writer` (started by the
+  // caller, stopped when the outputs go). REQUIRES: before the first deliver().
+  void store_in(std::unique_ptr<AlertStoreWriter> writer) { store_writer_ = std::move(writer); }
+  // Writes the alerts still queued for the store and stops storing (before the store closes).
+  void stop_storing() {
+    if (store_writer_) store_writer_->stop();
+  }
 
  private:
   AlertOutputs(std::unique_ptr<RotatingFile> file, BusPublisher& publisher, core::MetricsRegistry& metrics);
@@ -48,6 +56,7 @@ class AlertOutputs {
   core::Counter& file_failures_;
   std::unique_ptr<IndexerForwarder> indexer_;  // null: not configured
   std::vector<std::unique_ptr<IntegrationSender>> integrations_;
+  std::unique_ptr<AlertStoreWriter> store_writer_;  // null: not stored
 };
 
 }  // namespace herald::engine

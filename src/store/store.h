@@ -18,6 +18,7 @@
 #include "core/order.h"
 #include "core/result.h"
 #include "store/agent_query.h"
+#include "store/alert_store.h"
 #include "store/leader_lock.h"
 #include "store/records.h"
 #include "store/ruleset_files.h"
@@ -221,7 +222,8 @@ class Store : public OrderStore,
               public GroupStore,
               public UserStore,
               public LegacyKeyStore,
-              public RulesetFileStore {
+              public RulesetFileStore,
+              public AlertStore {
  public:
   // Whether the store answers a read, and whether writes are known to fail. The default knows
   // only the former; a backend that can tell more overrides it. Errors: a read fails.

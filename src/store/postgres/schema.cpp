@@ -127,6 +127,25 @@ CREATE TABLE ruleset_version (
 );
 INSERT INTO ruleset_version(singleton, version) VALUES(1, 0);
 )sql",
+    // Stored alerts (GET /alerts). One index per filter GET /alerts takes, each ending in time so
+    // the newest page of a filter is read straight off the index.
+    R"sql(
+CREATE TABLE alert (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  time_ms BIGINT NOT NULL,
+  level INTEGER NOT NULL,
+  rule_id BIGINT NOT NULL,
+  agent_id TEXT COLLATE "C" NOT NULL,
+  groups TEXT COLLATE "C" NOT NULL,
+  description TEXT NOT NULL,
+  full_log TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX alert_time ON alert(time_ms);
+CREATE INDEX alert_level_time ON alert(level, time_ms);
+CREATE INDEX alert_rule_time ON alert(rule_id, time_ms);
+CREATE INDEX alert_agent_time ON alert(agent_id, time_ms);
+)sql",
 };
 
 // pg_advisory_xact_lock key: "HERALD" and the lock's purpose (1: schema migrations).

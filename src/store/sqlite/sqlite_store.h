@@ -74,6 +74,11 @@ class SqliteStore final : public Store {
   core::Status put_group_configuration(const std::string& group, const std::string& yaml) override;
   core::Result<std::optional<std::string>> group_configuration(const std::string& group) override;
 
+  // AlertStore
+  core::Status store_alerts(const std::vector<StoredAlert>& alerts) override;
+  core::Result<Page<StoredAlert>> query_alerts(const AlertQuery& query) override;
+  core::Result<std::int64_t> delete_alerts_before(std::int64_t cutoff_ms, std::int64_t limit) override;
+
   // LegacyKeyStore
   core::Result<LegacyEnrollmentOutcome> enroll_legacy_agent(const LegacyEnrollment& enrollment) override;
   core::Result<std::optional<LegacyKey>> find_legacy_key(const std::string& id) override;
