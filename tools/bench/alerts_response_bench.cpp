@@ -52,6 +52,8 @@ Options:
   --rounds N          measured rounds (default 500)
   --warmup N          rounds before them, not counted (default 20)
   --idle-ms N         how long the poll is parked before the event goes (default 20)
+  --synchronous MODE  storage.synchronous of the spawned heraldd (default: heraldd's, FULL), e.g.
+                      NORMAL, to see what the order store's fsync costs
   --spawn PATH        the heraldd binary (default: the one of this build tree)
   --server-log-level  logging.level of the spawned heraldd (default warn)
   --keep-data-dir     leave the spawned server's data directory behind
@@ -61,6 +63,7 @@ struct ResponseBenchOptions {
   std::size_t rounds = 500;
   std::size_t warmup = 20;
   long idle_ms = 20;
+  std::string synchronous;
   std::string spawn;
   std::string server_log_level = "warn";
   bool keep_data_dir = false;
@@ -90,6 +93,7 @@ std::optional<ResponseBenchOptions> parse_options(int argc, char** argv, bool& h
     if (arg == "--rounds") ok = parse_number(value, options.rounds) && options.rounds > 0;
     else if (arg == "--warmup") ok = parse_number(value, options.warmup);
     else if (arg == "--idle-ms") ok = parse_number(value, options.idle_ms) && options.idle_ms >= 0;
+    else if (arg == "--synchronous") options.synchronous = value;
     else if (arg == "--spawn") options.spawn = value;
     else if (arg == "--server-log-level") options.server_log_level = value;
     else return complain("unknown option " + std::string(arg) + "; see --help");
@@ -243,6 +247,7 @@ int run_alerts_response(int argc, char** argv) {
                       {"rounds", options->rounds},
                       {"warmup", options->warmup},
                       {"idle_ms", options->idle_ms},
+                      {"synchronous", options->synchronous.empty() ? "default" : options->synchronous},
                       {"loadavg_1m_before", round3(load_average_1m())}};
   std::string password;
   std::unique_ptr<SpawnedServer> server;
@@ -250,6 +255,7 @@ int run_alerts_response(int argc, char** argv) {
   try {
     auto spawn = spawn_options(*options, password);
     spawn.comms_poll_timeout_s = 30;
+    spawn.synchronous = options->synchronous;
     spawn.extra_config = "active_response:\n  - {command: firewall-drop, location: local, level: 5}\n";
     server = std::make_unique<SpawnedServer>(spawn);
     Credentials credentials("admin", password);
