@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "alerts_bench.h"
 #include "analysis_bench.h"
 #include "fleet_bench.h"
 #include "http_ratio_bench.h"
@@ -34,6 +35,9 @@ Commands:
   analysis    the analysis engine in-process: events/s on one core and on all cores, p99
               event-to-alert latency at half load, memory, for Herald's ruleset and/or a 4.x one;
               see herald-bench analysis --help
+  alerts      issue 17: alerts/s through the indexer forwarder to a loopback _bulk receiver
+              (in-process), and event-to-active-response-order latency on an idle agent's long
+              poll (spawned heraldd); see herald-bench alerts --help
   http-ratio  heraldd's HTTP request path (GET /api/v1/, /health, authenticated agent requests)
               against nginx answering 204, same client, back to back: requests/s and the ratios;
               see herald-bench http-ratio --help
@@ -65,6 +69,7 @@ int main(int argc, char** argv) {
   if (command == "keepalive") return herald::bench::run_keepalive(argc - 2, argv + 2);
   if (command == "legacy") return herald::bench::run_legacy(argc - 2, argv + 2);
   if (command == "analysis") return herald::bench::run_analysis(argc - 2, argv + 2);
+  if (command == "alerts") return herald::bench::run_alerts(argc - 2, argv + 2);
   if (command == "http-ratio") return herald::bench::run_http_ratio(argc - 2, argv + 2);
   std::cerr << "herald-bench: unknown command '" << command << "'\n" << kUsage;
   return 2;

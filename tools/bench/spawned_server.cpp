@@ -56,6 +56,7 @@ void write_config(const fs::path& path, const fs::path& data_dir, const SpawnOpt
   add("timeout", options.keepalive_timeout_s);
   add("flush_interval", options.keepalive_flush_interval_s);
   if (!keepalive.empty()) out << "remote: {manager_keepalive: {enabled: yes, " << keepalive << "}}\n";
+  out << options.extra_config;
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 

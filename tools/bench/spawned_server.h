@@ -26,6 +26,7 @@ struct SpawnOptions {
   long keepalive_interval_s = 0;
   long keepalive_timeout_s = 0;
   long keepalive_flush_interval_s = 0;
+  std::string extra_config;           // top-level YAML appended to the generated config as is
   std::size_t threads = 0;            // heraldd --threads (io threads); 0: heraldd's default (one per core)
   std::chrono::seconds ready_timeout{60};
 };
