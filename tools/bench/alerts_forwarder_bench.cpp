@@ -63,31 +63,28 @@ struct ForwarderBenchOptions {
 };
 
 std::optional<ForwarderBenchOptions> parse_options(int argc, char** argv, bool& help_shown) {
-  help_shown = false;
   ForwarderBenchOptions options;
-  const auto complain = [](const std::string& what) {
-    std::cerr << "herald-bench alerts forwarder: " << what << "\n";
-    return std::nullopt;
-  };
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kHelp;
-      help_shown = true;
-      return std::nullopt;
-    }
-    if (i + 1 >= argc) return complain(std::string(arg) + " needs a value (or is unknown); see --help");
-    const std::string_view value = argv[++i];
-    bool ok = true;
-    if (arg == "--alerts") ok = parse_number(value, options.alerts) && options.alerts > 0;
-    else if (arg == "--rounds") ok = parse_number(value, options.rounds) && options.rounds > 0;
-    else if (arg == "--batch-docs") ok = parse_number(value, options.batch_docs) && options.batch_docs > 0;
-    else if (arg == "--distinct") ok = parse_number(value, options.distinct) && options.distinct > 0;
-    else if (arg == "--flush-ms") ok = parse_number(value, options.flush_ms) && options.flush_ms > 0;
-    else if (arg == "--buffer-dir") options.buffer_dir = value;
-    else return complain("unknown option " + std::string(arg) + "; see --help");
-    if (!ok) return complain("bad value for " + std::string(arg) + ": " + std::string(value));
-  }
+  const bool parsed = parse_plain_options(
+      "alerts forwarder", argc, argv, kHelp, help_shown, [](std::string_view) { return false; },
+      [&](std::string_view arg, std::string_view value) -> std::optional<bool> {
+        bool ok = true;
+        if (arg == "--alerts")
+          ok = parse_number(value, options.alerts) && options.alerts > 0;
+        else if (arg == "--rounds")
+          ok = parse_number(value, options.rounds) && options.rounds > 0;
+        else if (arg == "--batch-docs")
+          ok = parse_number(value, options.batch_docs) && options.batch_docs > 0;
+        else if (arg == "--distinct")
+          ok = parse_number(value, options.distinct) && options.distinct > 0;
+        else if (arg == "--flush-ms")
+          ok = parse_number(value, options.flush_ms) && options.flush_ms > 0;
+        else if (arg == "--buffer-dir")
+          options.buffer_dir = value;
+        else
+          return std::nullopt;
+        return ok;
+      });
+  if (!parsed) return std::nullopt;
   options.alerts = (options.alerts + options.batch_docs - 1) / options.batch_docs * options.batch_docs;
   return options;
 }
@@ -106,9 +103,8 @@ std::vector<analysis::AlertRecord> make_alerts(std::size_t wanted) {
   if (!ruleset) throw std::runtime_error(ruleset.error().message);
   analysis::Analyzer analyzer(*ruleset, {.manager_name = "bench"});
   const EventMix mix;
-  const std::int64_t base_seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count();
+  const std::int64_t base_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::vector<analysis::AlertRecord> alerts;
   alerts.reserve(wanted);
   for (std::uint64_t i = 0; alerts.size() < wanted; ++i) {
@@ -197,9 +193,10 @@ int run_alerts_forwarder(int argc, char** argv) {
       rates.push_back(n / r.seconds);
       cpu_rates.push_back(n / r.cpu_seconds);
       deliver_rates.push_back(n / r.deliver_seconds);
-      spdlog::info("round {}: {:.0f} alerts/s, {:.0f} per CPU-second ({:.3f} s, {:.3f} CPU-s, receiver {:.3f} CPU-s, {} requests)",
-                   round + 1, rates.back(), cpu_rates.back(), r.seconds, r.cpu_seconds, r.receiver_cpu_seconds,
-                   r.requests);
+      spdlog::info(
+          "round {}: {:.0f} alerts/s, {:.0f} per CPU-second ({:.3f} s, {:.3f} CPU-s, receiver {:.3f} CPU-s, {} "
+          "requests)",
+          round + 1, rates.back(), cpu_rates.back(), r.seconds, r.cpu_seconds, r.receiver_cpu_seconds, r.requests);
       rounds.push_back({{"seconds", round3(r.seconds)},
                         {"cpu_seconds", round3(r.cpu_seconds)},
                         {"receiver_cpu_seconds", round3(r.receiver_cpu_seconds)},
@@ -212,18 +209,19 @@ int run_alerts_forwarder(int argc, char** argv) {
     if (options->buffer_dir.empty()) fs::remove_all(base, ec);
     double load[3] = {0, 0, 0};
     ::getloadavg(load, 3);
-    json::object result{{"command", "alerts forwarder"},
-                        {"alerts_per_round", options->alerts},
-                        {"batch_max_docs", options->batch_docs},
-                        {"flush_interval_ms", options->flush_ms},
-                        {"distinct_alerts", alerts.size()},
-                        {"mean_alert_bytes", round3(static_cast<double>(json_bytes) / static_cast<double>(alerts.size()))},
-                        {"buffer_dir", (base / "buffer").string()},
-                        {"median_alerts_per_s", std::round(median(rates))},
-                        {"median_alerts_per_cpu_s", std::round(median(cpu_rates))},
-                        {"median_deliver_per_s", std::round(median(deliver_rates))},
-                        {"rounds", rounds},
-                        {"loadavg_at_end", json::array{round3(load[0]), round3(load[1]), round3(load[2])}}};
+    json::object result{
+        {"command", "alerts forwarder"},
+        {"alerts_per_round", options->alerts},
+        {"batch_max_docs", options->batch_docs},
+        {"flush_interval_ms", options->flush_ms},
+        {"distinct_alerts", alerts.size()},
+        {"mean_alert_bytes", round3(static_cast<double>(json_bytes) / static_cast<double>(alerts.size()))},
+        {"buffer_dir", (base / "buffer").string()},
+        {"median_alerts_per_s", std::round(median(rates))},
+        {"median_alerts_per_cpu_s", std::round(median(cpu_rates))},
+        {"median_deliver_per_s", std::round(median(deliver_rates))},
+        {"rounds", rounds},
+        {"loadavg_at_end", json::array{round3(load[0]), round3(load[1]), round3(load[2])}}};
     std::cout << json::serialize(result) << "\n";
     return 0;
   } catch (const std::exception& e) {

@@ -28,6 +28,7 @@
 #include "latency_stats.h"
 #include "option_parser.h"
 #include "process_stats.h"
+#include "spawned_run.h"
 #include "spawned_server.h"
 
 namespace herald::bench {
@@ -70,35 +71,33 @@ struct ResponseBenchOptions {
 };
 
 std::optional<ResponseBenchOptions> parse_options(int argc, char** argv, bool& help_shown) {
-  help_shown = false;
   ResponseBenchOptions options;
-  const auto complain = [](const std::string& what) {
-    std::cerr << "herald-bench alerts response: " << what << "\n";
-    return std::nullopt;
-  };
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kHelp;
-      help_shown = true;
-      return std::nullopt;
-    }
-    if (arg == "--keep-data-dir") {
-      options.keep_data_dir = true;
-      continue;
-    }
-    if (i + 1 >= argc) return complain(std::string(arg) + " needs a value (or is unknown); see --help");
-    const std::string_view value = argv[++i];
-    bool ok = true;
-    if (arg == "--rounds") ok = parse_number(value, options.rounds) && options.rounds > 0;
-    else if (arg == "--warmup") ok = parse_number(value, options.warmup);
-    else if (arg == "--idle-ms") ok = parse_number(value, options.idle_ms) && options.idle_ms >= 0;
-    else if (arg == "--synchronous") options.synchronous = value;
-    else if (arg == "--spawn") options.spawn = value;
-    else if (arg == "--server-log-level") options.server_log_level = value;
-    else return complain("unknown option " + std::string(arg) + "; see --help");
-    if (!ok) return complain("bad value for " + std::string(arg) + ": " + std::string(value));
-  }
+  const bool parsed = parse_plain_options(
+      "alerts response", argc, argv, kHelp, help_shown,
+      [&](std::string_view arg) {
+        if (arg != "--keep-data-dir") return false;
+        options.keep_data_dir = true;
+        return true;
+      },
+      [&](std::string_view arg, std::string_view value) -> std::optional<bool> {
+        bool ok = true;
+        if (arg == "--rounds")
+          ok = parse_number(value, options.rounds) && options.rounds > 0;
+        else if (arg == "--warmup")
+          ok = parse_number(value, options.warmup);
+        else if (arg == "--idle-ms")
+          ok = parse_number(value, options.idle_ms) && options.idle_ms >= 0;
+        else if (arg == "--synchronous")
+          options.synchronous = value;
+        else if (arg == "--spawn")
+          options.spawn = value;
+        else if (arg == "--server-log-level")
+          options.server_log_level = value;
+        else
+          return std::nullopt;
+        return ok;
+      });
+  if (!parsed) return std::nullopt;
   return options;
 }
 
@@ -189,9 +188,11 @@ class ResponseRounds {
                        authorization_};
     RoundTiming timing;
     const long long sent_ns = monotonic_ns();
-    const auto accepted = co_await agent_request(executor_, comms_, std::nullopt, host_, event, std::chrono::seconds(30));
+    const auto accepted =
+        co_await agent_request(executor_, comms_, std::nullopt, host_, event, std::chrono::seconds(30));
     timing.accepted_ms = static_cast<double>(monotonic_ns() - sent_ns) / 1e6;
-    if (accepted.status != 204) throw std::runtime_error("events: HTTP " + std::to_string(accepted.status) + " " + accepted.body);
+    if (accepted.status != 204)
+      throw std::runtime_error("events: HTTP " + std::to_string(accepted.status) + " " + accepted.body);
     while (!finished) {
       timer.expires_after(std::chrono::microseconds(100));
       co_await timer.async_wait(asio::use_awaitable);
@@ -250,31 +251,13 @@ int run_alerts_response(int argc, char** argv) {
                       {"synchronous", options->synchronous.empty() ? "default" : options->synchronous},
                       {"loadavg_1m_before", round3(load_average_1m())}};
   std::string password;
-  std::unique_ptr<SpawnedServer> server;
-  int code = 0;
-  try {
-    auto spawn = spawn_options(*options, password);
-    spawn.comms_poll_timeout_s = 30;
-    spawn.synchronous = options->synchronous;
-    spawn.extra_config = "active_response:\n  - {command: firewall-drop, location: local, level: 5}\n";
-    server = std::make_unique<SpawnedServer>(spawn);
-    Credentials credentials("admin", password);
-    asio::io_context io;
-    BenchContext context{io.get_executor(), parse_http_url(server->management_url()), &credentials, server->pid()};
-    const auto comms_parts = parse_http_url(server->comms_url());
-    const tcp::endpoint comms{asio::ip::make_address(comms_parts.host),
-                              static_cast<unsigned short>(std::stoul(comms_parts.port))};
-    std::exception_ptr failure;
-    asio::co_spawn(io, measure(context, comms, *options, result), [&](std::exception_ptr error) { failure = error; });
-    io.run();
-    if (failure) std::rethrow_exception(failure);
-  } catch (const std::exception& error) {
-    spdlog::error("alerts response failed: {}", error.what());
-    result["error"] = error.what();
-    code = 1;
-  }
-  result["loadavg_1m_after"] = round3(load_average_1m());
-  return stop_server_and_report(std::move(server), result, code);
+  auto spawn = spawn_options(*options, password);
+  spawn.comms_poll_timeout_s = 30;
+  spawn.synchronous = options->synchronous;
+  spawn.extra_config = "active_response:\n  - {command: firewall-drop, location: local, level: 5}\n";
+  return run_on_spawned_server("alerts response", spawn, password, result, [&](const BenchContext& context, tcp::endpoint comms) {
+    return measure(context, comms, *options, result);
+  });
 }
 
 }  // namespace herald::bench

@@ -24,6 +24,7 @@
 #include "option_parser.h"
 #include "process_stats.h"
 #include "prometheus_text.h"
+#include "spawned_run.h"
 #include "spawned_server.h"
 
 namespace herald::bench {
@@ -63,34 +64,31 @@ struct SearchBenchOptions {
 };
 
 std::optional<SearchBenchOptions> parse_options(int argc, char** argv, bool& help_shown) {
-  help_shown = false;
   SearchBenchOptions options;
-  const auto complain = [](const std::string& what) {
-    std::cerr << "herald-bench alerts search: " << what << "\n";
-    return std::nullopt;
-  };
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kHelp;
-      help_shown = true;
-      return std::nullopt;
-    }
-    if (arg == "--keep-data-dir") {
-      options.keep_data_dir = true;
-      continue;
-    }
-    if (i + 1 >= argc) return complain(std::string(arg) + " needs a value (or is unknown); see --help");
-    const std::string_view value = argv[++i];
-    bool ok = true;
-    if (arg == "--alerts") ok = parse_number(value, options.alerts) && options.alerts > 0;
-    else if (arg == "--batch") ok = parse_number(value, options.batch) && options.batch > 0;
-    else if (arg == "--queries") ok = parse_number(value, options.queries) && options.queries > 0;
-    else if (arg == "--spawn") options.spawn = value;
-    else if (arg == "--server-log-level") options.server_log_level = value;
-    else return complain("unknown option " + std::string(arg) + "; see --help");
-    if (!ok) return complain("bad value for " + std::string(arg) + ": " + std::string(value));
-  }
+  const bool parsed = parse_plain_options(
+      "alerts search", argc, argv, kHelp, help_shown,
+      [&](std::string_view arg) {
+        if (arg != "--keep-data-dir") return false;
+        options.keep_data_dir = true;
+        return true;
+      },
+      [&](std::string_view arg, std::string_view value) -> std::optional<bool> {
+        bool ok = true;
+        if (arg == "--alerts")
+          ok = parse_number(value, options.alerts) && options.alerts > 0;
+        else if (arg == "--batch")
+          ok = parse_number(value, options.batch) && options.batch > 0;
+        else if (arg == "--queries")
+          ok = parse_number(value, options.queries) && options.queries > 0;
+        else if (arg == "--spawn")
+          options.spawn = value;
+        else if (arg == "--server-log-level")
+          options.server_log_level = value;
+        else
+          return std::nullopt;
+        return ok;
+      });
+  if (!parsed) return std::nullopt;
   return options;
 }
 
@@ -143,10 +141,13 @@ awaitable<void> measure(const BenchContext& context, tcp::endpoint comms, const 
   double stored = 0;
   std::size_t posts = 0;
   while (stored < static_cast<double>(options.alerts)) {
-    AgentRequest post{verb::post, "/api/v1/events/stateless", mix_body(agent, next_event, options.batch), authorization};
+    AgentRequest post{verb::post, "/api/v1/events/stateless", mix_body(agent, next_event, options.batch),
+                      authorization};
     next_event += options.batch;
-    const auto reply = co_await agent_request(context.executor, comms, std::nullopt, host, post, std::chrono::seconds(60));
-    if (reply.status != 204) throw std::runtime_error("events: HTTP " + std::to_string(reply.status) + " " + reply.body);
+    const auto reply =
+        co_await agent_request(context.executor, comms, std::nullopt, host, post, std::chrono::seconds(60));
+    if (reply.status != 204)
+      throw std::runtime_error("events: HTTP " + std::to_string(reply.status) + " " + reply.body);
     if (++posts % 20 == 0) {
       stored = co_await stored_alerts(client);
       // About 58 % of the mix alerts: wait while more than ~20,000 alerts are queued.
@@ -199,15 +200,18 @@ awaitable<void> measure(const BenchContext& context, tcp::endpoint comms, const 
         json::error_code ec;
         const auto parsed = json::parse(reply.body, ec);
         if (!ec) {
-          if (const auto* n = parsed.at_pointer("/data/total_affected_items").if_int64()) total = static_cast<double>(*n);
-          else if (const auto* u = parsed.at_pointer("/data/total_affected_items").if_uint64()) total = static_cast<double>(*u);
+          if (const auto* n = parsed.at_pointer("/data/total_affected_items").if_int64())
+            total = static_cast<double>(*n);
+          else if (const auto* u = parsed.at_pointer("/data/total_affected_items").if_uint64())
+            total = static_cast<double>(*u);
         }
       }
     }
     json::object figure{{"query", name}, {"target", target}, {"status", status}, {"total_affected_items", total}};
     const auto summary = summarize(samples);
     put_summary(figure, summary, "_ms");
-    spdlog::info("{}: HTTP {}, {} matches, p50 {:.2f} ms, p99 {:.2f} ms", name, status, total, summary.p50, summary.p99);
+    spdlog::info("{}: HTTP {}, {} matches, p50 {:.2f} ms, p99 {:.2f} ms", name, status, total, summary.p50,
+                 summary.p99);
     figures.push_back(std::move(figure));
   }
   result["queries"] = std::move(figures);
@@ -224,28 +228,10 @@ int run_alerts_search(int argc, char** argv) {
                       {"queries_each", options->queries},
                       {"loadavg_1m_before", round3(load_average_1m())}};
   std::string password;
-  std::unique_ptr<SpawnedServer> server;
-  int code = 0;
-  try {
-    auto spawn = spawn_options(*options, password);
-    server = std::make_unique<SpawnedServer>(spawn);
-    Credentials credentials("admin", password);
-    asio::io_context io;
-    BenchContext context{io.get_executor(), parse_http_url(server->management_url()), &credentials, server->pid()};
-    const auto comms_parts = parse_http_url(server->comms_url());
-    const tcp::endpoint comms{asio::ip::make_address(comms_parts.host),
-                              static_cast<unsigned short>(std::stoul(comms_parts.port))};
-    std::exception_ptr failure;
-    asio::co_spawn(io, measure(context, comms, *options, result), [&](std::exception_ptr error) { failure = error; });
-    io.run();
-    if (failure) std::rethrow_exception(failure);
-  } catch (const std::exception& error) {
-    spdlog::error("alerts search failed: {}", error.what());
-    result["error"] = error.what();
-    code = 1;
-  }
-  result["loadavg_1m_after"] = round3(load_average_1m());
-  return stop_server_and_report(std::move(server), result, code);
+  auto spawn = spawn_options(*options, password);
+  return run_on_spawned_server("alerts search", spawn, password, result, [&](const BenchContext& context, tcp::endpoint comms) {
+    return measure(context, comms, *options, result);
+  });
 }
 
 }  // namespace herald::bench

@@ -36,42 +36,42 @@ Options:
 }  // namespace
 
 std::optional<AnalysisBenchOptions> parse_analysis_options(int argc, char** argv, bool& help_shown) {
-  help_shown = false;
   AnalysisBenchOptions options;
-  const auto complain = [](const std::string& what) {
-    std::cerr << "herald-bench analysis: " << what << "\n";
-    return std::nullopt;
-  };
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kHelp;
-      help_shown = true;
-      return std::nullopt;
-    }
-    if (arg == "--no-default-ruleset") {
-      options.default_ruleset = false;
-      continue;
-    }
-    if (i + 1 >= argc) return complain(std::string(arg) + " needs a value (or is unknown); see --help");
-    const std::string_view value = argv[++i];
-    bool ok = true;
-    if (arg == "--ruleset-dir") options.ruleset_dirs.emplace_back(value);
-    else if (arg == "--events") ok = parse_number(value, options.events) && options.events > 0;
-    else if (arg == "--rounds") ok = parse_number(value, options.rounds) && options.rounds > 0;
-    else if (arg == "--threads") ok = parse_number(value, options.threads);
-    else if (arg == "--latency-seconds") ok = parse_number(value, options.latency_seconds) && options.latency_seconds > 0;
-    else if (arg == "--load-fraction") {
-      ok = parse_number(value, options.load_fraction) && options.load_fraction > 0 && options.load_fraction <= 1;
-    } else if (arg == "--latency-rate") {
-      ok = parse_number(value, options.latency_rate) && options.latency_rate > 0;
-    } else if (arg == "--agents") ok = parse_number(value, options.mix.agents) && options.mix.agents > 0;
-    else if (arg == "--addresses") ok = parse_number(value, options.mix.source_addresses) && options.mix.source_addresses > 0;
-    else return complain("unknown option " + std::string(arg) + "; see --help");
-    if (!ok) return complain("bad value for " + std::string(arg) + ": " + std::string(value));
-  }
+  const bool parsed = parse_plain_options(
+      "analysis", argc, argv, kHelp, help_shown,
+      [&](std::string_view arg) {
+        if (arg != "--no-default-ruleset") return false;
+        options.default_ruleset = false;
+        return true;
+      },
+      [&](std::string_view arg, std::string_view value) -> std::optional<bool> {
+        bool ok = true;
+        if (arg == "--ruleset-dir")
+          options.ruleset_dirs.emplace_back(value);
+        else if (arg == "--events")
+          ok = parse_number(value, options.events) && options.events > 0;
+        else if (arg == "--rounds")
+          ok = parse_number(value, options.rounds) && options.rounds > 0;
+        else if (arg == "--threads")
+          ok = parse_number(value, options.threads);
+        else if (arg == "--latency-seconds")
+          ok = parse_number(value, options.latency_seconds) && options.latency_seconds > 0;
+        else if (arg == "--load-fraction")
+          ok = parse_number(value, options.load_fraction) && options.load_fraction > 0 && options.load_fraction <= 1;
+        else if (arg == "--latency-rate")
+          ok = parse_number(value, options.latency_rate) && options.latency_rate > 0;
+        else if (arg == "--agents")
+          ok = parse_number(value, options.mix.agents) && options.mix.agents > 0;
+        else if (arg == "--addresses")
+          ok = parse_number(value, options.mix.source_addresses) && options.mix.source_addresses > 0;
+        else
+          return std::nullopt;
+        return ok;
+      });
+  if (!parsed) return std::nullopt;
   if (!options.default_ruleset && options.ruleset_dirs.empty()) {
-    return complain("--no-default-ruleset needs at least one --ruleset-dir");
+    std::cerr << "herald-bench analysis: --no-default-ruleset needs at least one --ruleset-dir\n";
+    return std::nullopt;
   }
   return options;
 }

@@ -13,7 +13,6 @@
 #include <string_view>
 #include <type_traits>
 
-
 namespace herald::bench {
 
 // A whole decimal number (integers) or a non-negative float; false on anything else.
@@ -55,14 +54,22 @@ std::optional<Options> parse_command_line(std::string_view command, int argc, ch
     const std::string_view value = argv[++i];
     bool ok = true;
     long long poll_ms = 0;
-    if (arg == "--url") options.url = value;
-    else if (arg == "--spawn") options.spawn = value;
-    else if (arg == "--user") options.user = value;
-    else if (arg == "--password") options.password = value;
-    else if (arg == "--server-log-level") options.server_log_level = value;
-    else if (arg == "--agents") ok = parse_number(value, options.agents) && options.agents > 0;
-    else if (arg == "--setup-connections") ok = parse_number(value, options.setup_connections) && options.setup_connections > 0;
-    else if (arg == "--order-timeout") ok = parse_number(value, options.order_timeout_s) && options.order_timeout_s > 0;
+    if (arg == "--url")
+      options.url = value;
+    else if (arg == "--spawn")
+      options.spawn = value;
+    else if (arg == "--user")
+      options.user = value;
+    else if (arg == "--password")
+      options.password = value;
+    else if (arg == "--server-log-level")
+      options.server_log_level = value;
+    else if (arg == "--agents")
+      ok = parse_number(value, options.agents) && options.agents > 0;
+    else if (arg == "--setup-connections")
+      ok = parse_number(value, options.setup_connections) && options.setup_connections > 0;
+    else if (arg == "--order-timeout")
+      ok = parse_number(value, options.order_timeout_s) && options.order_timeout_s > 0;
     else if (arg == "--poll-interval-ms") {
       ok = parse_number(value, poll_ms) && poll_ms > 0;
       options.poll_interval = std::chrono::milliseconds(poll_ms);
@@ -75,6 +82,35 @@ std::optional<Options> parse_command_line(std::string_view command, int argc, ch
   }
   if (!options.url.empty() && !options.spawn.empty()) return complain("give --url or --spawn, not both");
   return options;
+}
+
+// The option loop of the benches that take neither a server URL nor a fleet (analysis, alerts
+// ...): --help, flags without a value and options with one. `flag(arg)` says whether it took
+// `arg` as a flag; `valued(arg, value)` returns nullopt for an unknown option, else whether the
+// value was valid. False after printing an error, or the help (then `help_shown` is set).
+template <class Flag, class Valued>
+bool parse_plain_options(std::string_view command, int argc, char** argv, const char* help, bool& help_shown, Flag flag,
+                         Valued valued) {
+  help_shown = false;
+  const auto complain = [&](const std::string& what) {
+    std::cerr << "herald-bench " << command << ": " << what << "\n";
+    return false;
+  };
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << help;
+      help_shown = true;
+      return false;
+    }
+    if (flag(arg)) continue;
+    if (i + 1 >= argc) return complain(std::string(arg) + " needs a value (or is unknown); see --help");
+    const std::string_view value = argv[++i];
+    const std::optional<bool> ok = valued(arg, value);
+    if (!ok) return complain("unknown option " + std::string(arg) + "; see --help");
+    if (!*ok) return complain("bad value for " + std::string(arg) + ": " + std::string(value));
+  }
+  return true;
 }
 
 }  // namespace herald::bench
