@@ -60,25 +60,18 @@ Options:
   --keep-data-dir     leave the spawned server's data directory behind
 )";
 
-struct ResponseBenchOptions {
+struct ResponseBenchOptions : SpawnedBenchOptions {
   std::size_t rounds = 500;
   std::size_t warmup = 20;
   long idle_ms = 20;
   std::string synchronous;
-  std::string spawn;
-  std::string server_log_level = "warn";
-  bool keep_data_dir = false;
 };
 
 std::optional<ResponseBenchOptions> parse_options(int argc, char** argv, bool& help_shown) {
   ResponseBenchOptions options;
   const bool parsed = parse_plain_options(
       "alerts response", argc, argv, kHelp, help_shown,
-      [&](std::string_view arg) {
-        if (arg != "--keep-data-dir") return false;
-        options.keep_data_dir = true;
-        return true;
-      },
+      [&](std::string_view arg) { return spawned_bench_flag(options, arg); },
       [&](std::string_view arg, std::string_view value) -> std::optional<bool> {
         bool ok = true;
         if (arg == "--rounds")
@@ -89,12 +82,8 @@ std::optional<ResponseBenchOptions> parse_options(int argc, char** argv, bool& h
           ok = parse_number(value, options.idle_ms) && options.idle_ms >= 0;
         else if (arg == "--synchronous")
           options.synchronous = value;
-        else if (arg == "--spawn")
-          options.spawn = value;
-        else if (arg == "--server-log-level")
-          options.server_log_level = value;
         else
-          return std::nullopt;
+          return spawned_bench_option(options, arg, value);
         return ok;
       });
   if (!parsed) return std::nullopt;
@@ -255,9 +244,9 @@ int run_alerts_response(int argc, char** argv) {
   spawn.comms_poll_timeout_s = 30;
   spawn.synchronous = options->synchronous;
   spawn.extra_config = "active_response:\n  - {command: firewall-drop, location: local, level: 5}\n";
-  return run_on_spawned_server("alerts response", spawn, password, result, [&](const BenchContext& context, tcp::endpoint comms) {
-    return measure(context, comms, *options, result);
-  });
+  return run_on_spawned_server(
+      "alerts response", spawn, password, result,
+      [&](const BenchContext& context, tcp::endpoint comms) { return measure(context, comms, *options, result); });
 }
 
 }  // namespace herald::bench

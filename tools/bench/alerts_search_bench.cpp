@@ -54,24 +54,17 @@ Options:
   --keep-data-dir     leave the spawned server's data directory behind
 )";
 
-struct SearchBenchOptions {
+struct SearchBenchOptions : SpawnedBenchOptions {
   std::size_t alerts = 200'000;
   std::size_t batch = 500;
   std::size_t queries = 50;
-  std::string spawn;
-  std::string server_log_level = "warn";
-  bool keep_data_dir = false;
 };
 
 std::optional<SearchBenchOptions> parse_options(int argc, char** argv, bool& help_shown) {
   SearchBenchOptions options;
   const bool parsed = parse_plain_options(
       "alerts search", argc, argv, kHelp, help_shown,
-      [&](std::string_view arg) {
-        if (arg != "--keep-data-dir") return false;
-        options.keep_data_dir = true;
-        return true;
-      },
+      [&](std::string_view arg) { return spawned_bench_flag(options, arg); },
       [&](std::string_view arg, std::string_view value) -> std::optional<bool> {
         bool ok = true;
         if (arg == "--alerts")
@@ -80,12 +73,8 @@ std::optional<SearchBenchOptions> parse_options(int argc, char** argv, bool& hel
           ok = parse_number(value, options.batch) && options.batch > 0;
         else if (arg == "--queries")
           ok = parse_number(value, options.queries) && options.queries > 0;
-        else if (arg == "--spawn")
-          options.spawn = value;
-        else if (arg == "--server-log-level")
-          options.server_log_level = value;
         else
-          return std::nullopt;
+          return spawned_bench_option(options, arg, value);
         return ok;
       });
   if (!parsed) return std::nullopt;
@@ -229,9 +218,9 @@ int run_alerts_search(int argc, char** argv) {
                       {"loadavg_1m_before", round3(load_average_1m())}};
   std::string password;
   auto spawn = spawn_options(*options, password);
-  return run_on_spawned_server("alerts search", spawn, password, result, [&](const BenchContext& context, tcp::endpoint comms) {
-    return measure(context, comms, *options, result);
-  });
+  return run_on_spawned_server(
+      "alerts search", spawn, password, result,
+      [&](const BenchContext& context, tcp::endpoint comms) { return measure(context, comms, *options, result); });
 }
 
 }  // namespace herald::bench

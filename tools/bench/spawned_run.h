@@ -11,7 +11,9 @@
 #include <boost/json.hpp>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "bench_context.h"
 #include "http_client.h"
@@ -19,6 +21,30 @@
 #include "spawned_server.h"
 
 namespace herald::bench {
+
+// The options of a bench that spawns its own heraldd.
+struct SpawnedBenchOptions {
+  std::string spawn;                      // --spawn: the heraldd binary (default: this build tree's)
+  std::string server_log_level = "warn";  // --server-log-level
+  bool keep_data_dir = false;             // --keep-data-dir
+};
+
+// parse_plain_options' callbacks for those options: false / nullopt for any other.
+inline bool spawned_bench_flag(SpawnedBenchOptions& options, std::string_view arg) {
+  if (arg != "--keep-data-dir") return false;
+  options.keep_data_dir = true;
+  return true;
+}
+inline std::optional<bool> spawned_bench_option(SpawnedBenchOptions& options, std::string_view arg,
+                                                std::string_view value) {
+  if (arg == "--spawn")
+    options.spawn = value;
+  else if (arg == "--server-log-level")
+    options.server_log_level = value;
+  else
+    return std::nullopt;
+  return true;
+}
 
 template <class Measure>
 int run_on_spawned_server(const char* command, const SpawnOptions& spawn, const std::string& password,
