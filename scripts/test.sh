@@ -31,7 +31,7 @@ if [[ "$dir" == build-tsan ]]; then
   # liveness, legacy connections, the NATS bus, PostgreSQL clusters), on both backends where the
   # suite has a postgres: run. The others (CLI, startup checks, hostile input, crash rounds) add
   # little concurrency for a lot of TSan time.
-  tsan_integration='^(postgres:)?(CommsApi|CommsTokens|CommandManager|ManagementApi|LivenessEvents|Lifecycle|LegacyAgents|Cluster|ClusterE2E|PostgresBackend|BusNats)\.'
+  tsan_integration='^(postgres:)?(CommsApi|CommsTokens|CommandManager|ManagementApi|LivenessEvents|Lifecycle|LegacyAgents|Cluster|ClusterE2E|PostgresBackend|BusNats|AnalysisJetStream|ActiveResponse|ActiveResponseUndo|IndexerForwarder|Integrations|AlertSearch|RulesetCluster)\.'
   status=0
   (cd "$dir" && ctest --output-on-failure --no-tests=error -j2 --timeout 600 -L '^unit$') || status=$?
   (cd "$dir" && ctest --output-on-failure --no-tests=error -j2 --timeout 600 -L '^(integration|postgres)$' \
