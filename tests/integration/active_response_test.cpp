@@ -36,18 +36,6 @@ std::vector<std::string> brute_force(int first_port, const std::string& ip = "20
   return logs;
 }
 
-std::string stateless_body(const TestAgent& agent, const std::vector<std::string>& logs) {
-  std::string body = agent.metadata_line() + "\n";
-  for (const auto& log : logs) {
-    body += R"({"module":"logcollector","collector":"file"})"
-            "\n";
-    body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
-                                         {"event", {{"original", log}, {"created", "2026-12-07T10:00:00Z"}}}}) +
-            "\n";
-  }
-  return body;
-}
-
 class ActiveResponse : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -69,12 +57,7 @@ class ActiveResponse : public ::testing::Test {
   virtual std::string timeout() { return "1h"; }
 
   std::unique_ptr<TestAgent> new_agent(const std::string& name) {
-    auto key = auth::random_alnum(32);
-    auto id = random_uuid_v4();
-    EXPECT_EQ(admin_->post("/agents", enrollment_body(id, name, key)).status, 201u);
-    auto agent = std::make_unique<TestAgent>(server_.comms_url(), id, key, name);
-    EXPECT_EQ(agent->authenticate().status, 200u);
-    return agent;
+    return enrolled_agent(*admin_, server_.comms_url(), name);
   }
   // The commands of one long poll (bounded by commands_poll_timeout).
   json::array poll_commands(TestAgent& agent) {
@@ -98,7 +81,7 @@ class ActiveResponse : public ::testing::Test {
 
 TEST_F(ActiveResponse, ABruteForceBecomesAFirewallDropOrderThatTheAgentRunsAndReports) {
   auto agent = new_agent("web1");
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, brute_force(40000))).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, brute_force(40000))).status, 204u);
 
   auto commands = poll_commands(*agent);
   ASSERT_EQ(commands.size(), 1u) << server_.output();
@@ -136,13 +119,13 @@ TEST_F(ActiveResponse, ABruteForceBecomesAFirewallDropOrderThatTheAgentRunsAndRe
 
 TEST_F(ActiveResponse, ARepeatWhileTheResponseIsActiveIsSuppressed) {
   auto agent = new_agent("web2");
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, brute_force(41000))).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, brute_force(41000))).status, 204u);
   ASSERT_EQ(poll_commands(*agent).size(), 1u);
   // The same source brute-forces again: the rule fires again, the ban is still active.
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, brute_force(41100))).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, brute_force(41100))).status, 204u);
   ASSERT_TRUE(eventually([&] { return metric("herald_active_responses_suppressed_total") == 1.0; }));
   // Another source is a response of its own.
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, brute_force(41200, "198.51.100.7"))).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, brute_force(41200, "198.51.100.7"))).status, 204u);
   auto commands = poll_commands(*agent);
   ASSERT_EQ(commands.size(), 1u);
   EXPECT_EQ(commands[0].at("action").at("args").at("srcip"), "198.51.100.7");
@@ -157,7 +140,7 @@ class ActiveResponseUndo : public ActiveResponse {
 
 TEST_F(ActiveResponseUndo, TheUndoOrderArrivesAfterTheTimeout) {
   auto agent = new_agent("web3");
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, brute_force(42000))).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, brute_force(42000))).status, 204u);
   auto added = poll_commands(*agent);
   ASSERT_EQ(added.size(), 1u);
   const auto added_at = std::chrono::steady_clock::now();
@@ -181,7 +164,7 @@ TEST_F(ActiveResponseUndo, TheUndoOrderArrivesAfterTheTimeout) {
   EXPECT_EQ(metric("herald_active_responses_total{mode=\"delete\"}"), 1.0);
 
   // Once undone, a new brute force is banned again.
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, brute_force(42100))).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, brute_force(42100))).status, 204u);
   auto again = poll_commands(*agent);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].at("action").at("args").at("mode"), "add");

@@ -1,9 +1,9 @@
 // Stored alerts (issue 17, part 4): alerts raised by events HTTP agents send are stored and
 // GET /alerts finds them by each filter, pages through them with totals, sorts them, refuses bad
 // parameters with a 400 that names the parameter, and wants a token like every other route.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <map>
 #include <set>
 #include <string>
@@ -22,18 +22,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string logs_body(const TestAgent& agent, const std::vector<std::string>& logs) {
-  std::string body = agent.metadata_line() + "\n";
-  for (const auto& log : logs) {
-    body += R"({"module":"logcollector","collector":"file"})"
-            "\n";
-    body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
-                                         {"event", {{"original", log}, {"created", "2026-12-08T00:10:00Z"}}}}) +
-            "\n";
-  }
-  return body;
-}
-
 class AlertSearch : public ::testing::Test {
  protected:
   // Eight failed logins from web1 (seven 200201 alerts, level 5, then the brute-force 200220,
@@ -49,8 +37,9 @@ class AlertSearch : public ::testing::Test {
       failures.push_back("Dec  8 00:10:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " +
                          std::to_string(40000 + i) + " ssh2");
     }
-    ASSERT_EQ(web_->send_stateless(logs_body(*web_, failures)).status, 204u);
-    ASSERT_EQ(db_->send_stateless(logs_body(*db_, {"Dec  8 00:10:01 db1 sshd[77]: Invalid user bob from 198.51.100.7"}))
+    ASSERT_EQ(web_->send_stateless(logcollector_body(*web_, failures)).status, 204u);
+    ASSERT_EQ(db_->send_stateless(
+                     logcollector_body(*db_, {"Dec  8 00:10:01 db1 sshd[77]: Invalid user bob from 198.51.100.7"}))
                   .status,
               204u);
     ASSERT_TRUE(eventually([&] { return total("/alerts") == 9; })) << total("/alerts");
@@ -60,12 +49,7 @@ class AlertSearch : public ::testing::Test {
   }
 
   std::unique_ptr<TestAgent> new_agent(const std::string& name) {
-    auto key = auth::random_alnum(32);
-    auto id = random_uuid_v4();
-    EXPECT_EQ(admin_->post("/agents", enrollment_body(id, name, key)).status, 201u);
-    auto agent = std::make_unique<TestAgent>(server_.comms_url(), id, key, name);
-    EXPECT_EQ(agent->authenticate().status, 200u);
-    return agent;
+    return enrolled_agent(*admin_, server_.comms_url(), name);
   }
 
   json::object list(const std::string& target) {
@@ -92,9 +76,7 @@ class AlertSearch : public ::testing::Test {
     return metric_value(server_.management_url(),
                         "herald_http_requests_total{listener=\"management\",route=\"/alerts\",status=\"200\"}");
   }
-  static std::string rule_of(const json::object& alert) {
-    return std::string(alert.at("rule").at("id").as_string());
-  }
+  static std::string rule_of(const json::object& alert) { return std::string(alert.at("rule").at("id").as_string()); }
 
   HeralddProcess server_;
   std::unique_ptr<HttpClient> admin_;
@@ -190,7 +172,8 @@ TEST_F(AlertSearch, TheCliListsThemAsATableOrJsonWithTheSameFilters) {
   ASSERT_EQ(limited.status, 0) << limited.err;
   EXPECT_NE(limited.out.find("3 of 9 alerts"), std::string::npos) << limited.out;
 
-  auto json_run = run_cli(HERALD_CLI_PATH, {"alerts", "--json", "--agent", db_->id(), "--search", "bob"}, cli_environment());
+  auto json_run =
+      run_cli(HERALD_CLI_PATH, {"alerts", "--json", "--agent", db_->id(), "--search", "bob"}, cli_environment());
   ASSERT_EQ(json_run.status, 0) << json_run.err;
   auto data = json::parse(json_run.out).as_object();
   EXPECT_EQ(data.at("total_affected_items").as_int64(), 1);
@@ -210,7 +193,8 @@ TEST_F(AlertSearch, TheCliFollowsNewAlerts) {
   });
   // Its first list and one poll are done: what comes now can only reach it by following.
   EXPECT_TRUE(eventually([&] { return alert_requests() >= before + 2; }));
-  ASSERT_EQ(db_->send_stateless(logs_body(*db_, {"Dec  8 00:10:02 db1 sshd[78]: Invalid user carol from 198.51.100.8"}))
+  ASSERT_EQ(db_->send_stateless(
+                   logcollector_body(*db_, {"Dec  8 00:10:02 db1 sshd[78]: Invalid user carol from 198.51.100.8"}))
                 .status,
             204u);
   cli.join();  // killed after its timeout, having polled every second

@@ -27,12 +27,7 @@ namespace {
 namespace json = boost::json;
 
 std::string stateless_body(const TestAgent& agent, const std::string& log) {
-  return agent.metadata_line() + "\n" +
-         R"({"module":"logcollector","collector":"file"})"
-         "\n" +
-         json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
-                                      {"event", {{"original", log}, {"created", "2026-12-07T10:00:00Z"}}}}) +
-         "\n";
+  return logcollector_body(agent, {log});
 }
 
 std::string failed_password(int port) {

@@ -2,9 +2,9 @@
 // the 4.x secure channel are decoded and matched against the default ruleset; alerts go to
 // alerts/alerts.json and to NATS; a frequency rule fires on the 8th event and not before; a
 // ruleset that does not load stops the start with its file and line.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -25,18 +25,6 @@ namespace {
 
 namespace json = boost::json;
 
-// A stateless body as the new agent's logcollector sends it: metadata, then header + data.
-std::string stateless_body(const TestAgent& agent, const std::vector<std::string>& logs) {
-  std::string body = agent.metadata_line() + "\n";
-  for (const auto& log : logs) {
-    body += R"({"module":"logcollector","collector":"file"})" "\n";
-    body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
-                                         {"event", {{"original", log}, {"created", "2026-12-07T10:00:00Z"}}}}) +
-            "\n";
-  }
-  return body;
-}
-
 std::string failed_password(int port) {
   return "Dec  7 10:00:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " + std::to_string(port) +
          " ssh2";
@@ -48,7 +36,8 @@ class Analysis : public ::testing::Test {
     if (!NatsServer::installed()) GTEST_SKIP() << "nats-server is not installed (scripts/deps.sh installs it)";
     nats_.start();
     watcher_ = std::make_unique<NatsWatcher>(nats_.url(), "wazuh.alerts.>");
-    server_.set_config_yaml("node: {name: node-a}\nnats: {enabled: yes, url: \"" + nats_.url() + "\"}\n" + extra_yaml());
+    server_.set_config_yaml("node: {name: node-a}\nnats: {enabled: yes, url: \"" + nats_.url() + "\"}\n" +
+                            extra_yaml());
     server_.start();
     admin_ = std::make_unique<HttpClient>(server_.admin_client());
   }
@@ -60,12 +49,7 @@ class Analysis : public ::testing::Test {
   virtual std::string extra_yaml() { return "analysis: {herald_events: false}\n"; }
 
   std::unique_ptr<TestAgent> new_agent(const std::string& name) {
-    auto key = auth::random_alnum(32);
-    auto id = random_uuid_v4();
-    EXPECT_EQ(admin_->post("/agents", enrollment_body(id, name, key)).status, 201u);
-    auto agent = std::make_unique<TestAgent>(server_.comms_url(), id, key, name);
-    EXPECT_EQ(agent->authenticate().status, 200u);
-    return agent;
+    return enrolled_agent(*admin_, server_.comms_url(), name);
   }
 
   // The alerts in alerts.json, parsed.
@@ -94,7 +78,7 @@ class Analysis : public ::testing::Test {
 
 TEST_F(Analysis, AnHttpAgentsFailedLoginBecomesAWazuhAlertInTheFileAndOnNats) {
   auto agent = new_agent("web1");
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {failed_password(40000)})).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, {failed_password(40000)})).status, 204u);
 
   auto published = watcher_->wait_for("wazuh.alerts.5.200201");
   ASSERT_TRUE(published) << "no alert on NATS";
@@ -114,7 +98,7 @@ TEST_F(Analysis, AnHttpAgentsFailedLoginBecomesAWazuhAlertInTheFileAndOnNats) {
   EXPECT_TRUE(alert.contains("timestamp") && alert.contains("id"));
 
   // A line no rule cares about raises nothing.
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {"Dec  7 10:00:01 web1 cron[1]: nothing to see"})).status,
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, {"Dec  7 10:00:01 web1 cron[1]: nothing to see"})).status,
             204u);
   ASSERT_TRUE(eventually([&] { return analysed() == 2.0; }));
   EXPECT_EQ(alerts().size(), 1u);
@@ -124,12 +108,12 @@ TEST_F(Analysis, EightFailuresFromOneSourceFireTheBruteForceRuleOnTheEighth) {
   auto agent = new_agent("web2");
   std::vector<std::string> seven;
   for (int i = 0; i < 7; ++i) seven.push_back(failed_password(41000 + i));
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, seven)).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, seven)).status, 204u);
   ASSERT_TRUE(eventually([&] { return analysed() == 7.0; }));
   EXPECT_EQ(alerts_of_rule("200201").size(), 7u);
   EXPECT_TRUE(alerts_of_rule("200220").empty()) << "fired before the 8th failure";
 
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {failed_password(41007)})).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, {failed_password(41007)})).status, 204u);
   ASSERT_TRUE(eventually([&] { return alerts_of_rule("200220").size() == 1; }));
   const auto brute_force = alerts_of_rule("200220")[0];
   EXPECT_EQ(brute_force.at("rule").at("level").as_int64(), 10);
@@ -164,11 +148,14 @@ std::string logon_failure_eventchannel(const std::string& user, const std::strin
       "<EventRecordID>7017</EventRecordID><Correlation/><Execution ProcessID='640' ThreadID='2084'/>"
       "<Channel>Security</Channel><Computer>WS01.corp.example.com</Computer><Security/></System><EventData>"
       "<Data Name='SubjectUserSid'>S-1-0-0</Data><Data Name='SubjectUserName'>-</Data>"
-      "<Data Name='TargetUserName'>" + user + "</Data><Data Name='TargetDomainName'>CORP</Data>"
+      "<Data Name='TargetUserName'>" +
+      user +
+      "</Data><Data Name='TargetDomainName'>CORP</Data>"
       "<Data Name='Status'>0xc000006d</Data><Data Name='LogonType'>3</Data>"
       "<Data Name='LogonProcessName'>NtLmSsp </Data><Data Name='WorkstationName'>KALI</Data>"
       "<Data Name='ProcessName'>C:\\Windows\\System32\\lsass.exe</Data>"
-      "<Data Name='IpAddress'>" + ip + "</Data><Data Name='IpPort'>51234</Data></EventData></Event>";
+      "<Data Name='IpAddress'>" +
+      ip + "</Data><Data Name='IpPort'>51234</Data></EventData></Event>";
   return json::serialize(json::object{
       {"Message", "An account failed to log on.\r\n\r\nSubject:\r\n\tSecurity ID:\t\tS-1-0-0"}, {"Event", xml}});
 }
@@ -199,9 +186,8 @@ TEST_F(Analysis, A4xWindowsAgentsEventChannelEventRaisesHeraldsWindowsAlert) {
 
   // An event channel message that is not JSON is dropped and counted, as analysisd drops it.
   ASSERT_TRUE(agent->send("f:EventChannel:<Event><System><EventID>4625</EventID></System></Event>"));
-  ASSERT_TRUE(eventually([&] {
-    return metric_value(server_.management_url(), "herald_analysis_eventchannel_dropped_total") == 1.0;
-  }));
+  ASSERT_TRUE(eventually(
+      [&] { return metric_value(server_.management_url(), "herald_analysis_eventchannel_dropped_total") == 1.0; }));
   EXPECT_EQ(alerts_of_rule("200413").size(), 1u);
 }
 
@@ -221,7 +207,7 @@ class AnalysisLocalRules : public Analysis {
 TEST_F(AnalysisLocalRules, ALocalRuleRefinesABuiltInOne) {
   auto agent = new_agent("web3");
   const std::string watched = "Dec  7 10:00:00 web3 sshd[1]: Failed password for root from 203.0.113.99 port 1 ssh2";
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {watched, failed_password(43000)})).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, {watched, failed_password(43000)})).status, 204u);
   ASSERT_TRUE(eventually([&] { return analysed() == 2.0; }));
   ASSERT_EQ(alerts_of_rule("100100").size(), 1u);
   EXPECT_EQ(alerts_of_rule("100100")[0].at("rule").at("level").as_int64(), 12);
@@ -271,7 +257,7 @@ TEST_F(AnalysisHeraldEvents, AnAgentEnrolledConnectedAndItsFailedOrderRaiseAlert
             "web9");
 
   // Its first authenticated requests make it active.
-  ASSERT_EQ(agent->send_stateless(stateless_body(*agent, {"Dec  7 10:00:01 web9 cron[1]: nothing"})).status, 204u);
+  ASSERT_EQ(agent->send_stateless(logcollector_body(*agent, {"Dec  7 10:00:01 web9 cron[1]: nothing"})).status, 204u);
   ASSERT_TRUE(eventually([&] { return herald_alerts("200501", {"agent", "id"}, agent->id()).size() == 1; }));
   EXPECT_EQ(herald_alerts("200501", {"agent", "id"}, agent->id())[0].at("data").at("herald").at("agent").at("name"),
             "web9");
@@ -279,8 +265,8 @@ TEST_F(AnalysisHeraldEvents, AnAgentEnrolledConnectedAndItsFailedOrderRaiseAlert
   ASSERT_EQ(admin_->post("/_plugins/_command_manager/commands", command_body("agent", agent->id())).status, 200u);
   auto poll = agent->poll();
   ASSERT_EQ(poll.status, 200u) << poll.body;
-  const auto document_id = std::string(
-      json::parse(poll.body).at("commands").as_array().at(0).at("document_id").as_string());
+  const auto document_id =
+      std::string(json::parse(poll.body).at("commands").as_array().at(0).at("document_id").as_string());
   ASSERT_EQ(agent->report_result(document_id, 1, "the service would not stop").status / 100, 2u);
   ASSERT_TRUE(eventually([&] { return herald_alerts("200505", {"order", "id"}, document_id).size() == 1; }));
   const auto failed = herald_alerts("200505", {"order", "id"}, document_id)[0].at("data").at("herald");

@@ -33,17 +33,12 @@ namespace json = boost::json;
 constexpr const char* kIndexerPassword = "indexer-s3cret-Pw";
 
 std::string failed_logins_body(const TestAgent& agent, const std::vector<int>& ports) {
-  std::string body = agent.metadata_line() + "\n";
+  std::vector<std::string> logs;
   for (int port : ports) {
-    body += R"({"module":"logcollector","collector":"file"})"
-            "\n";
-    const std::string log = "Dec  8 00:10:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " +
-                            std::to_string(port) + " ssh2";
-    body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
-                                         {"event", {{"original", log}, {"created", "2026-12-08T00:10:00Z"}}}}) +
-            "\n";
+    logs.push_back("Dec  8 00:10:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " +
+                   std::to_string(port) + " ssh2");
   }
-  return body;
+  return logcollector_body(agent, logs);
 }
 
 class IndexerForwarder : public ::testing::Test {
@@ -78,12 +73,7 @@ class IndexerForwarder : public ::testing::Test {
   }
 
   std::unique_ptr<TestAgent> new_agent(const std::string& name) {
-    auto key = auth::random_alnum(32);
-    auto id = random_uuid_v4();
-    EXPECT_EQ(admin_->post("/agents", enrollment_body(id, name, key)).status, 201u);
-    auto agent = std::make_unique<TestAgent>(server_.comms_url(), id, key, name);
-    EXPECT_EQ(agent->authenticate().status, 200u);
-    return agent;
+    return enrolled_agent(*admin_, server_.comms_url(), name);
   }
   void raise_alerts(const std::vector<int>& ports) {
     ASSERT_EQ(agent_->send_stateless(failed_logins_body(*agent_, ports)).status, 204u);

@@ -26,20 +26,16 @@ namespace json = boost::json;
 constexpr const char* kSlackPath = "/services/T0001/B0001/slackSECRETpath";
 constexpr const char* kPagerDutyKey = "pdROUTINGkeySECRET";
 constexpr const char* kWebhookPath = "/hook?token=webhookSECRET";
-constexpr const char* kTemplate = R"T({"rule":"$(rule.id)","what":"$(rule.description)","agent":"$(agent.name)","log":"$(full_log)"})T";
+constexpr const char* kTemplate =
+    R"T({"rule":"$(rule.id)","what":"$(rule.description)","agent":"$(agent.name)","log":"$(full_log)"})T";
 
 std::string failed_logins_body(const TestAgent& agent, const std::vector<int>& ports) {
-  std::string body = agent.metadata_line() + "\n";
+  std::vector<std::string> logs;
   for (int port : ports) {
-    body += R"({"module":"logcollector","collector":"file"})"
-            "\n";
-    const std::string log = "Dec  8 00:10:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " +
-                            std::to_string(port) + " ssh2";
-    body += json::serialize(json::object{{"log", {{"file", {{"path", "/var/log/auth.log"}}}}},
-                                         {"event", {{"original", log}, {"created", "2026-12-08T00:10:00Z"}}}}) +
-            "\n";
+    logs.push_back("Dec  8 00:10:00 web1 sshd[4100]: Failed password for root from 203.0.113.50 port " +
+                   std::to_string(port) + " ssh2");
   }
-  return body;
+  return logcollector_body(agent, logs);
 }
 
 class Integrations : public ::testing::Test {
@@ -152,10 +148,12 @@ TEST_F(Integrations, AlertsRaisedWhileTheReceiverIsDownAllArriveWhenItComesBack)
   EXPECT_TRUE(receiver_.requests().empty());
 
   receiver_.start();
-  ASSERT_TRUE(eventually([&] {
-    return requests_to(kSlackPath).size() >= 4 && requests_to("/v2/enqueue").size() >= 4 &&
-           requests_to(kWebhookPath).size() >= 4;
-  }, std::chrono::seconds(40)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return requests_to(kSlackPath).size() >= 4 && requests_to("/v2/enqueue").size() >= 4 &&
+               requests_to(kWebhookPath).size() >= 4;
+      },
+      std::chrono::seconds(40)));
   // Nothing lost, nothing twice (the receiver saw no request while it was down).
   EXPECT_EQ(bodies_to(kSlackPath), expected([](const json::object& a) { return engine::slack_payload(a); }));
   EXPECT_EQ(bodies_to("/v2/enqueue"),

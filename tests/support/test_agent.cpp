@@ -1,6 +1,11 @@
 #include "support/test_agent.h"
 
+#include <gtest/gtest.h>
+
 #include <boost/json.hpp>
+
+#include "auth/secrets.h"
+#include "support/agents.h"
 
 namespace herald::test {
 
@@ -9,7 +14,9 @@ namespace json = boost::json;
 TestAgent::TestAgent(std::string comms_url, std::string id, std::string key, std::string name)
     : comms_url_(std::move(comms_url)), id_(std::move(id)), key_(std::move(key)), name_(std::move(name)) {}
 
-TestAgent::~TestAgent() { stop(); }
+TestAgent::~TestAgent() {
+  stop();
+}
 
 HttpResult TestAgent::send(const std::string& method, const std::string& target, const std::string& body,
                            bool with_token) {
@@ -22,21 +29,23 @@ HttpResult TestAgent::send(const std::string& method, const std::string& target,
 }
 
 HttpResult TestAgent::authenticate() {
-  auto reply = send("POST", "/api/v1/authentication",
-                    json::serialize(json::object{{"uuid", id_}, {"key", key_}}), false);
+  auto reply =
+      send("POST", "/api/v1/authentication", json::serialize(json::object{{"uuid", id_}, {"key", key_}}), false);
   if (reply.status == 200) token_ = std::string(json::parse(reply.body).at("token").as_string());
   return reply;
 }
 
-HttpResult TestAgent::poll() { return send("GET", "/api/v1/commands", "", true); }
+HttpResult TestAgent::poll() {
+  return send("GET", "/api/v1/commands", "", true);
+}
 
 std::string TestAgent::metadata_line() const {
   json::object host{{"architecture", "x86_64"},
                     {"hostname", name_},
                     {"ip", json::array{"10.0.0.5"}},
                     {"os", json::object{{"name", "Ubuntu"}, {"type", "Linux"}, {"version", "24.04"}}}};
-  json::object agent{{"groups", json::array{}}, {"host", host}, {"id", id_}, {"name", name_},
-                     {"type", "Endpoint"}, {"version", "6.0.0"}};
+  json::object agent{{"groups", json::array{}}, {"host", host},       {"id", id_},
+                     {"name", name_},           {"type", "Endpoint"}, {"version", "6.0.0"}};
   return json::serialize(json::object{{"agent", agent}});
 }
 
@@ -63,7 +72,8 @@ void TestAgent::run(int result_code, std::chrono::milliseconds retry_interval) {
   loop_ = std::thread([this, result_code, retry_interval] {
     auto pause = [&](std::chrono::milliseconds how_long) {
       auto until = std::chrono::steady_clock::now() + how_long;
-      while (!stopping_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      while (!stopping_ && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     };
     while (!stopping_) {
       if (token_.empty() && authenticate().status != 200) {
@@ -90,8 +100,9 @@ void TestAgent::run(int result_code, std::chrono::milliseconds retry_interval) {
             std::lock_guard lock(mutex_);
             received_.push_back(id);
           }
-          report_result(id, result_code, "CentralizedConfiguration " +
-                                             std::string(command.at("action").at("name").as_string()) + " done.");
+          report_result(
+              id, result_code,
+              "CentralizedConfiguration " + std::string(command.at("action").at("name").as_string()) + " done.");
         }
         pause(std::chrono::seconds(1));
       } else if (reply.status == 408) {
@@ -111,6 +122,29 @@ void TestAgent::stop() {
 std::vector<std::string> TestAgent::received_document_ids() const {
   std::lock_guard lock(mutex_);
   return received_;
+}
+
+std::string logcollector_body(const TestAgent& agent, const std::vector<std::string>& logs, const std::string& created,
+                              const std::string& path) {
+  namespace json = boost::json;
+  std::string body = agent.metadata_line() + "\n";
+  for (const auto& log : logs) {
+    body += R"({"module":"logcollector","collector":"file"})"
+            "\n";
+    body += json::serialize(json::object{{"log", {{"file", {{"path", path}}}}},
+                                         {"event", {{"original", log}, {"created", created}}}}) +
+            "\n";
+  }
+  return body;
+}
+
+std::unique_ptr<TestAgent> enrolled_agent(HttpClient& admin, const std::string& comms_url, const std::string& name) {
+  auto key = auth::random_alnum(32);
+  auto id = random_uuid_v4();
+  EXPECT_EQ(admin.post("/agents", enrollment_body(id, name, key)).status, 201u);
+  auto agent = std::make_unique<TestAgent>(comms_url, id, key, name);
+  EXPECT_EQ(agent->authenticate().status, 200u);
+  return agent;
 }
 
 }  // namespace herald::test

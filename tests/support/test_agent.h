@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -50,5 +51,15 @@ class TestAgent {
   mutable std::mutex mutex_;
   std::vector<std::string> received_;
 };
+
+// A stateless body as the agent's logcollector sends lines of one file: the metadata line, then a
+// header and a data line per log line.
+std::string logcollector_body(const TestAgent& agent, const std::vector<std::string>& logs,
+                              const std::string& created = "2026-12-07T10:00:00Z",
+                              const std::string& path = "/var/log/auth.log");
+
+// An agent enrolled through POST /agents on `admin` and authenticated on the comms API (both
+// checked with gtest expectations).
+std::unique_ptr<TestAgent> enrolled_agent(HttpClient& admin, const std::string& comms_url, const std::string& name);
 
 }  // namespace herald::test
